@@ -1,0 +1,24 @@
+# prunebench: every table and figure of the pruning documents in one DAG.
+#   snakemake --cores 2                         the embedded default (config.yaml)
+#   snakemake --cores 2 weight_vs_unit          one study
+#   snakemake --configfile configs/paper.yaml   the papers' protocols (GPU / cluster)
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/prune.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/studies/weight_vs_unit.smk"
+
+
+rule all:
+    input:
+        all_study_artifacts(),
+    default_target: True

@@ -1,0 +1,1 @@
+"""prunebench: the library behind the Snakemake workflow (data, models, pruning, training, metrics, plots)."""

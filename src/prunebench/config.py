@@ -1,0 +1,84 @@
+"""Config validation: the JSON schema (with registry names as enums) plus cross-key checks.
+
+Runs when the Snakefile is parsed, so a bad config fails before any job starts, naming the key.
+"""
+from __future__ import annotations
+
+import copy
+
+import jsonschema
+import yaml
+
+from prunebench.data import DATASETS
+from prunebench.models import MODELS
+from prunebench.pruning import PRUNING_METHODS
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _key(path) -> str:
+    return ".".join(str(p) for p in path) or "<top level>"
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        hint = f"; allowed keys: {allowed}" if allowed else ""
+        return f"config key {_key(error.absolute_path)}: {error.message}{hint}"
+    return f"config key {_key(error.absolute_path)}: {error.message}"
+
+
+def load_schema(path) -> dict:
+    with open(path) as f:
+        schema = yaml.safe_load(f)
+    schema = copy.deepcopy(schema)
+    schema["$defs"]["dataset_name"]["enum"] = DATASETS.names()
+    schema["$defs"]["model_arch"]["enum"] = MODELS.names()
+    schema["$defs"]["pruning_method"]["enum"] = PRUNING_METHODS.names()
+    return schema
+
+
+def validate_config(config: dict, schema_path) -> None:
+    """Raise ConfigError listing every problem, each naming its key and, where known, the allowed values."""
+    validator = jsonschema.Draft202012Validator(load_schema(schema_path))
+    errors = [_message(e) for e in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))]
+    if not errors:
+        errors = _cross_key_errors(config)
+    if errors:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+
+
+def _cross_key_errors(config: dict) -> list[str]:
+    errors = []
+    for study, cfg in config["studies"].items():
+        if "dataset" in cfg and cfg["dataset"] not in config["datasets"]:
+            errors.append(
+                f"config key studies.{study}.dataset: {cfg['dataset']!r} has no entry under `datasets` "
+                f"(configured: {sorted(config['datasets'])})"
+            )
+        if "histogram_sparsity" in cfg and cfg["histogram_sparsity"] not in cfg["prune"]["sparsities"]:
+            errors.append(
+                f"config key studies.{study}.histogram_sparsity: {cfg['histogram_sparsity']} is not one of "
+                f"prune.sparsities {cfg['prune']['sparsities']}"
+            )
+    return errors
+
+
+def check_data_sources(config: dict, prepared_exists) -> None:
+    """Every dataset a study uses must be readable offline, or downloads must be allowed.
+
+    `prepared_exists(name)` says whether its prepared tensors are already there (then nothing is read)."""
+    from prunebench.data import load_raw
+
+    data = config["data"]
+    used = sorted({cfg["dataset"] for cfg in config["studies"].values()})
+    for name in used:
+        if prepared_exists(name):
+            continue
+        try:
+            load_raw(name, data["data_dir"], download=False)
+        except FileNotFoundError as e:
+            if not data["download"]:
+                raise ConfigError(f"config key data.data_dir / data.download: no source for dataset {name!r}: {e}") from None

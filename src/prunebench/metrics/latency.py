@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import copy
+import time
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from prunebench.pruning import apply_masks
+from prunebench.sparse import SparseMLP, shrink_units
+
+
+@torch.no_grad()
+def time_forward(forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, repeats: int, warmup: int = 5) -> list[float]:
+    """Wall-clock seconds of `forward(x)` for each of `repeats` calls, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        forward(x)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        forward(x)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    q25, median, q75 = np.percentile(times, [25, 50, 75])
+    return {"median_ms": 1e3 * median, "q25_ms": 1e3 * q25, "q75_ms": 1e3 * q75, "min_ms": 1e3 * min(times), "repeats": len(times)}
+
+
+@torch.no_grad()
+def forward_latency_table(
+    model: nn.Module,
+    input_shape: tuple[int, ...],
+    pruned: list[tuple[str, float, dict[str, torch.Tensor]]],
+    batch_size: int,
+    repeats: int,
+    warmup: int,
+    threads: int,
+) -> pd.DataFrame:
+    """CPU forward time of one minibatch for each pruned variant and sparsity, executed four ways:
+    dense (masked weights, dense kernels), sparse COO, sparse CSR, and shrunk (all-zero units removed).
+    Every execution is checked to compute the same outputs before it is timed."""
+    torch.set_num_threads(threads)
+    model = model.cpu().eval()
+    x = torch.rand((batch_size, *input_shape), generator=torch.Generator().manual_seed(0))
+    rows = []
+    for variant, sparsity, masks in pruned:
+        masked = apply_masks(copy.deepcopy(model), masks)
+        expected = masked(x)
+        executions = {
+            "dense": masked,
+            "coo": SparseMLP(masked, "coo", masks),
+            "csr": SparseMLP(masked, "csr", masks),
+            "shrunk": shrink_units(masked),
+        }
+        for execution, forward in executions.items():
+            if not torch.allclose(forward(x), expected, rtol=1e-4, atol=1e-4):
+                raise RuntimeError(f"{execution} execution of {variant} at sparsity {sparsity} changes the outputs")
+            times = time_forward(forward, x, repeats, warmup)
+            rows.append({"variant": variant, "sparsity": sparsity, "execution": execution, **_summary(times)})
+    return pd.DataFrame(rows)

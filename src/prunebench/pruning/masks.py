@@ -1,0 +1,65 @@
+"""The act of pruning: turn importance scores into 0/1 masks at an exact sparsity, and apply them."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from prunebench.pruning.layers import prunable_weights
+from prunebench.pruning.methods import PRUNING_METHODS
+
+SCOPES = ("local", "global")
+
+
+def _lowest_fraction_mask(scores: torch.Tensor, sparsity: float) -> torch.Tensor:
+    """0 for the round(sparsity * n) lowest scores, 1 elsewhere; ties broken by position (stable sort)."""
+    flat = scores.flatten()
+    n_prune = round(sparsity * flat.numel())
+    mask = torch.ones_like(flat)
+    mask[torch.argsort(flat, stable=True)[:n_prune]] = 0.0
+    return mask.view_as(scores)
+
+
+def compute_masks(
+    model: nn.Module,
+    method: str,
+    sparsity: float,
+    scope: str = "local",
+    layers: str = "all",
+    seed: int = 0,
+) -> dict[str, torch.Tensor]:
+    """Masks pruning `sparsity` of each selected layer (local) or of all selected layers together (global).
+
+    For unit methods the sparsity is the fraction of rows removed, and every weight of a removed row is masked.
+    """
+    if not 0.0 <= sparsity < 1.0:
+        raise ValueError(f"sparsity must lie in [0, 1), got {sparsity}")
+    if scope not in SCOPES:
+        raise ValueError(f"scope {scope!r} is not one of {list(SCOPES)}")
+    pruner = PRUNING_METHODS[method]()
+    generator = torch.Generator().manual_seed(seed)
+    weights = {name: w.detach().float().cpu() for name, w in prunable_weights(model, layers).items()}
+    scores = {name: pruner.importance(w, generator).float() for name, w in weights.items()}
+
+    if scope == "local":
+        kept = {name: _lowest_fraction_mask(s, sparsity) for name, s in scores.items()}
+    else:
+        flat = _lowest_fraction_mask(torch.cat([s.flatten() for s in scores.values()]), sparsity)
+        kept = dict(zip(scores, flat.split([s.numel() for s in scores.values()])))
+        kept = {name: m.view_as(scores[name]) for name, m in kept.items()}
+
+    if pruner.structure == "unit":
+        return {name: kept[name].view(-1, *[1] * (w.dim() - 1)).expand_as(w).clone() for name, w in weights.items()}
+    return kept
+
+
+@torch.no_grad()
+def apply_masks(model: nn.Module, masks: dict[str, torch.Tensor]) -> nn.Module:
+    """Zero the masked weights in place (re-applied after every optimizer step while masks are held)."""
+    params = dict(model.named_parameters())
+    for name, mask in masks.items():
+        params[name].mul_(mask.to(params[name].device, params[name].dtype))
+    return model
+
+
+def load_masks(path) -> dict[str, torch.Tensor]:
+    return torch.load(path, map_location="cpu", weights_only=True)

@@ -1,0 +1,57 @@
+"""004 tables: loss/accuracy against k (004-T1), elimination KS statistics (004-B1), forward time (004-B2)."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from prunebench.tables import mean_std
+
+SPLITS = ("test", "val", "train")
+COST = ("nonzero_parameters", "size_bytes", "size_gzip_bytes")
+
+
+def _read_json(path) -> dict:
+    with open(path) as f:
+        return json.load(f)
+
+
+def collect_evaluations(runs: list[dict], evaluation_paths: list[str]) -> pd.DataFrame:
+    """One row per (seed, variant, sparsity): loss and accuracy on each split and the cost record."""
+    rows = []
+    for run, path in zip(runs, evaluation_paths, strict=True):
+        metrics = _read_json(path)["metrics"]
+        row = {"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"]}
+        for split in SPLITS:
+            row[f"{split}_loss"] = metrics[split]["loss"]
+            row[f"{split}_accuracy"] = metrics[split]["accuracy"]
+        row.update({name: metrics["cost"][name] for name in COST})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def loss_accuracy_table(evaluations: pd.DataFrame) -> pd.DataFrame:
+    """004-T1: mean (and std over seeds) of loss and accuracy per variant and k."""
+    columns = [f"{s}_{m}" for s in ("test", "val") for m in ("loss", "accuracy")] + list(COST)
+    table = mean_std(evaluations, ["variant", "k_percent"], columns)
+    return table.drop(columns=[f"{c}_std" for c in COST]).rename(columns={f"{c}_mean": c for c in COST})
+
+
+def collect_mask_stats(runs: list[dict], stats_paths: list[str]) -> pd.DataFrame:
+    """004-B1: per layer, how the magnitudes of eliminated weights compare to the survivors' (KS statistic)."""
+    rows = []
+    for run, path in zip(runs, stats_paths, strict=True):
+        for layer in _read_json(path)["layers"]:
+            rows.append({"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"], **layer})
+    frame = pd.DataFrame(rows)
+    return frame[frame["k_percent"] > 0].reset_index(drop=True)
+
+
+def forward_time_table(latency_path: str) -> pd.DataFrame:
+    """004-B2: forward time of a minibatch per variant, k and execution, and the speedup over dense at that k."""
+    frame = pd.read_csv(latency_path)
+    frame.insert(1, "k_percent", (100 * frame.pop("sparsity")).round(6))
+    dense = frame[frame["execution"] == "dense"].set_index(["variant", "k_percent"])["median_ms"]
+    dense_at = dense.reindex(pd.MultiIndex.from_frame(frame[["variant", "k_percent"]])).to_numpy()
+    frame["speedup_vs_dense"] = dense_at / frame["median_ms"]
+    return frame

@@ -1,0 +1,16 @@
+from prunebench.atomic import save_torch, write_json
+from prunebench.joblog import job_log
+from prunebench.models import load_checkpoint
+from prunebench.provenance import provenance
+from prunebench.pruning import compute_masks, mask_stats
+
+params = snakemake.params.prune
+seed = int(snakemake.wildcards.seed)
+sparsity = float(snakemake.wildcards.sparsity)
+with job_log(snakemake.log[0]) as log:
+    model, _ = load_checkpoint(snakemake.input.model)
+    masks = compute_masks(model, params["method"], sparsity, scope=params["scope"], layers=params["layers"], seed=seed)
+    stats = mask_stats(dict(model.named_parameters()), masks)
+    log.info("%s at sparsity %s: %s", params["method"], sparsity, stats)
+    save_torch(snakemake.output.masks, masks)
+    write_json(snakemake.output.stats, {"layers": stats, "provenance": provenance({**params, "sparsity": sparsity}, seed)})
