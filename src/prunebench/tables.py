@@ -8,7 +8,8 @@ from prunebench.atomic import write_csv, write_text
 
 def write_table(frame: pd.DataFrame, csv_path, markdown_path, latex_path=None, title: str | None = None) -> None:
     write_csv(csv_path, frame)
-    markdown = frame.to_markdown(index=False, floatfmt=".4g", missingval="")
+    # tabulate leaves float NaN as "nan"; as None it becomes the blank `missingval`.
+    markdown = frame.astype(object).where(frame.notna(), None).to_markdown(index=False, floatfmt=".4g", missingval="")
     write_text(markdown_path, (f"# {title}\n\n" if title else "") + markdown + "\n")
     if latex_path is not None:
         write_text(latex_path, frame.to_latex(index=False, float_format="%.4g", na_rep=""))

@@ -1,25 +1,20 @@
 # Shared helpers of every rule: config validation, path patterns, per-wildcard parameters, study targets.
-import os
-import sys
 from pathlib import Path
-
-SRC = str(Path(workflow.basedir) / "src")
-sys.path.insert(0, SRC)
-# Rule scripts run in fresh interpreters (and on cluster nodes): they find the library the same way.
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
 
 from prunebench.config import check_data_sources, validate_config
 
 validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 
+ENV = str(Path(workflow.basedir) / "envs/prunebench.yaml")  # for --sdm conda
 RESULTS = config["results"]
 LOGS = config["logs"]
 
-DATA = RESULTS + "/data/{dataset}"
-check_data_sources(config, lambda dataset: Path(DATA.format(dataset=dataset) + ".pt").exists())
 RUN = "{study}/runs/{dataset}/{model}/seed{seed}"
-DENSE = RESULTS + "/" + RUN + "/dense"
-PRUNED = RESULTS + "/" + RUN + "/{variant}/sparsity{sparsity}"
+DATA = f"{RESULTS}/data/{{dataset}}"
+DENSE = f"{RESULTS}/{RUN}/dense"
+PRUNED = f"{RESULTS}/{RUN}/{{variant}}/sparsity{{sparsity}}"
+
+check_data_sources(config, lambda dataset: Path(f"{RESULTS}/data/{dataset}.pt").exists())
 
 
 wildcard_constraints:
@@ -81,6 +76,29 @@ def pruned_runs_of(study, sparsities=None):
 
 def paths(pattern, runs):
     return [pattern.format(**run) for run in runs]
+
+
+def latency_runs(wildcards):
+    """The pruned variants of one dense run, in a fixed order shared by the inputs and the params."""
+    return [
+        r
+        for r in pruned_runs_of(wildcards.study)
+        if r["dataset"] == wildcards.dataset and r["model"] == wildcards.model and r["seed"] == int(wildcards.seed)
+    ]
+
+
+# Study 004 (weight_vs_unit): figures of one dense run use the first model and seed.
+def wvu_first_run():
+    return runs_of("weight_vs_unit")[0]
+
+
+def wvu_histogram_runs():
+    k = study_cfg("weight_vs_unit")["histogram_sparsity"]
+    return [r for r in pruned_runs_of("weight_vs_unit", [k]) if r["seed"] == wvu_first_run()["seed"]]
+
+
+def wvu_k_percent(key):
+    return round(100 * study_cfg("weight_vs_unit")[key], 6)
 
 
 STUDY_ARTIFACTS = {}

@@ -3,11 +3,13 @@
 
 rule prepare_data:
     output:
-        data=DATA + ".pt",
-        info=DATA + ".json",
+        data=f"{DATA}.pt",
+        info=f"{DATA}.json",
     params:
         data=data_params,
+    conda:
+        ENV
     log:
-        LOGS + "/data/{dataset}.log",
+        f"{LOGS}/data/{{dataset}}.log",
     script:
         "../scripts/prepare_data.py"

@@ -3,13 +3,15 @@
 
 rule prune:
     input:
-        model=DENSE + "/model.pt",
+        model=f"{DENSE}/model.pt",
     output:
-        masks=PRUNED + "/masks.pt",
-        stats=PRUNED + "/masks.json",
+        masks=f"{PRUNED}/masks.pt",
+        stats=f"{PRUNED}/masks.json",
     params:
         prune=prune_params,
+    conda:
+        ENV
     log:
-        LOGS + "/" + RUN + "/{variant}/sparsity{sparsity}/prune.log",
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/prune.log",
     script:
         "../scripts/prune.py"

@@ -3,18 +3,20 @@
 
 rule train_dense:
     input:
-        data=DATA + ".pt",
+        data=f"{DATA}.pt",
     output:
-        model=DENSE + "/model.pt",
-        history=DENSE + "/history.csv",
-        metrics=DENSE + "/metrics.json",
+        model=f"{DENSE}/model.pt",
+        history=f"{DENSE}/history.csv",
+        metrics=f"{DENSE}/metrics.json",
     params:
         model=model_params,
         train=train_params,
     threads: 2
     resources:
         runtime=120,
+    conda:
+        ENV
     log:
-        LOGS + "/" + RUN + "/dense.log",
+        f"{LOGS}/{RUN}/dense.log",
     script:
         "../scripts/train_dense.py"

@@ -18,7 +18,7 @@ with job_log(snakemake.log[0]):
         "test": evaluate(model, data.test_x, data.test_y),
         "val": evaluate(model, data.val_x, data.val_y),
         "train": evaluate(model, data.train_x, data.train_y),
-        "cost": cost_record(model),
+        "cost": cost_record(model, data.input_shape),
     }
     write_json(
         snakemake.output.metrics,

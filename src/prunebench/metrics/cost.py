@@ -5,6 +5,7 @@ import io
 
 import torch
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 
 
 def nonzero_parameters(model: nn.Module) -> tuple[int, int]:
@@ -21,7 +22,22 @@ def serialized_sizes(model: nn.Module) -> tuple[int, int]:
     return len(raw), len(gzip.compress(raw, compresslevel=9, mtime=0))
 
 
-def cost_record(model: nn.Module) -> dict[str, int]:
+@torch.no_grad()
+def forward_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """FLOPs of one example's forward pass as executed (dense kernels count masked weights too)."""
+    device = next(model.parameters()).device
+    with FlopCounterMode(display=False) as counter:
+        model.eval()(torch.zeros((1, *input_shape), device=device))
+    return counter.get_total_flops()
+
+
+def cost_record(model: nn.Module, input_shape: tuple[int, ...]) -> dict[str, int]:
     nonzero, total = nonzero_parameters(model)
     raw, compressed = serialized_sizes(model)
-    return {"nonzero_parameters": nonzero, "total_parameters": total, "size_bytes": raw, "size_gzip_bytes": compressed}
+    return {
+        "nonzero_parameters": nonzero,
+        "total_parameters": total,
+        "forward_flops": forward_flops(model, input_shape),
+        "size_bytes": raw,
+        "size_gzip_bytes": compressed,
+    }

@@ -8,7 +8,7 @@ import pandas as pd
 from prunebench.tables import mean_std
 
 SPLITS = ("test", "val", "train")
-COST = ("nonzero_parameters", "size_bytes", "size_gzip_bytes")
+COST = ("nonzero_parameters", "forward_flops", "size_bytes", "size_gzip_bytes")
 
 
 def _read_json(path) -> dict:
@@ -34,7 +34,8 @@ def loss_accuracy_table(evaluations: pd.DataFrame) -> pd.DataFrame:
     """004-T1: mean (and std over seeds) of loss and accuracy per variant and k."""
     columns = [f"{s}_{m}" for s in ("test", "val") for m in ("loss", "accuracy")] + list(COST)
     table = mean_std(evaluations, ["variant", "k_percent"], columns)
-    return table.drop(columns=[f"{c}_std" for c in COST]).rename(columns={f"{c}_mean": c for c in COST})
+    table = table.drop(columns=[f"{c}_std" for c in COST]).rename(columns={f"{c}_mean": c for c in COST})
+    return table.astype({c: int for c in COST})
 
 
 def collect_mask_stats(runs: list[dict], stats_paths: list[str]) -> pd.DataFrame:

@@ -1,0 +1,40 @@
+# Two commands on a fresh machine (Python 3.11):
+#   make run    the embedded default config (every artifact of the enabled studies, CPU, offline)
+#   make test   the test suite (unit tests + the end-to-end smoke workflow)
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= 2
+
+.PHONY: run test benchmark report data-package clean
+
+$(BIN)/snakemake: envs/requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r envs/requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# Fashion-MNIST for the default config, from Debian/Ubuntu's package; elsewhere set data.data_dir or data.download.
+data-package:
+	@if [ -d /usr/share/datasets/fashion-mnist ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq dataset-fashion-mnist; \
+	else \
+		echo "no apt-get: set data.data_dir in config.yaml to a Fashion-MNIST copy, or data.download: true"; \
+	fi
+
+run: $(BIN)/snakemake data-package
+	$(BIN)/snakemake --cores $(CORES)
+
+report: $(BIN)/snakemake
+	$(BIN)/snakemake --cores $(CORES) --report report.html
+
+test: $(BIN)/snakemake data-package
+	$(BIN)/python -m pytest -q
+
+benchmark: $(BIN)/snakemake data-package
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf results logs .snakemake report.html

@@ -1,0 +1,40 @@
+"""Runs the benchmarks and writes benchmarks/results.{csv,md} (quoted by the README).
+
+    python benchmarks/run_all.py            micro-benchmarks + no-op rerun
+    python benchmarks/run_all.py --full     also the default workflow from scratch (minutes)
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import sparse_forward, train_throughput, workflow_runs  # noqa: E402
+from prunebench.tables import write_table  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "results"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true", help="also time the default workflow from scratch")
+    args = parser.parse_args()
+    results = [*train_throughput.run(), *sparse_forward.run(), *workflow_runs.noop_rerun()]
+    if args.full:
+        results += workflow_runs.full_run()
+    frame = pd.DataFrame([asdict(r) for r in results])
+    frame["met"] = [{True: "yes", False: "no", None: ""}[m] for m in frame["met"]]
+    machine = f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    write_table(frame, OUT.with_suffix(".csv"), OUT.with_suffix(".md"), title=f"Benchmarks ({machine})")
+    print(frame.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

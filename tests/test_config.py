@@ -1,0 +1,83 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from prunebench.config import ConfigError, check_data_sources, validate_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
+CONFIGS = [ROOT / "config.yaml", ROOT / "configs/smoke.yaml", ROOT / "configs/paper.yaml"]
+
+
+def load(path):
+    return yaml.safe_load(Path(path).read_text())
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_shipped_configs_are_valid(path):
+    validate_config(load(path), SCHEMA)
+
+
+def broken(edit):
+    config = copy.deepcopy(load(ROOT / "configs/smoke.yaml"))
+    edit(config)
+    return config
+
+
+def set_path(config, dotted, value):
+    *parents, last = dotted.split(".")
+    node = config
+    for key in parents:
+        node = node[key]
+    node[last] = value
+
+
+CASES = [
+    ("studies.weight_vs_unit.prune.variants.weight.method", "optimal_brain_damage", ["'lowest'", "'unit'"]),
+    ("studies.weight_vs_unit.models.mlp.arch", "transformer", ["'mlp'"]),
+    ("studies.weight_vs_unit.dataset", "imagenet", ["'fashion_mnist'", "'digits'"]),
+    ("studies.weight_vs_unit.prune.sparsities", [0.5, 1.0], ["maximum of 1"]),
+    ("studies.weight_vs_unit.prune.sparsities", [-0.1], ["minimum of 0"]),
+    ("studies.weight_vs_unit.train.epochs", -1, ["minimum of 0"]),
+    ("studies.weight_vs_unit.prune.layers", "middle", ["'all_but_last'"]),
+    ("studies.weight_vs_unit.train.learning_rate", 0.1, ["learning_rate", "allowed keys", "'lr'"]),
+]
+
+
+@pytest.mark.parametrize("key,value,expected", CASES, ids=[c[0] + "=" + str(c[1]) for c in CASES])
+def test_bad_values_name_the_key_and_the_allowed_values(key, value, expected):
+    config = broken(lambda c: set_path(c, key, value))
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, SCHEMA)
+    message = str(error.value)
+    named = key.rsplit(".", 1)[0] if key.endswith("learning_rate") else key
+    assert f"config key {named}" in message
+    for fragment in expected:
+        assert fragment in message
+
+
+def test_a_dataset_without_an_entry_under_datasets_is_named():
+    config = broken(lambda c: set_path(c, "studies.weight_vs_unit.dataset", "mnist"))
+    with pytest.raises(ConfigError, match=r"studies.weight_vs_unit.dataset: 'mnist' has no entry under `datasets`"):
+        validate_config(config, SCHEMA)
+
+
+def test_histogram_sparsity_must_be_in_the_sweep():
+    config = broken(lambda c: set_path(c, "studies.weight_vs_unit.histogram_sparsity", 0.7))
+    with pytest.raises(ConfigError, match="histogram_sparsity"):
+        validate_config(config, SCHEMA)
+
+
+def test_missing_data_source_is_reported_before_any_job(tmp_path, monkeypatch):
+    from prunebench.data import mnist
+
+    monkeypatch.setattr(mnist, "SYSTEM_FASHION_MNIST_DIR", tmp_path / "nowhere")
+    config = load(ROOT / "config.yaml")
+    config["data"]["data_dir"] = str(tmp_path)
+    with pytest.raises(ConfigError, match="data.data_dir / data.download.*fashion_mnist.*dataset-fashion-mnist"):
+        check_data_sources(config, prepared_exists=lambda name: False)
+    check_data_sources(config, prepared_exists=lambda name: True)  # prepared tensors need no source
+    config["data"]["download"] = True
+    check_data_sources(config, prepared_exists=lambda name: False)  # the download rule will fetch it

@@ -1,0 +1,58 @@
+import torch
+
+from prunebench.data import load_raw, prepare
+from prunebench.determinism import seed_everything
+from prunebench.models import build_model
+from prunebench.pruning import compute_masks
+from prunebench.training import TrainConfig, train
+
+
+def digits():
+    return prepare(load_raw("digits"), val_size=200, seed=0, train_subset=600)
+
+
+def run(seed, masks=None, epochs=3):
+    generator = seed_everything(seed, threads=1)
+    data = digits()
+    model = build_model("mlp", data.input_shape, data.num_classes, hidden=[32, 16])
+    if masks is not None:
+        masks = masks(model)
+    return train(model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), generator, masks=masks)
+
+
+def test_training_learns_and_records_every_epoch():
+    model, history = run(0)
+    assert [row["epoch"] for row in history] == [0, 1, 2, 3]
+    assert history[-1]["val_accuracy"] > history[0]["val_accuracy"] + 0.3
+    assert {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"} <= set(history[0])
+
+
+def test_best_checkpoint_is_the_epoch_of_lowest_validation_loss():
+    model, history = run(0)
+    data = digits()
+    from prunebench.training import evaluate
+
+    best = min(history, key=lambda r: r["val_loss"])
+    assert evaluate(model, data.val_x, data.val_y)["loss"] == best["val_loss"]
+
+
+def test_same_seed_gives_bitwise_identical_weights_and_history():
+    (a, ha), (b, hb) = run(3), run(3)
+    assert ha == hb
+    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values()))
+    _, hc = run(4)
+    assert hc != ha
+
+
+def test_masks_are_held_through_training():
+    held = {}
+
+    def masks(model):
+        held.update(compute_masks(model, "lowest", 0.5, layers="all"))
+        return held
+
+    model, _ = run(0, masks=masks)
+    for name, param in model.named_parameters():
+        if name in held:
+            assert torch.all(param[held[name] == 0] == 0)
+            assert (param == 0).float().mean() == 0.5

@@ -1,0 +1,103 @@
+"""End to end: configs/smoke.yaml through the real Snakemake workflow."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "configs/smoke.yaml"]
+STUDY = "weight_vs_unit"
+
+pytestmark = pytest.mark.workflow
+
+
+def snakemake(out: Path, *args, check=True):
+    command = [*SNAKEMAKE, "--config", f"results={out}/results", f"logs={out}/logs", *args]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if check and done.returncode != 0:
+        raise AssertionError(f"snakemake failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return done
+
+
+def metric_files(results: Path) -> dict[str, bytes]:
+    """Every metric a run computes that must not vary between runs (timings excluded)."""
+    files = {}
+    for path in sorted(results.rglob("*.json")):
+        record = {k: v for k, v in json.loads(path.read_text()).items() if k != "provenance"}
+        files[str(path.relative_to(results))] = json.dumps(record, sort_keys=True).encode()
+    for path in sorted(results.rglob("history.csv")):
+        files[str(path.relative_to(results))] = path.read_bytes()
+    for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv"):
+        files[name] = (results / STUDY / name).read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("first")
+    snakemake(out)
+    return out
+
+
+def test_every_004_artifact_is_produced_and_well_formed(first_run):
+    study = first_run / "results" / STUDY
+    table = pd.read_csv(study / "004-T1_loss_accuracy_vs_k.csv")
+    assert set(table["variant"]) == {"weight", "unit"}
+    assert sorted(set(table["k_percent"])) == [0, 50, 90]
+    assert {"test_loss_mean", "test_accuracy_mean", "val_accuracy_mean", "nonzero_parameters", "size_gzip_bytes"} <= set(table.columns)
+    assert table["test_accuracy_mean"].between(0, 1).all()
+    dense = table[table["k_percent"] == 0]
+    assert dense["test_accuracy_mean"].nunique() == 1, "k = 0 is the dense model for both variants"
+    assert (table.groupby("variant")["nonzero_parameters"].apply(lambda s: s.is_monotonic_decreasing)).all()
+
+    ks = pd.read_csv(study / "004-B1_elimination_ks.csv")
+    assert (ks[ks["variant"] == "weight"]["ks_statistic"] > 0.99).all()
+    assert len(ks) == 2 * 2 * 4  # variants x nonzero k x pruned layers
+
+    times = pd.read_csv(study / "004-B2_forward_time.csv")
+    assert set(times["execution"]) == {"dense", "coo", "csr", "shrunk"}
+    assert (times["median_ms"] > 0).all()
+
+    claims = pd.read_csv(study / "004-claims.csv")
+    assert list(claims["claim_id"]) == [f"004-C{i}" for i in range(1, 7)]
+    assert set(claims["holds"]) <= {"holds", "does not hold", "not tested"}
+
+    for name in ("F1_training_curves", "F2_weight_pruning", "F3_unit_pruning", "F4_magnitude_histograms", "F5_forward_time"):
+        with Image.open(study / f"004-{name}.png") as image:
+            image.verify()
+            assert min(image.size) > 200
+        assert (study / f"004-{name}.pdf").read_bytes().startswith(b"%PDF")
+    for name in ("004-T1_loss_accuracy_vs_k", "004-B1_elimination_ks", "004-B2_forward_time", "004-claims"):
+        assert (study / f"{name}.md").read_text().count("\n|") >= 3
+
+
+def test_every_job_writes_a_log_and_metrics_carry_provenance(first_run):
+    logs = list((first_run / "logs").rglob("*.log"))
+    assert len(logs) == 1 + 1 + 6 + 6 + 1 + 6  # data, train, prune, evaluate, latency, study rules
+    evaluation = next((first_run / "results").rglob("evaluation.json"))
+    provenance = json.loads(evaluation.read_text())["provenance"]
+    assert {"config", "seed", "git_commit", "torch", "data_checksum"} <= set(provenance)
+    assert len(provenance["data_checksum"]) == 64
+
+
+def test_a_second_run_has_nothing_to_do(first_run):
+    done = snakemake(first_run, "--dry-run")
+    assert "Nothing to be done" in done.stdout + done.stderr
+
+
+def test_a_fresh_run_gives_bitwise_identical_metrics(first_run, tmp_path):
+    snakemake(tmp_path)
+    assert metric_files(tmp_path / "results") == metric_files(first_run / "results")
+
+
+def test_a_bad_config_fails_before_any_job_naming_the_key(tmp_path):
+    bad = (ROOT / "configs/smoke.yaml").read_text().replace("epochs: 3", "epochs: -1")
+    (tmp_path / "bad.yaml").write_text(bad)
+    done = snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"), check=False)
+    assert done.returncode != 0
+    assert "config key studies.weight_vs_unit.train.epochs: -1 is less than the minimum of 0" in done.stdout + done.stderr
+    assert not (tmp_path / "results").exists()
