@@ -14,8 +14,15 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/prune.smk"
+include: "workflow/rules/finetune.smk"
 include: "workflow/rules/evaluate.smk"
-include: "workflow/rules/studies/weight_vs_unit.smk"
+# Studies: one folder each (common.smk: input helpers; rules.smk: its own stages, tables, figures, claims).
+include: "workflow/rules/studies/disentangle/common.smk"  # 000
+include: "workflow/rules/studies/disentangle/rules.smk"
+include: "workflow/rules/studies/latent_kl/common.smk"  # 001
+include: "workflow/rules/studies/latent_kl/rules.smk"
+include: "workflow/rules/studies/weight_vs_unit/common.smk"  # 004
+include: "workflow/rules/studies/weight_vs_unit/rules.smk"
 
 
 rule all:

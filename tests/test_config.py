@@ -37,7 +37,7 @@ def set_path(config, dotted, value):
 CASES = [
     ("studies.weight_vs_unit.prune.variants.weight.method", "optimal_brain_damage", ["'lowest'", "'unit'"]),
     ("studies.weight_vs_unit.models.mlp.arch", "transformer", ["'mlp'"]),
-    ("studies.weight_vs_unit.dataset", "imagenet", ["'fashion_mnist'", "'digits'"]),
+    ("studies.weight_vs_unit.datasets", ["imagenet"], ["'fashion_mnist'", "'digits'"]),
     ("studies.weight_vs_unit.prune.sparsities", [0.5, 1.0], ["maximum of 1"]),
     ("studies.weight_vs_unit.prune.sparsities", [-0.1], ["minimum of 0"]),
     ("studies.weight_vs_unit.train.epochs", -1, ["minimum of 0"]),
@@ -53,14 +53,20 @@ def test_bad_values_name_the_key_and_the_allowed_values(key, value, expected):
         validate_config(config, SCHEMA)
     message = str(error.value)
     named = key.rsplit(".", 1)[0] if key.endswith("learning_rate") else key
-    assert f"config key {named}" in message
+    assert f"config key {named}" in message, message
     for fragment in expected:
         assert fragment in message
 
 
 def test_a_dataset_without_an_entry_under_datasets_is_named():
-    config = broken(lambda c: set_path(c, "studies.weight_vs_unit.dataset", "mnist"))
-    with pytest.raises(ConfigError, match=r"studies.weight_vs_unit.dataset: 'mnist' has no entry under `datasets`"):
+    config = broken(lambda c: set_path(c, "studies.weight_vs_unit.datasets", ["mnist"]))
+    with pytest.raises(ConfigError, match=r"studies.weight_vs_unit.datasets: 'mnist' has no entry under `datasets`"):
+        validate_config(config, SCHEMA)
+
+
+def test_the_weight_vs_unit_study_needs_both_variants():
+    config = broken(lambda c: c["studies"]["weight_vs_unit"]["prune"]["variants"].pop("unit"))
+    with pytest.raises(ConfigError, match="studies.weight_vs_unit.prune.variants: 'unit' is a required property"):
         validate_config(config, SCHEMA)
 
 

@@ -1,26 +1,16 @@
 """End to end: configs/smoke.yaml through the real Snakemake workflow."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "configs/smoke.yaml"]
+from conftest import ROOT, snakemake
+
 STUDY = "weight_vs_unit"
 
 pytestmark = pytest.mark.workflow
-
-
-def snakemake(out: Path, *args, check=True):
-    command = [*SNAKEMAKE, "--config", f"results={out}/results", f"logs={out}/logs", *args]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    if check and done.returncode != 0:
-        raise AssertionError(f"snakemake failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
-    return done
 
 
 def metric_files(results: Path) -> dict[str, bytes]:
@@ -36,15 +26,8 @@ def metric_files(results: Path) -> dict[str, bytes]:
     return files
 
 
-@pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("first")
-    snakemake(out)
-    return out
-
-
-def test_every_004_artifact_is_produced_and_well_formed(first_run):
-    study = first_run / "results" / STUDY
+def test_every_004_artifact_is_produced_and_well_formed(smoke_run):
+    study = smoke_run / "results" / STUDY
     table = pd.read_csv(study / "004-T1_loss_accuracy_vs_k.csv")
     assert set(table["variant"]) == {"weight", "unit"}
     assert sorted(set(table["k_percent"])) == [0, 50, 90]
@@ -75,23 +58,24 @@ def test_every_004_artifact_is_produced_and_well_formed(first_run):
         assert (study / f"{name}.md").read_text().count("\n|") >= 3
 
 
-def test_every_job_writes_a_log_and_metrics_carry_provenance(first_run):
-    logs = list((first_run / "logs").rglob("*.log"))
-    assert len(logs) == 1 + 1 + 6 + 6 + 1 + 6  # data, train, prune, evaluate, latency, study rules
-    evaluation = next((first_run / "results").rglob("evaluation.json"))
+def test_every_job_writes_a_log_and_metrics_carry_provenance(smoke_run):
+    logs = list((smoke_run / "logs" / STUDY).rglob("*.log"))
+    assert len(logs) == 1 + 6 + 6 + 1 + 6  # train, prune, evaluate, latency, study rules
+    assert (smoke_run / "logs" / "data" / "digits.log").exists()
+    evaluation = next((smoke_run / "results").rglob("evaluation.json"))
     provenance = json.loads(evaluation.read_text())["provenance"]
     assert {"config", "seed", "git_commit", "torch", "data_checksum"} <= set(provenance)
     assert len(provenance["data_checksum"]) == 64
 
 
-def test_a_second_run_has_nothing_to_do(first_run):
-    done = snakemake(first_run, "--dry-run")
+def test_a_second_run_has_nothing_to_do(smoke_run):
+    done = snakemake(smoke_run, "--dry-run")
     assert "Nothing to be done" in done.stdout + done.stderr
 
 
-def test_a_fresh_run_gives_bitwise_identical_metrics(first_run, tmp_path):
+def test_a_fresh_run_gives_bitwise_identical_metrics(smoke_run, tmp_path):
     snakemake(tmp_path)
-    assert metric_files(tmp_path / "results") == metric_files(first_run / "results")
+    assert metric_files(tmp_path / "results") == metric_files(smoke_run / "results")
 
 
 def test_a_bad_config_fails_before_any_job_naming_the_key(tmp_path):

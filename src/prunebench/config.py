@@ -4,7 +4,7 @@ Runs when the Snakefile is parsed, so a bad config fails before any job starts, 
 """
 from __future__ import annotations
 
-import copy
+from pathlib import Path
 
 import jsonschema
 import yaml
@@ -30,10 +30,17 @@ def _message(error: jsonschema.ValidationError) -> str:
     return f"config key {_key(error.absolute_path)}: {error.message}"
 
 
-def load_schema(path) -> dict:
+def _load_yaml(path):
     with open(path) as f:
-        schema = yaml.safe_load(f)
-    schema = copy.deepcopy(schema)
+        return yaml.safe_load(f)
+
+
+def load_schema(path) -> dict:
+    """The config schema, with each study's schema (studies/<study>.schema.yaml beside it) under `studies`."""
+    path = Path(path)
+    schema = _load_yaml(path)
+    for study in sorted((path.parent / "studies").glob("*.schema.yaml")):
+        schema["properties"]["studies"]["properties"][study.name.removesuffix(".schema.yaml")] = _load_yaml(study)
     schema["$defs"]["dataset_name"]["enum"] = DATASETS.names()
     schema["$defs"]["model_arch"]["enum"] = MODELS.names()
     schema["$defs"]["pruning_method"]["enum"] = PRUNING_METHODS.names()
@@ -53,11 +60,12 @@ def validate_config(config: dict, schema_path) -> None:
 def _cross_key_errors(config: dict) -> list[str]:
     errors = []
     for study, cfg in config["studies"].items():
-        if "dataset" in cfg and cfg["dataset"] not in config["datasets"]:
-            errors.append(
-                f"config key studies.{study}.dataset: {cfg['dataset']!r} has no entry under `datasets` "
-                f"(configured: {sorted(config['datasets'])})"
-            )
+        for dataset in cfg["datasets"]:
+            if dataset not in config["datasets"]:
+                errors.append(
+                    f"config key studies.{study}.datasets: {dataset!r} has no entry under `datasets` "
+                    f"(configured: {sorted(config['datasets'])})"
+                )
         if "histogram_sparsity" in cfg and cfg["histogram_sparsity"] not in cfg["prune"]["sparsities"]:
             errors.append(
                 f"config key studies.{study}.histogram_sparsity: {cfg['histogram_sparsity']} is not one of "
@@ -73,7 +81,7 @@ def check_data_sources(config: dict, prepared_exists) -> None:
     from prunebench.data import load_raw
 
     data = config["data"]
-    used = sorted({cfg["dataset"] for cfg in config["studies"].values()})
+    used = sorted({dataset for cfg in config["studies"].values() for dataset in cfg["datasets"]})
     for name in used:
         if prepared_exists(name):
             continue

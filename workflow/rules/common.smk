@@ -53,11 +53,24 @@ def prune_params(wildcards):
     return {"layers": prune["layers"], "scope": variant.get("scope", "local"), "method": variant["method"]}
 
 
+def finetune_params(wildcards):
+    return study_cfg(wildcards.study)["finetune"]
+
+
+def pruned_model(wildcards):
+    """What the evaluation stage measures: the fine-tuned model where the study fine-tunes, else the dense one
+    (the masks are applied either way)."""
+    if "finetune" in study_cfg(wildcards.study):
+        return f"{PRUNED}/finetuned.pt"
+    return f"{DENSE}/model.pt"
+
+
 def runs_of(study):
     """Every (dataset, model, seed) a study trains, as wildcard dicts."""
     cfg = study_cfg(study)
     return [
-        {"study": study, "dataset": cfg["dataset"], "model": model, "seed": seed}
+        {"study": study, "dataset": dataset, "model": model, "seed": seed}
+        for dataset in cfg["datasets"]
         for model in cfg["models"]
         for seed in cfg["seeds"]
     ]
@@ -85,20 +98,6 @@ def latency_runs(wildcards):
         for r in pruned_runs_of(wildcards.study)
         if r["dataset"] == wildcards.dataset and r["model"] == wildcards.model and r["seed"] == int(wildcards.seed)
     ]
-
-
-# Study 004 (weight_vs_unit): figures of one dense run use the first model and seed.
-def wvu_first_run():
-    return runs_of("weight_vs_unit")[0]
-
-
-def wvu_histogram_runs():
-    k = study_cfg("weight_vs_unit")["histogram_sparsity"]
-    return [r for r in pruned_runs_of("weight_vs_unit", [k]) if r["seed"] == wvu_first_run()["seed"]]
-
-
-def wvu_k_percent(key):
-    return round(100 * study_cfg("weight_vs_unit")[key], 6)
 
 
 STUDY_ARTIFACTS = {}

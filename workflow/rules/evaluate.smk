@@ -1,10 +1,10 @@
-# Stage 4: metrics of each pruned model (loss, accuracy, every cost measure) and forward latency.
+# Stage 5: metrics of each pruned model (loss, accuracy, every cost measure) and forward latency.
 
 
 rule evaluate:
     input:
         data=f"{DATA}.pt",
-        model=f"{DENSE}/model.pt",
+        model=pruned_model,
         masks=f"{PRUNED}/masks.pt",
     output:
         metrics=f"{PRUNED}/evaluation.json",

@@ -14,14 +14,18 @@ with job_log(snakemake.log[0]):
     data = load_prepared(snakemake.input.data)
     spec = {**snakemake.params.model, "input_shape": list(data.input_shape), "num_classes": data.num_classes}
     model = build_model(**spec).to(device())
-    model, history = train(model, data, TrainConfig.from_dict(snakemake.params.train), generator)
-    best = min(history, key=lambda row: row["val_loss"])
+    config = TrainConfig.from_dict(snakemake.params.train)
+    model, history = train(model, data, config, generator)
+    selected = history[-1] if config.select == "last" else min(history, key=lambda row: row["val_loss"])
     save_checkpoint(snakemake.output.model, model, spec)
     write_csv(snakemake.output.history, pd.DataFrame(history))
     write_json(
         snakemake.output.metrics,
         {
-            "metrics": {"best_epoch": best["epoch"], "val": evaluate(model, data.val_x, data.val_y), "test": evaluate(model, data.test_x, data.test_y)},
+            "metrics": {
+                "selected_epoch": selected["epoch"],
+                **{split: evaluate(model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("train", "val", "test")},
+            },
             "provenance": provenance({"model": spec, "train": snakemake.params.train}, seed, data.checksum()),
         },
     )

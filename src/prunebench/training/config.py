@@ -12,6 +12,7 @@ class TrainConfig:
     momentum: float = 0.9  # sgd only
     weight_decay: float = 0.0
     schedule: str = "constant"  # constant | cosine
+    select: str = "best_val_loss"  # best_val_loss | last: which epoch's weights training returns
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":

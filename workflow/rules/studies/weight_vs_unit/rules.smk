@@ -2,7 +2,7 @@
 # Stages it uses: prepare_data -> train_dense -> prune (variants weight/unit x k) -> evaluate, forward_latency.
 
 WVU = f"{RESULTS}/weight_vs_unit"
-WVU_CAPTIONS = "../../report/weight_vs_unit"
+WVU_CAPTIONS = "../../../report/weight_vs_unit"
 WVU_CATEGORY = "004 weight vs unit pruning"
 
 
@@ -22,7 +22,7 @@ rule wvu_tables:
     log:
         f"{LOGS}/weight_vs_unit/tables.log",
     script:
-        "../../scripts/weight_vs_unit/tables.py"
+        "../../../scripts/weight_vs_unit/tables.py"
 
 
 rule wvu_training_curves:
@@ -38,7 +38,7 @@ rule wvu_training_curves:
     log:
         f"{LOGS}/weight_vs_unit/F1.log",
     script:
-        "../../scripts/weight_vs_unit/training_curves.py"
+        "../../../scripts/weight_vs_unit/training_curves.py"
 
 
 rule wvu_metrics_against_k:
@@ -54,7 +54,7 @@ rule wvu_metrics_against_k:
     log:
         f"{LOGS}/weight_vs_unit/F2_F3.log",
     script:
-        "../../scripts/weight_vs_unit/metrics_against_k.py"
+        "../../../scripts/weight_vs_unit/metrics_against_k.py"
 
 
 rule wvu_magnitude_histograms:
@@ -72,7 +72,7 @@ rule wvu_magnitude_histograms:
     log:
         f"{LOGS}/weight_vs_unit/F4.log",
     script:
-        "../../scripts/weight_vs_unit/magnitude_histograms.py"
+        "../../../scripts/weight_vs_unit/magnitude_histograms.py"
 
 
 rule wvu_forward_time:
@@ -88,7 +88,7 @@ rule wvu_forward_time:
     log:
         f"{LOGS}/weight_vs_unit/F5.log",
     script:
-        "../../scripts/weight_vs_unit/forward_time.py"
+        "../../../scripts/weight_vs_unit/forward_time.py"
 
 
 rule wvu_claims:
@@ -105,7 +105,7 @@ rule wvu_claims:
     log:
         f"{LOGS}/weight_vs_unit/claims.log",
     script:
-        "../../scripts/weight_vs_unit/claims.py"
+        "../../../scripts/weight_vs_unit/claims.py"
 
 
 WVU_ARTIFACTS = [

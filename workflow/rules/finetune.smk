@@ -1,0 +1,23 @@
+# Stage 4: fine-tune a pruned model with its masks held (studies with a `finetune` section).
+
+
+rule finetune:
+    input:
+        data=f"{DATA}.pt",
+        model=f"{DENSE}/model.pt",
+        masks=f"{PRUNED}/masks.pt",
+    output:
+        model=f"{PRUNED}/finetuned.pt",
+        history=f"{PRUNED}/finetune_history.csv",
+        snapshots=f"{PRUNED}/finetune_weights.pt",
+    params:
+        finetune=finetune_params,
+    threads: 2
+    resources:
+        runtime=120,
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/finetune.log",
+    script:
+        "../scripts/finetune.py"

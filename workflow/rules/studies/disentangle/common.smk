@@ -1,0 +1,1 @@
+# Study disentangle: input helpers of its rules (functions only).

@@ -1,0 +1,1 @@
+# Study disentangle: its study-specific stages, tables, figures and claims.

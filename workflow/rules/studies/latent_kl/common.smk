@@ -1,0 +1,1 @@
+# Study latent_kl: input helpers of its rules (functions only).

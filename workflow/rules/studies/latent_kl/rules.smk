@@ -1,0 +1,1 @@
+# Study latent_kl: its study-specific stages, tables, figures and claims.

@@ -1,0 +1,25 @@
+import pandas as pd
+
+from prunebench.atomic import save_torch, write_csv
+from prunebench.data import load_prepared
+from prunebench.determinism import device, seed_everything
+from prunebench.joblog import job_log
+from prunebench.models import load_checkpoint, save_checkpoint
+from prunebench.pruning import load_masks
+from prunebench.training import TrainConfig, train
+from prunebench.training.snapshots import WeightSnapshots
+
+params = snakemake.params.finetune
+seed = int(snakemake.wildcards.seed)
+with job_log(snakemake.log[0]):
+    generator = seed_everything(seed, snakemake.threads)
+    data = load_prepared(snakemake.input.data)
+    model, spec = load_checkpoint(snakemake.input.model, device())
+    masks = load_masks(snakemake.input.masks)
+    snapshots = WeightSnapshots(list(masks) if params.get("snapshots") else [])
+    model, history = train(
+        model, data, TrainConfig.from_dict(params), generator, masks=masks, track=tuple(params.get("track", ())), on_epoch_end=snapshots
+    )
+    save_checkpoint(snakemake.output.model, model, spec)
+    write_csv(snakemake.output.history, pd.DataFrame(history))
+    save_torch(snakemake.output.snapshots, snapshots.weights)
