@@ -53,16 +53,25 @@ def prune_params(wildcards):
     return {"layers": prune["layers"], "scope": variant.get("scope", "local"), "method": variant["method"]}
 
 
+# The trained model that pruning starts from: the dense model, unless a study adds stages after dense training
+# (000 removes the reconstruction head and trains on) and registers its last output pattern here.
+BASE_MODEL = {}
+
+
+def base_model(wildcards):
+    return BASE_MODEL.get(wildcards.study, f"{DENSE}/model.pt")
+
+
 def finetune_params(wildcards):
     return study_cfg(wildcards.study)["finetune"]
 
 
 def pruned_model(wildcards):
-    """What the evaluation stage measures: the fine-tuned model where the study fine-tunes, else the dense one
+    """What the evaluation stage measures: the fine-tuned model where the study fine-tunes, else the base model
     (the masks are applied either way)."""
     if "finetune" in study_cfg(wildcards.study):
         return f"{PRUNED}/finetuned.pt"
-    return f"{DENSE}/model.pt"
+    return base_model(wildcards)
 
 
 def runs_of(study):

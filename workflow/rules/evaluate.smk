@@ -19,7 +19,7 @@ rule evaluate:
 # Timings must not share the machine: the job claims every core given to Snakemake (and a whole node on Slurm).
 rule forward_latency:
     input:
-        model=f"{DENSE}/model.pt",
+        model=base_model,
         masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", latency_runs(wildcards)),
     output:
         timings=f"{RESULTS}/{RUN}/forward_latency.csv",

@@ -4,7 +4,7 @@
 rule finetune:
     input:
         data=f"{DATA}.pt",
-        model=f"{DENSE}/model.pt",
+        model=base_model,
         masks=f"{PRUNED}/masks.pt",
     output:
         model=f"{PRUNED}/finetuned.pt",

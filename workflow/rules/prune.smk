@@ -3,7 +3,7 @@
 
 rule prune:
     input:
-        model=f"{DENSE}/model.pt",
+        model=base_model,
     output:
         masks=f"{PRUNED}/masks.pt",
         stats=f"{PRUNED}/masks.json",
