@@ -28,7 +28,8 @@ class SparseMLP(nn.Module):
             self.weights.append(weight)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = x.flatten(1).t()
+        # Sparse kernels want a contiguous dense operand: transposing a view makes them several times slower.
+        h = x.flatten(1).t().contiguous()
         for i, weight in enumerate(self.weights):
             h = weight @ h
             if i < len(self.weights) - 1:

@@ -12,9 +12,13 @@ rule wvu_tables:
         masks=lambda wildcards: paths(f"{PRUNED}/masks.json", pruned_runs_of("weight_vs_unit")),
         latency=lambda wildcards: f"{RESULTS}/{RUN}/forward_latency.csv".format(**wvu_first_run()),
     output:
-        loss_accuracy=multiext(f"{WVU}/004-T1_loss_accuracy_vs_k", ".csv", ".md"),
-        ks=multiext(f"{WVU}/004-B1_elimination_ks", ".csv", ".md"),
-        forward_time=multiext(f"{WVU}/004-B2_forward_time", ".csv", ".md"),
+        loss_accuracy=report(
+            multiext(f"{WVU}/004-T1_loss_accuracy_vs_k", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/T1.rst", category=WVU_CATEGORY
+        ),
+        ks=report(multiext(f"{WVU}/004-B1_elimination_ks", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B1.rst", category=WVU_CATEGORY),
+        forward_time=report(
+            multiext(f"{WVU}/004-B2_forward_time", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B2.rst", category=WVU_CATEGORY
+        ),
     params:
         runs=lambda wildcards: pruned_runs_of("weight_vs_unit"),
     conda:
@@ -97,7 +101,7 @@ rule wvu_claims:
         ks=f"{WVU}/004-B1_elimination_ks.csv",
         forward_time=f"{WVU}/004-B2_forward_time.csv",
     output:
-        multiext(f"{WVU}/004-claims", ".csv", ".md"),
+        report(multiext(f"{WVU}/004-claims", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/claims.rst", category=WVU_CATEGORY),
     params:
         histogram_k=lambda wildcards: wvu_k_percent("histogram_sparsity"),
     conda:
