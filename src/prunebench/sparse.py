@@ -1,6 +1,8 @@
 """Executing a pruned fully connected network: sparse weight matrices (COO, CSR) or a physically smaller net."""
 from __future__ import annotations
 
+import warnings
+
 import torch
 from torch import nn
 
@@ -24,7 +26,9 @@ class SparseMLP(nn.Module):
         for layer in _linear_chain(model):
             weight = layer.weight.detach()
             if f"{names[id(layer)]}.weight" in masks:
-                weight = weight.to_sparse(layout=SPARSE_LAYOUTS[layout])
+                with warnings.catch_warnings():  # "sparse CSR support is in beta": noise in every job log
+                    warnings.simplefilter("ignore", UserWarning)
+                    weight = weight.to_sparse(layout=SPARSE_LAYOUTS[layout])
             self.weights.append(weight)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
