@@ -78,6 +78,16 @@ def test_a_fresh_run_gives_bitwise_identical_metrics(smoke_run, tmp_path):
     assert metric_files(tmp_path / "results") == metric_files(smoke_run / "results")
 
 
+def test_a_bad_config_touches_nothing_already_computed(smoke_run, tmp_path):
+    before = {p: p.stat().st_mtime_ns for p in (smoke_run / "results").rglob("*") if p.is_file()}
+    bad = (ROOT / "configs/smoke.yaml").read_text().replace("sparsities: [0, 0.5, 0.9]", "sparsities: [0, 0.5, 1.5]")
+    (tmp_path / "bad.yaml").write_text(bad)
+    done = snakemake(smoke_run, "--configfile", str(tmp_path / "bad.yaml"), check=False)
+    assert done.returncode != 0
+    assert "config key studies.weight_vs_unit.prune.sparsities.2: 1.5 is greater than or equal to the maximum of 1" in done.stdout + done.stderr
+    assert {p: p.stat().st_mtime_ns for p in (smoke_run / "results").rglob("*") if p.is_file()} == before
+
+
 def test_a_bad_config_fails_before_any_job_naming_the_key(tmp_path):
     bad = (ROOT / "configs/smoke.yaml").read_text().replace("epochs: 3", "epochs: -1")
     (tmp_path / "bad.yaml").write_text(bad)
