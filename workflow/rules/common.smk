@@ -43,8 +43,19 @@ def model_params(wildcards):
     return study_cfg(wildcards.study)["models"][wildcards.model]
 
 
+def per_model(wildcards, section):
+    """A study's optional `per_model: {<model>: {train: {...}, finetune: {...}}}` overrides (001: lr 0.1 for ResNet50)."""
+    return study_cfg(wildcards.study).get("per_model", {}).get(wildcards.model, {}).get(section, {})
+
+
+def job_threads(wildcards):
+    """Threads of a study's training jobs (`threads:` in its config, default 2). Results are bitwise reproducible for a
+    fixed count; 1 lets two small jobs share 2 cores and avoids thread oversubscription on a busy machine."""
+    return study_cfg(wildcards.study).get("threads", 2)
+
+
 def train_params(wildcards):
-    return study_cfg(wildcards.study)["train"]
+    return {**study_cfg(wildcards.study)["train"], **per_model(wildcards, "train")}
 
 
 def prune_params(wildcards):
@@ -63,7 +74,7 @@ def base_model(wildcards):
 
 
 def finetune_params(wildcards):
-    return study_cfg(wildcards.study)["finetune"]
+    return {**study_cfg(wildcards.study)["finetune"], **per_model(wildcards, "finetune")}
 
 
 def pruned_model(wildcards):
@@ -80,7 +91,8 @@ def runs_of(study):
     return [
         {"study": study, "dataset": dataset, "model": model, "seed": seed}
         for dataset in cfg["datasets"]
-        for model in cfg["models"]
+        for model, spec in cfg["models"].items()
+        if spec is not None  # null drops a model merged in from config.yaml (--configfile merges mappings)
         for seed in cfg["seeds"]
     ]
 

@@ -12,7 +12,7 @@ rule finetune:
         snapshots=f"{PRUNED}/finetune_weights.pt",
     params:
         finetune=finetune_params,
-    threads: 2
+    threads: job_threads
     resources:
         runtime=120,
     conda:

@@ -11,7 +11,7 @@ rule train_dense:
     params:
         model=model_params,
         train=train_params,
-    threads: 2
+    threads: job_threads
     resources:
         runtime=120,
     conda:

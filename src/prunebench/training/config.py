@@ -13,6 +13,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     schedule: str = "constant"  # constant | cosine
     select: str = "best_val_loss"  # best_val_loss | last: which epoch's weights training returns
+    train_subset: int | None = None  # train on the first n training examples only (the split is already shuffled)
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":

@@ -67,7 +67,7 @@ def train(
 
     history = [record(0, evaluate(model, data.train_x, data.train_y))]
     best_state, best_loss = copy.deepcopy(model.state_dict()), history[0]["val_loss"]
-    n = len(data.train_y)
+    n = len(data.train_y) if cfg.train_subset is None else min(cfg.train_subset, len(data.train_y))
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         order = torch.randperm(n, generator=generator)

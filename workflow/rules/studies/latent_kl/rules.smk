@@ -1,1 +1,116 @@
-# Study latent_kl: its study-specific stages, tables, figures and claims.
+# Study 001 (latent_kl): AP2 / AP3 against the performance difference, under results/latent_kl/.
+# Shared stages it uses: prepare_data -> train_dense -> prune (last layer; lowest / highest / random x sparsity)
+# -> finetune (track: test, train; snapshots of the last layer after every epoch). Its own: per-run divergences,
+# tables, figures and claims.
+
+KL = f"{RESULTS}/latent_kl"
+KL_CAPTIONS = "../../../report/latent_kl"
+KL_CATEGORY = "001 latent-space KL"
+
+
+rule kl_divergences:
+    input:
+        model=lambda wildcards: f"{DENSE}/model.pt".format(**kl_run(wildcards)),
+        metrics=lambda wildcards: f"{DENSE}/metrics.json".format(**kl_run(wildcards)),
+        histories=lambda wildcards: paths(f"{PRUNED}/finetune_history.csv", kl_run_pruned(wildcards)),
+        snapshots=lambda wildcards: paths(f"{PRUNED}/finetune_weights.pt", kl_run_pruned(wildcards)),
+    output:
+        table=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv",
+        record=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.json",
+    params:
+        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in kl_run_pruned(wildcards)],
+        divergence=lambda wildcards: study_cfg("latent_kl")["divergence"],
+    threads: 2
+    resources:
+        mem_mb=2048,
+    conda:
+        ENV
+    log:
+        f"{LOGS}/latent_kl/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.log",
+    script:
+        "../../../scripts/latent_kl/divergences.py"
+
+
+rule kl_tables:
+    input:
+        runs=lambda wildcards: paths(f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv", runs_of("latent_kl")),
+    output:
+        rank=multiext(f"{KL}/001-B1_rank_correlation", ".csv", ".md"),
+        summary=multiext(f"{KL}/001-B2_divergence_pd", ".csv", ".md"),
+    params:
+        runs=lambda wildcards: runs_of("latent_kl"),
+        models=lambda wildcards: study_cfg("latent_kl")["models"],
+    conda:
+        ENV
+    log:
+        f"{LOGS}/latent_kl/tables.log",
+    script:
+        "../../../scripts/latent_kl/tables.py"
+
+
+rule kl_figures:
+    input:
+        summary=f"{KL}/001-B2_divergence_pd.csv",
+    output:
+        ap2_test=report(f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F2.rst", category=KL_CATEGORY),
+        ap2_test_pdf=f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.pdf",
+        ap2_train=report(f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F7.rst", category=KL_CATEGORY),
+        ap2_train_pdf=f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.pdf",
+        t_test=report(f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F4.rst", category=KL_CATEGORY),
+        t_test_pdf=f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.pdf",
+        t_train=report(f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F12.rst", category=KL_CATEGORY),
+        t_train_pdf=f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.pdf",
+        g_test=report(f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F11.rst", category=KL_CATEGORY),
+        g_test_pdf=f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.pdf",
+        g_train=report(f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F11.rst", category=KL_CATEGORY),
+        g_train_pdf=f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.pdf",
+        ap2_vs_ap3=report(f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F17.rst", category=KL_CATEGORY),
+        ap2_vs_ap3_pdf=f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.pdf",
+    conda:
+        ENV
+    log:
+        f"{LOGS}/latent_kl/figures_{{dataset}}-{{model}}.log",
+    script:
+        "../../../scripts/latent_kl/figures.py"
+
+
+rule kl_claims:
+    input:
+        rank=f"{KL}/001-B1_rank_correlation.csv",
+        summary=f"{KL}/001-B2_divergence_pd.csv",
+    output:
+        multiext(f"{KL}/001-claims", ".csv", ".md"),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/latent_kl/claims.log",
+    script:
+        "../../../scripts/latent_kl/claims.py"
+
+
+KL_FIGURE_KINDS = [
+    "001-F2_ap2_pd_test",
+    "001-F7_ap2_pd_train",
+    "001-F4_ap3_student_t_pd_test",
+    "001-F12_ap3_student_t_pd_train",
+    "001-F11_ap3_gaussian_pd_test",
+    "001-F11_ap3_gaussian_pd_train",
+    "001-F17_ap2_vs_ap3",
+]
+KL_ARTIFACTS = (
+    [
+        *multiext(f"{KL}/001-B1_rank_correlation", ".csv", ".md"),
+        *multiext(f"{KL}/001-B2_divergence_pd", ".csv", ".md"),
+        *multiext(f"{KL}/001-claims", ".csv", ".md"),
+        *kl_figure_files(KL_FIGURE_KINDS),
+    ]
+    if "latent_kl" in config["studies"]
+    else []
+)
+if "latent_kl" in config["studies"]:
+    STUDY_ARTIFACTS["latent_kl"] = KL_ARTIFACTS
+
+
+rule latent_kl:
+    input:
+        KL_ARTIFACTS,

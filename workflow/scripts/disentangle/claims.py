@@ -1,0 +1,9 @@
+import pandas as pd
+
+from prunebench.claims import write_claims
+from prunebench.joblog import job_log
+from prunebench.studies.disentangle.claims import all_claims
+
+with job_log(snakemake.log[0]):
+    claims = all_claims(pd.read_csv(snakemake.input.table), pd.read_csv(snakemake.input.mig))
+    write_claims(claims, *snakemake.output, title="000 claims: disentanglement and pruning")
