@@ -2,6 +2,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
@@ -75,6 +76,17 @@ def test_head_removal_leaves_exactly_encoder_and_classifier(tmp_path):
     assert loaded.decoder is None and loaded_spec["decoder"] is False
     terms = loaded.loss_terms(x, torch.zeros(4, dtype=torch.long))
     assert "reconstruction" not in terms
+
+
+def test_without_the_kl_term_the_headless_loss_is_the_cross_entropy_alone(tmp_path):
+    model = build_model("beta_vae_classif", (1, 28, 28), 10, beta=5)
+    spec = {"arch": "beta_vae_classif", "beta": 5, "input_shape": [1, 28, 28], "num_classes": 10}
+    model, spec = remove_reconstruction_head(model, spec, keep_kl=False)
+    save_checkpoint(tmp_path / "m.pt", model, spec)
+    loaded, _ = load_checkpoint(tmp_path / "m.pt")
+    torch.manual_seed(0)
+    terms = loaded.loss_terms(torch.rand(4, 1, 28, 28), torch.zeros(4, dtype=torch.long))
+    assert terms["kl"] > 0 and torch.equal(terms["loss"], terms["cross_entropy"])
 
 
 def test_masks_stay_at_50_percent_through_the_pruning_epochs():
@@ -162,9 +174,22 @@ def test_mig_protocol_runs_end_to_end_and_is_deterministic():
 
     def run():
         torch.manual_seed(0)
-        return mig_protocol(spec, data, factors, cfg, cfg, cfg, 0.5, torch.Generator().manual_seed(0), seed=0)
+        return mig_protocol(spec, data, factors, cfg, cfg, cfg, 0.5, torch.Generator().manual_seed(0), seed=0, keep_kl=True)
 
     first = run()
     assert first == run()
     assert 0 <= first["unpruned"]["mig"]["mig"] <= 1 and 0 <= first["pruned"]["test"]["accuracy"] <= 1
     assert first["pruned"]["cost"]["nonzero_parameters"] < first["pruned"]["cost"]["total_parameters"]
+
+
+def test_head_removal_claim_holds_only_when_accuracy_is_kept():
+    from prunebench.studies.disentangle.claims import head_removal_keeps_accuracy
+
+    def t1(after):
+        return pd.DataFrame(
+            {"dataset": "d", "beta": [1.0, 5.0], "pruned": False, "accuracy_mean": after, "with_head_accuracy_mean": [80.0, 70.0]}
+        )
+
+    assert head_removal_keeps_accuracy(t1([80.5, 69.5])).holds is True
+    dropped = head_removal_keeps_accuracy(t1([30.0, 69.5]))
+    assert dropped.holds is False and "beta=1 80.00% -> 30.00%" in dropped.observed

@@ -22,7 +22,8 @@ def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
     assert (nonzero[True] < 0.6 * nonzero[False]).all()
     assert t1["total_parameters"].nunique() <= 3
     md = (study / "000-T1_accuracy_compression.md").read_text()
-    assert "## digits" in md and "Comp. (KB)" in md and "Beta-VAE-Classif w/ pruning" in md
+    assert "## digits" in md and "Comp. (KB)" in md and "Acc. with head (%)" in md and "Beta-VAE-Classif w/ pruning" in md
+    assert t1["with_head_accuracy_mean"].between(0, 100).all()
     assert "\\toprule" in (study / "000-T1_accuracy_compression.tex").read_text()
 
     mig = pd.read_csv(study / "000-B1_mig.csv")
@@ -30,7 +31,7 @@ def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
     assert mig["unpruned_mig"].between(0, 1).all() and mig["pruned_test_accuracy"].between(0, 1).all()
 
     claims = pd.read_csv(study / "000-claims.csv")
-    assert list(claims["claim_id"]) == [f"000-C{i}" for i in range(1, 8)]
+    assert list(claims["claim_id"]) == [f"000-C{i}" for i in range(1, 9)]
     assert set(claims["holds"]) <= {"holds", "does not hold", "not tested"}
     for name in ("000-F1_beta_vae_classif", "000-B1_mig"):
         with Image.open(study / f"{name}.png") as image:

@@ -9,7 +9,7 @@ the sample with a linear head. At inference (forward) the classifier reads the p
 Loss (Eq. 1-3 of the document): beta * KL(q(z|x) || N(0, I)) + reconstruction + cross-entropy, where the KL is
 summed over latent dimensions and the reconstruction term is the pixel-wise binary cross-entropy summed over
 pixels, both averaged over the batch. `remove_reconstruction_head` drops the decoder and its loss term,
-leaving the encoder and classifier (the shaded blocks of the document's Fig. 1).
+leaving the encoder and classifier (the shaded blocks of the document's Fig. 1), with or without the KL term.
 
 Sizes default to the document's (channels/hidden None): for grayscale inputs channels 16, 32 and hidden 40 (about
 69k inference parameters at 28x28, its MNIST networks); for colour inputs channels 64, 128 and hidden 350 (about
@@ -140,10 +140,18 @@ def beta_vae_classif(input_shape, num_classes, beta=1.0, channels=None, hidden=N
     return BetaVAEClassif(tuple(input_shape), num_classes, beta, channels, hidden, latent, decoder)
 
 
-def remove_reconstruction_head(model: nn.Module, spec: dict) -> tuple[nn.Module, dict]:
+def remove_reconstruction_head(model: nn.Module, spec: dict, keep_kl: bool = True) -> tuple[nn.Module, dict]:
     """The model without its reconstruction head (and loss term), and the spec that rebuilds it.
-    CNN-Classif has no head: it is returned as is."""
+
+    keep_kl: whether the beta * KL term stays in the loss of the phases that follow (the document removes the head
+    "as well as its corresponding loss term"; whether the KL, the encoder's term, stays is not said). Without it the
+    KL weight becomes 0 and the encoder + classifier train on cross-entropy alone. CNN-Classif has no head: it is
+    returned as is."""
     if isinstance(model, BetaVAEClassif):
         model.decoder = None
-        return model, {**spec, "decoder": False}
+        spec = {**spec, "decoder": False}
+        if not keep_kl:
+            model.beta = 0.0
+            spec["beta"] = 0.0
+        return model, spec
     return model, spec

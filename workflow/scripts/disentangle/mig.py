@@ -19,7 +19,7 @@ with job_log(snakemake.log[0]) as log:
         metrics = mig_protocol(
             spec, data, factors,
             TrainConfig.from_dict(mig["train"]), TrainConfig.from_dict(mig["headless"]), TrainConfig.from_dict(mig["finetune"]),
-            mig["sparsity"], generator, seed, bins=mig["bins"],
+            mig["sparsity"], generator, seed, snakemake.params.keep_kl, bins=mig["bins"],
         )
     log.info("beta %s seed %d: MIG %.4f -> %.4f after pruning", snakemake.wildcards.beta, seed, metrics["unpruned"]["mig"]["mig"], metrics["pruned"]["mig"]["mig"])
-    write_json(snakemake.output.metrics, {"metrics": metrics, "provenance": provenance({"model": spec, "mig": mig}, seed, data.checksum())})
+    write_json(snakemake.output.metrics, {"metrics": metrics, "provenance": provenance({"model": spec, "mig": mig, "keep_kl": snakemake.params.keep_kl}, seed, data.checksum())})

@@ -9,7 +9,7 @@ with job_log(snakemake.log[0]):
     for run, info in zip(snakemake.params.runs, snakemake.input.data_info, strict=True):
         with open(info) as f:
             runs.append({**run, "num_classes": len(json.load(f)["classes"])})
-    frame = collect_runs(runs, snakemake.input.unpruned, snakemake.input.pruned)
+    frame = collect_runs(runs, snakemake.input.with_head, snakemake.input.unpruned, snakemake.input.pruned)
     for row in frame.itertuples():
         warn_if_collapsed(row.test_accuracy, row.num_classes, f"{row.dataset} {row.model} seed {row.seed}{' pruned' if row.pruned else ''}")
     write_table_one(table_one(frame), *snakemake.output.table, title="000-T1: accuracy and compression (gzip size of the saved weights)")

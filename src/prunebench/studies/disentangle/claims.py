@@ -10,6 +10,7 @@ from prunebench.claims import Claim
 
 RATIO_SPREAD = 0.05  # pruned/unpruned size ratios within 0.05 of each other count as "the same"
 RANK_CORRELATION = 0.5  # Spearman rho at least this counts as "increases with"
+HEAD_REMOVAL_TOLERANCE = 1.0  # accuracy points the phase after head removal may lose and still "keep" accuracy
 
 
 def _std(value) -> float:
@@ -111,6 +112,25 @@ def largest_beta_collapses(t1: pd.DataFrame, collapse_dataset: str = "cifar10") 
     )
 
 
+def head_removal_keeps_accuracy(t1: pd.DataFrame) -> Claim:
+    observed, holds = [], True
+    for dataset, part in t1.groupby("dataset", sort=False):
+        unpruned = _beta_rows(part, False)
+        if unpruned.empty:
+            continue
+        change = unpruned["accuracy_mean"] - unpruned["with_head_accuracy_mean"]
+        observed.append(
+            f"{dataset}: " + ", ".join(f"beta={b:g} {unpruned.loc[b, 'with_head_accuracy_mean']:.2f}% -> {unpruned.loc[b, 'accuracy_mean']:.2f}%" for b in change.index)
+        )
+        holds &= bool((change >= -HEAD_REMOVAL_TOLERANCE).all())
+    return Claim(
+        "000-C8", "(Protocol) The epochs after the reconstruction head is removed keep the classifier's accuracy "
+        "(Table I's Beta-VAE-Classif accuracies are those of a working classifier).",
+        f"mean test accuracy after head removal at most {HEAD_REMOVAL_TOLERANCE:g} points below that with the head, every beta and dataset",
+        "; ".join(observed) or "no Beta-VAE-Classif", holds if observed else None,
+    )
+
+
 def _spearman(x, y) -> float:
     if len(set(x)) < 2 or len(set(y)) < 2:
         return math.nan
@@ -141,5 +161,5 @@ def mig_prunes_better(mig: pd.DataFrame) -> Claim:
 def all_claims(t1: pd.DataFrame, mig: pd.DataFrame) -> list[Claim]:
     return [
         cnn_beats_vae(t1), same_compression_ratio(t1), beta_prunes_better(t1), beta_loses_less(t1),
-        largest_beta_collapses(t1), mig_increases_with_beta(mig), mig_prunes_better(mig),
+        largest_beta_collapses(t1), mig_increases_with_beta(mig), mig_prunes_better(mig), head_removal_keeps_accuracy(t1),
     ]

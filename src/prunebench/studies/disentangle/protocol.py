@@ -37,10 +37,12 @@ def warn_if_collapsed(accuracy: float, num_classes: int, what: str) -> bool:
     return False
 
 
-def headless_phase(model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, generator: torch.Generator):
-    """Remove the reconstruction head and train on (beta * KL + cross-entropy; CNN-Classif: cross-entropy).
-    Returns (model, spec, history)."""
-    model, spec = remove_reconstruction_head(model, spec)
+def headless_phase(
+    model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, generator: torch.Generator, keep_kl: bool
+):
+    """Remove the reconstruction head and train on: beta * KL + cross-entropy, or cross-entropy alone without
+    `keep_kl` (CNN-Classif: cross-entropy). Returns (model, spec, history)."""
+    model, spec = remove_reconstruction_head(model, spec, keep_kl)
     model, history = train(model, data, cfg, generator)
     return model, spec, history
 
@@ -76,13 +78,14 @@ def dsprites_data(size: int, seed: int, val_fraction: float, test_fraction: floa
 
 def mig_protocol(
     spec: dict, data: PreparedData, test_factors: torch.Tensor, train_cfg: TrainConfig, headless_cfg: TrainConfig,
-    prune_cfg: TrainConfig, sparsity: float, generator: torch.Generator, seed: int, bins: int = 20,
+    prune_cfg: TrainConfig, sparsity: float, generator: torch.Generator, seed: int, keep_kl: bool, bins: int = 20,
 ) -> dict:
     """The 000 protocol on dSprites with MIG measured: train with the head, remove it and train on, MIG of the
     latent means on the test split; then prune `sparsity` of every layer (local, lowest |w|) with masks held."""
+    beta = spec["beta"]
     model = build_model(**spec)
     model, _ = train(model, data, train_cfg, generator)
-    model, spec, _ = headless_phase(model, spec, data, headless_cfg, generator)
+    model, spec, _ = headless_phase(model, spec, data, headless_cfg, generator, keep_kl)
     factors = test_factors.numpy()
     unpruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data)}
     masks = compute_masks(model, "lowest", sparsity, scope="local", layers="all", seed=seed)
@@ -91,5 +94,5 @@ def mig_protocol(
     pruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data)}
     pruned["cost"] = cost_record(model, data.input_shape)
     for name, result in (("unpruned", unpruned), ("pruned", pruned)):
-        warn_if_collapsed(result["test"]["accuracy"], data.num_classes, f"dSprites beta={spec['beta']} {name}")
+        warn_if_collapsed(result["test"]["accuracy"], data.num_classes, f"dSprites beta={beta} {name}")
     return {"factors": list(FACTOR_NAMES), "unpruned": unpruned, "pruned": pruned}

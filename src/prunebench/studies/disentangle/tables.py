@@ -8,9 +8,9 @@ import math
 import pandas as pd
 
 from prunebench.atomic import write_csv, write_text
+from prunebench.studies.disentangle.protocol import collapsed
 
 MODEL_LABELS = {"cnn_classif": "CNN-Classif", "beta_vae_classif": "Beta-VAE-Classif"}
-CHANCE_MARGIN = 0.05
 
 
 def _read_json(path) -> dict:
@@ -18,17 +18,20 @@ def _read_json(path) -> dict:
         return json.load(f)
 
 
-def collect_runs(runs: list[dict], unpruned_paths: list[str], pruned_paths: list[str]) -> pd.DataFrame:
-    """One row per (dataset, model, seed, pruned): test accuracy, gzip size, classes. `runs`: dataset, model,
-    seed, arch, beta (None for CNN-Classif), num_classes."""
+def collect_runs(runs: list[dict], with_head_paths: list[str], unpruned_paths: list[str], pruned_paths: list[str]) -> pd.DataFrame:
+    """One row per (dataset, model, seed, pruned): test accuracy (and that of the first phase, with the
+    reconstruction head), gzip size, classes. `runs`: dataset, model, seed, arch, beta (None for CNN-Classif),
+    num_classes."""
     rows = []
-    for run, unpruned, pruned in zip(runs, unpruned_paths, pruned_paths, strict=True):
+    for run, with_head, unpruned, pruned in zip(runs, with_head_paths, unpruned_paths, pruned_paths, strict=True):
+        head_accuracy = _read_json(with_head)["metrics"]["test"]["accuracy"]
         for is_pruned, path in ((False, unpruned), (True, pruned)):
             metrics = _read_json(path)["metrics"]
             rows.append(
                 {
                     **{k: run[k] for k in ("dataset", "model", "arch", "beta", "seed", "num_classes")},
                     "pruned": is_pruned,
+                    "with_head_test_accuracy": head_accuracy,
                     "test_accuracy": metrics["test"]["accuracy"],
                     "size_gzip_bytes": metrics["cost"]["size_gzip_bytes"],
                     "nonzero_parameters": metrics["cost"]["nonzero_parameters"],
@@ -48,17 +51,18 @@ def table_one(runs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (dataset, model, pruned), part in runs.groupby(["dataset", "model", "pruned"], sort=False):
         unit, scale = size_unit(runs[(runs["dataset"] == dataset) & ~runs["pruned"]]["size_gzip_bytes"].max())
-        acc, size = 100 * part["test_accuracy"], part["size_gzip_bytes"] / scale
+        acc, head_acc, size = 100 * part["test_accuracy"], 100 * part["with_head_test_accuracy"], part["size_gzip_bytes"] / scale
         first = part.iloc[0]
-        chance = 1.0 / first["num_classes"] + CHANCE_MARGIN
         rows.append(
             {
                 "dataset": dataset, "model": MODEL_LABELS[first["arch"]] + (" w/ pruning" if pruned else ""),
                 "config_model": model, "beta": first["beta"], "pruned": bool(pruned),
                 "accuracy_mean": acc.mean(), "accuracy_std": acc.std(ddof=1) if len(part) > 1 else math.nan,
+                "with_head_accuracy_mean": head_acc.mean(),
+                "with_head_accuracy_std": head_acc.std(ddof=1) if len(part) > 1 else math.nan,
                 "size_mean": size.mean(), "size_std": size.std(ddof=1) if len(part) > 1 else math.nan, "size_unit": unit,
                 "nonzero_parameters": int(part["nonzero_parameters"].mean()), "total_parameters": int(first["total_parameters"]),
-                "n_seeds": len(part), "chance_level_runs": int((part["test_accuracy"] <= chance).sum()),
+                "n_seeds": len(part), "chance_level_runs": sum(collapsed(a, first["num_classes"]) for a in part["test_accuracy"]),
             }
         )
     table = pd.DataFrame(rows)
@@ -72,7 +76,8 @@ def _pm(mean: float, std: float, digits: int) -> str:
 
 
 def display_sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Per dataset, the document's columns: Model, Beta, Acc. (%), Comp. (KB|MB)."""
+    """Per dataset, the document's columns (Model, Beta, Acc. (%), Comp. (KB|MB)), then the accuracy at the end of
+    the first phase (with the reconstruction head), the seed count and how many seeds are at chance."""
     sections = {}
     for dataset, part in table.groupby("dataset", sort=False):
         unit = part["size_unit"].iloc[0]
@@ -83,6 +88,7 @@ def display_sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 "Beta": [("-" if pd.isna(b) else f"{b:g}") for b in part["beta"]],
                 "Acc. (%)": [_pm(m, s, 2) for m, s in zip(part["accuracy_mean"], part["accuracy_std"])],
                 f"Comp. ({unit})": [_pm(m, s, digits) for m, s in zip(part["size_mean"], part["size_std"])],
+                "Acc. with head (%)": [_pm(m, s, 2) for m, s in zip(part["with_head_accuracy_mean"], part["with_head_accuracy_std"])],
                 "Seeds": part["n_seeds"],
                 "At chance": part["chance_level_runs"],
             }
@@ -99,7 +105,7 @@ def write_table_one(table: pd.DataFrame, csv_path, markdown_path, latex_path, ti
         markdown += [f"## {dataset}", "", frame.to_markdown(index=False, disable_numparse=True), ""]
     write_text(markdown_path, "\n".join(markdown))
     columns = list(next(iter(sections.values())).columns)
-    latex = ["\\begin{tabular}{llllrr}", "\\toprule"]
+    latex = ["\\begin{tabular}{lllllrr}", "\\toprule"]
     for i, (dataset, frame) in enumerate(sections.items()):
         if i:
             latex.append("\\midrule")

@@ -17,6 +17,7 @@ rule dis_headless:
         evaluation=f"{HEADLESS}/evaluation.json",
     params:
         train=lambda wildcards: study_cfg(wildcards.study)["headless"],
+        keep_kl=lambda wildcards: study_cfg(wildcards.study)["headless_kl"],
     threads: 2
     resources:
         runtime=120,
@@ -30,6 +31,7 @@ rule dis_headless:
 
 rule dis_table:
     input:
+        with_head=lambda wildcards: paths(f"{DENSE}/metrics.json", dis_runs()),
         unpruned=lambda wildcards: paths(f"{HEADLESS}/evaluation.json", dis_runs()),
         pruned=lambda wildcards: paths(f"{PRUNED}/evaluation.json", dis_pruned_runs()),
         data_info=lambda wildcards: paths(f"{DATA}.json", dis_runs()),
@@ -84,6 +86,7 @@ rule dis_mig:
     params:
         spec=dis_mig_spec,
         mig=lambda wildcards: dis_cfg()["mig"],
+        keep_kl=lambda wildcards: dis_cfg()["headless_kl"],
     wildcard_constraints:
         beta=r"[0-9.]+",
     threads: 2
