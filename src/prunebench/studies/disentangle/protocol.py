@@ -30,7 +30,8 @@ def warn_if_collapsed(accuracy: float, num_classes: int, what: str) -> bool:
     """Log a warning when a model is at chance accuracy (posterior collapse: the latent ignores the input)."""
     if collapsed(accuracy, num_classes):
         log.warning(
-            "%s: test accuracy %.4f is at chance level (1/%d): posterior collapse (KL vanishing); recorded as a result",
+            "%s: test accuracy %.4f is at chance level (1/%d): the latent carries no class information "
+            "(posterior collapse / KL vanishing, or too little training); recorded as a result",
             what, accuracy, num_classes,
         )
         return True
