@@ -27,7 +27,7 @@ def collapsed(accuracy: float, num_classes: int) -> bool:
 
 
 def warn_if_collapsed(accuracy: float, num_classes: int, what: str) -> bool:
-    """Log a warning when a model is at chance accuracy (posterior collapse: the latent ignores the input)."""
+    """Log a warning when a model is at chance accuracy (its latent carries no class information)."""
     if collapsed(accuracy, num_classes):
         log.warning(
             "%s: test accuracy %.4f is at chance level (1/%d): the latent carries no class information "
