@@ -112,11 +112,12 @@ def paths(pattern, runs):
     return [pattern.format(**run) for run in runs]
 
 
-def latency_runs(wildcards):
-    """The pruned variants of one dense run, in a fixed order shared by the inputs and the params."""
+def pruned_runs_of_run(wildcards, study=None):
+    """The pruned variants of one dense run (the study from the wildcards unless given), in a fixed order shared by
+    the inputs and the params."""
     return [
         r
-        for r in pruned_runs_of(wildcards.study)
+        for r in pruned_runs_of(study or wildcards.study)
         if r["dataset"] == wildcards.dataset and r["model"] == wildcards.model and r["seed"] == int(wildcards.seed)
     ]
 

@@ -20,12 +20,12 @@ rule evaluate:
 rule forward_latency:
     input:
         model=base_model,
-        masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", latency_runs(wildcards)),
+        masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", pruned_runs_of_run(wildcards)),
     output:
         timings=f"{RESULTS}/{RUN}/forward_latency.csv",
     params:
         latency=lambda wildcards: study_cfg(wildcards.study)["latency"],
-        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in latency_runs(wildcards)],
+        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards)],
     threads: workflow.cores
     resources:
         slurm_extra="'--exclusive'",

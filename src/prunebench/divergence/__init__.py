@@ -7,7 +7,7 @@
 """
 from prunebench.divergence.ap2 import ap2, group_mean
 from prunebench.divergence.gaussian import ar1_covariance, ar1_quadratic_form, gaussian_kl, gaussian_kl_ar1, gaussian_kl_monte_carlo
-from prunebench.divergence.student_t import StudentTKL, pyro_student_t_kl
+from prunebench.divergence.student_t import StudentTKL, pyro_student_t_kl, student_t_log_ratio
 
 __all__ = [
     "StudentTKL",
@@ -19,4 +19,5 @@ __all__ = [
     "gaussian_kl_monte_carlo",
     "group_mean",
     "pyro_student_t_kl",
+    "student_t_log_ratio",
 ]

@@ -52,9 +52,10 @@ def gaussian_kl_monte_carlo(
     """Monte-Carlo KL (mean of log p - log q over samples of p) and its standard error: the closed form's check."""
     from torch.distributions import MultivariateNormal
 
-    torch.manual_seed(seed)
     p = MultivariateNormal(mu_p.double(), covariance_matrix=cov_p.double())
     q = MultivariateNormal(mu_q.double(), covariance_matrix=cov_q.double())
-    x = p.sample((samples,))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        x = p.sample((samples,))
     ratio = p.log_prob(x) - q.log_prob(x)
     return float(ratio.mean()), float(ratio.std() / math.sqrt(samples))

@@ -10,8 +10,9 @@ ALPHA = 0.05
 MAJORITY = 0.75  # fraction of (method, sparsity) cells that counts as "in general"
 
 
-def _per_model(frame: pd.DataFrame):
-    return frame.groupby(["dataset", "model"], sort=False)
+def _last_epoch(summary: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the last fine-tuning epoch of each (dataset, model)."""
+    return summary[summary["epoch"] == summary.groupby(["dataset", "model"])["epoch"].transform("max")]
 
 
 def lowest_smallest(summary: pd.DataFrame) -> Claim:
@@ -73,7 +74,7 @@ def _rank_claim(rank: pd.DataFrame, claim_id: str, divergences: list[str], docum
 
 
 def sparsity_increases(summary: pd.DataFrame) -> Claim:
-    last = summary[summary["epoch"] == summary.groupby(["dataset", "model"])["epoch"].transform("max")]
+    last = _last_epoch(summary)
     cells = ok = 0
     for _, part in last.groupby(["dataset", "model", "variant"], sort=False):
         part = part.sort_values("sparsity")
@@ -89,8 +90,7 @@ def sparsity_increases(summary: pd.DataFrame) -> Claim:
 
 def finetuning_shrinks_pd(summary: pd.DataFrame) -> Claim:
     first = summary[summary["epoch"] == 0].set_index(["dataset", "model", "variant", "sparsity"])
-    last_epoch = summary.groupby(["dataset", "model"])["epoch"].transform("max")
-    last = summary[summary["epoch"] == last_epoch].set_index(["dataset", "model", "variant", "sparsity"])
+    last = _last_epoch(summary).set_index(["dataset", "model", "variant", "sparsity"])
     shrinks = last["pd_test_mean"] < first["pd_test_mean"]
     ap2_grows = last["ap2_mean"] > first["ap2_mean"]
     fraction = float(shrinks.mean())

@@ -39,10 +39,14 @@ def run_divergences(
       serve every value of the run (common random numbers, see prunebench.divergence.student_t).
     """
     dense_acc = {split: dense_metrics[split]["accuracy"] for split in ("test", "train")}
+    layers = {last_layer_weights(snapshots)[0] for _, _, _, snapshots in pruned}
+    if len(layers) != 1:
+        raise ValueError(f"the pruned variants of one run must prune the same layer, got {sorted(layers)}")
+    name = layers.pop()
+    dense = dense_state[name]
     rows, grouped = [], []
     for variant, sparsity, history, snapshots in pruned:
-        name, epochs = last_layer_weights(snapshots)
-        dense = dense_state[name]
+        _, epochs = last_layer_weights(snapshots)
         history = history.set_index("epoch")
         if len(history) != len(epochs):
             raise ValueError(f"{variant} at {sparsity}: {len(history)} history rows but {len(epochs)} weight snapshots")

@@ -6,15 +6,8 @@ def kl_run(wildcards):
     return {"study": "latent_kl", "dataset": wildcards.dataset, "model": wildcards.model, "seed": int(wildcards.seed)}
 
 
-def kl_run_pruned(wildcards):
-    """The pruned variants of one dense run, in a fixed order shared by the inputs and the params."""
-    run = kl_run(wildcards)
-    return [r for r in pruned_runs_of("latent_kl") if all(r[k] == v for k, v in run.items())]
-
-
 def kl_dataset_models():
-    cfg = study_cfg("latent_kl")
-    return [(dataset, model) for dataset in cfg["datasets"] for model, spec in cfg["models"].items() if spec is not None]
+    return list(dict.fromkeys((run["dataset"], run["model"]) for run in runs_of("latent_kl")))
 
 
 def kl_figure_files(kinds):

@@ -12,13 +12,13 @@ rule kl_divergences:
     input:
         model=lambda wildcards: f"{DENSE}/model.pt".format(**kl_run(wildcards)),
         metrics=lambda wildcards: f"{DENSE}/metrics.json".format(**kl_run(wildcards)),
-        histories=lambda wildcards: paths(f"{PRUNED}/finetune_history.csv", kl_run_pruned(wildcards)),
-        snapshots=lambda wildcards: paths(f"{PRUNED}/finetune_weights.pt", kl_run_pruned(wildcards)),
+        histories=lambda wildcards: paths(f"{PRUNED}/finetune_history.csv", pruned_runs_of_run(wildcards, "latent_kl")),
+        snapshots=lambda wildcards: paths(f"{PRUNED}/finetune_weights.pt", pruned_runs_of_run(wildcards, "latent_kl")),
     output:
         table=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv",
         record=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.json",
     params:
-        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in kl_run_pruned(wildcards)],
+        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "latent_kl")],
         divergence=lambda wildcards: study_cfg("latent_kl")["divergence"],
     threads: 2
     resources:
@@ -97,17 +97,14 @@ KL_FIGURE_KINDS = [
     "001-F11_ap3_gaussian_pd_train",
     "001-F17_ap2_vs_ap3",
 ]
-KL_ARTIFACTS = (
-    [
+KL_ARTIFACTS = []
+if "latent_kl" in config["studies"]:
+    KL_ARTIFACTS = [
         *multiext(f"{KL}/001-B1_rank_correlation", ".csv", ".md"),
         *multiext(f"{KL}/001-B2_divergence_pd", ".csv", ".md"),
         *multiext(f"{KL}/001-claims", ".csv", ".md"),
         *kl_figure_files(KL_FIGURE_KINDS),
     ]
-    if "latent_kl" in config["studies"]
-    else []
-)
-if "latent_kl" in config["studies"]:
     STUDY_ARTIFACTS["latent_kl"] = KL_ARTIFACTS
 
 
