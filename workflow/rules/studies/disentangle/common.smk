@@ -4,7 +4,6 @@ HEADLESS = f"{RESULTS}/{RUN}/headless"
 MIG_RUN = f"{DIS}/mig/beta{{beta}}/seed{{seed}}"
 
 
-
 def dis_models(cfg):
     """The study's named models (the `model` wildcard) from `baseline` and `betas`: cnn_classif, beta_vae_b<beta>."""
     kwargs = cfg.get("model", {})
