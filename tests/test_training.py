@@ -4,7 +4,7 @@ from prunebench.data import load_raw, prepare
 from prunebench.determinism import seed_everything
 from prunebench.models import build_model
 from prunebench.pruning import compute_masks
-from prunebench.training import TrainConfig, train
+from prunebench.training import TrainConfig, evaluate, train, training_images
 
 
 def digits():
@@ -12,12 +12,13 @@ def digits():
 
 
 def run(seed, masks=None, epochs=3):
-    generator = seed_everything(seed, threads=1)
+    seed_everything(seed, threads=1)
     data = digits()
     model = build_model("mlp", data.input_shape, data.num_classes, hidden=[32, 16])
     if masks is not None:
         masks = masks(model)
-    return train(model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), generator, masks=masks)
+    result = train(model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), seed, stage="dense", masks=masks)
+    return result.model, result.history
 
 
 def test_training_learns_and_records_every_epoch():
@@ -30,8 +31,6 @@ def test_training_learns_and_records_every_epoch():
 def test_best_checkpoint_is_the_epoch_of_lowest_validation_loss():
     model, history = run(0)
     data = digits()
-    from prunebench.training import evaluate
-
     best = min(history, key=lambda r: r["val_loss"])
     assert evaluate(model, data.val_x, data.val_y)["loss"] == best["val_loss"]
 
@@ -56,3 +55,25 @@ def test_masks_are_held_through_training():
         if name in held:
             assert torch.all(param[held[name] == 0] == 0)
             assert (param == 0).float().mean() == 0.5
+
+
+def test_train_set_metrics_are_measured_on_exactly_the_images_trained_on():
+    seed_everything(0, threads=1)
+    data = prepare(load_raw("digits"), val_size=200, seed=0)
+    model = build_model("mlp", data.input_shape, data.num_classes, hidden=[16])
+    config = TrainConfig(epochs=1, batch_size=50, train_subset=300)
+    result = train(model, data, config, 0, stage="finetune", track=("train",))
+    x, y = training_images(data, config)
+    assert torch.equal(x, data.train_x[:300]) and torch.equal(y, data.train_y[:300])
+    assert result.history[-1]["train_eval_accuracy"] == evaluate(result.model, x, y)["accuracy"]
+    assert result.history[-1]["train_eval_accuracy"] != evaluate(result.model, data.train_x, data.train_y)["accuracy"]
+
+
+def test_train_reports_the_epoch_it_selected():
+    seed_everything(0, threads=1)
+    data = digits()
+    model = build_model("mlp", data.input_shape, data.num_classes, hidden=[16])
+    best = train(model, data, TrainConfig(epochs=3, batch_size=50, lr=3e-3), 0, stage="dense")
+    assert best.selected_epoch == min(best.history, key=lambda r: r["val_loss"])["epoch"]
+    last = train(model, data, TrainConfig(epochs=2, batch_size=50, select="last"), 0, stage="finetune")
+    assert last.selected_epoch == 2

@@ -77,6 +77,13 @@ def finetune_params(wildcards):
     return {**study_cfg(wildcards.study)["finetune"], **per_model(wildcards, "finetune")}
 
 
+def last_training_params(wildcards):
+    """The training of the model the evaluation stage measures (its train-set metrics use exactly those images)."""
+    if "finetune" in study_cfg(wildcards.study):
+        return finetune_params(wildcards)
+    return train_params(wildcards)
+
+
 def pruned_model(wildcards):
     """What the evaluation stage measures: the fine-tuned model where the study fine-tunes, else the base model
     (the masks are applied either way)."""

@@ -8,6 +8,8 @@ rule evaluate:
         masks=f"{PRUNED}/masks.pt",
     output:
         metrics=f"{PRUNED}/evaluation.json",
+    params:
+        trained_on=last_training_params,
     conda:
         ENV
     log:

@@ -6,18 +6,18 @@ from prunebench.metrics import cost_record
 from prunebench.models import load_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning import apply_masks, load_masks
-from prunebench.training import evaluate
+from prunebench.training import TrainConfig, evaluate, split_images
 
 seed = int(snakemake.wildcards.seed)
+trained_on = TrainConfig.from_dict(snakemake.params.trained_on)
 with job_log(snakemake.log[0]):
     seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
     apply_masks(model, load_masks(snakemake.input.masks))
     metrics = {
-        "test": evaluate(model, data.test_x, data.test_y),
-        "val": evaluate(model, data.val_x, data.val_y),
-        "train": evaluate(model, data.train_x, data.train_y),
+        **{split: evaluate(model, *split_images(data, split, trained_on)) for split in ("test", "val", "train")},
+        "train_images": len(split_images(data, "train", trained_on)[1]),
         "cost": cost_record(model, data.input_shape),
     }
     write_json(

@@ -12,14 +12,15 @@ from prunebench.training.snapshots import WeightSnapshots
 params = snakemake.params.finetune
 seed = int(snakemake.wildcards.seed)
 with job_log(snakemake.log[0]):
-    generator = seed_everything(seed, snakemake.threads)
+    seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
     masks = load_masks(snakemake.input.masks)
     snapshots = WeightSnapshots(list(masks) if params.get("snapshots") else [])
-    model, history = train(
-        model, data, TrainConfig.from_dict(params), generator, masks=masks, track=tuple(params.get("track", ())), on_epoch_end=snapshots
+    result = train(
+        model, data, TrainConfig.from_dict(params), seed, stage="finetune",
+        masks=masks, track=tuple(params.get("track", ())), on_epoch_end=snapshots,
     )
-    save_checkpoint(snakemake.output.model, model, spec)
-    write_csv(snakemake.output.history, pd.DataFrame(history))
+    save_checkpoint(snakemake.output.model, result.model, spec)
+    write_csv(snakemake.output.history, pd.DataFrame(result.history))
     save_torch(snakemake.output.snapshots, snapshots.weights)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from prunebench.determinism import Stream
+from prunebench.determinism import generator as stream_generator
 from prunebench.pruning.layers import prunable_weights
 from prunebench.pruning.methods import PRUNING_METHODS
 
@@ -36,7 +38,7 @@ def compute_masks(
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r} is not one of {list(SCOPES)}")
     pruner = PRUNING_METHODS[method]()
-    generator = torch.Generator().manual_seed(seed)
+    generator = stream_generator(seed, Stream.PRUNING)
     weights = {name: w.detach().float().cpu() for name, w in prunable_weights(model, layers).items()}
     scores = {name: pruner.importance(w, generator).float() for name, w in weights.items()}
 

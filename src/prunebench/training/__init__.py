@@ -1,6 +1,6 @@
 """One training loop for every study: dense training and fine-tuning with masks held."""
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
-from prunebench.training.loop import train
+from prunebench.training.loop import TrainResult, split_images, train, training_images
 
-__all__ = ["TrainConfig", "evaluate", "train"]
+__all__ = ["TrainConfig", "TrainResult", "evaluate", "split_images", "train", "training_images"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from dataclasses import dataclass
 from typing import Callable
 
 import torch
@@ -10,6 +11,7 @@ from torch import nn
 from tqdm import tqdm
 
 from prunebench.data import PreparedData, to_float
+from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.pruning import apply_masks
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
@@ -21,6 +23,13 @@ log = logging.getLogger(__name__)
 EpochCallback = Callable[[int, nn.Module], dict]
 
 
+@dataclass
+class TrainResult:
+    model: nn.Module  # with the weights of the selected epoch
+    history: list[dict]  # one row per epoch, epoch 0 = before any update
+    selected_epoch: int  # the epoch whose weights `model` holds (cfg.select decides, here and nowhere else)
+
+
 def loss_and_logits(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The training objective: a model with a `loss(x, y) -> (loss, logits)` method (e.g. Beta-VAE-Classif's
     beta * KL + reconstruction + cross-entropy) defines its own; every other model is trained on cross-entropy."""
@@ -30,63 +39,84 @@ def loss_and_logits(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple
     return F.cross_entropy(logits, y), logits
 
 
+def training_images(data: PreparedData, cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """The images a training run with `cfg` learns from: the first `train_subset` of the (shuffled) training split.
+    Train-set metrics are measured on exactly these, never on training images the model did not see."""
+    n = len(data.train_y) if cfg.train_subset is None else min(cfg.train_subset, len(data.train_y))
+    return data.train_x[:n], data.train_y[:n]
+
+
+def split_images(data: PreparedData, split: str, cfg: TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """(images, labels) of "train" (the images trained on), "val" or "test"."""
+    if split == "train":
+        return training_images(data, cfg)
+    return getattr(data, f"{split}_x"), getattr(data, f"{split}_y")
+
+
 def train(
     model: nn.Module,
     data: PreparedData,
     cfg: TrainConfig,
-    generator: torch.Generator,
+    seed: int,
+    stage: str,
     masks: dict[str, torch.Tensor] | None = None,
     track: tuple[str, ...] = (),
     on_epoch_end: EpochCallback | None = None,
-) -> tuple[nn.Module, list[dict]]:
-    """Train on data.train and return (model, history): the model of lowest validation loss, or of the last
-    epoch with cfg.select == "last".
+) -> TrainResult:
+    """Train on the training images of `cfg` and select the weights of lowest validation loss (or of the last epoch
+    with cfg.select == "last").
 
+    `stage` names the phase ("dense", "finetune", ...): the data order and the in-forward noise come from streams of
+    (seed, stage), so two phases of one run never share their random numbers.
     With `masks`, the masked weights are zeroed before training and after every step (masks held).
     History rows: epoch, train_loss, train_accuracy (running means over the epoch), val_loss, val_accuracy, lr,
-    plus `<split>_eval_loss` / `<split>_eval_accuracy` for each split in `track` ("train", "test") evaluated
-    after the epoch, plus what `on_epoch_end` returns. Epoch 0 is the model before any update.
+    plus `<split>_eval_loss` / `<split>_eval_accuracy` for each split in `track` ("train": the training images,
+    "test") evaluated after the epoch, plus what `on_epoch_end` returns.
     """
     device = next(model.parameters()).device
     optimizer = make_optimizer(model.parameters(), cfg)
     schedule = make_schedule(optimizer, cfg)
+    order_generator = generator(seed, Stream.DATA_ORDER, stage)
+    use_global_stream(seed, Stream.TRAINING_NOISE, stage)
     if masks:
         apply_masks(model, masks)
+    train_x, train_y = training_images(data, cfg)
+    n = len(train_y)
 
     def record(epoch: int, train_metrics: dict) -> dict:
         val = evaluate(model, data.val_x, data.val_y)
         row = {"epoch": epoch, **{f"train_{k}": v for k, v in train_metrics.items()}}
         row.update(val_loss=val["loss"], val_accuracy=val["accuracy"], lr=optimizer.param_groups[0]["lr"])
         for split in track:
-            metrics = evaluate(model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y"))
+            metrics = train_metrics if split == "train" and epoch == 0 else evaluate(model, *split_images(data, split, cfg))
             row.update({f"{split}_eval_{k}": v for k, v in metrics.items()})
         if on_epoch_end is not None:
             row.update(on_epoch_end(epoch, model))
         log.info("epoch %d: %s", epoch, row)
         return row
 
-    history = [record(0, evaluate(model, data.train_x, data.train_y))]
-    best_state, best_loss = copy.deepcopy(model.state_dict()), history[0]["val_loss"]
-    n = len(data.train_y) if cfg.train_subset is None else min(cfg.train_subset, len(data.train_y))
+    history = [record(0, evaluate(model, train_x, train_y))]
+    best_state, best_epoch = copy.deepcopy(model.state_dict()), 0
     for epoch in range(1, cfg.epochs + 1):
         model.train()
-        order = torch.randperm(n, generator=generator)
-        loss_sum, correct = 0.0, 0
+        order = torch.randperm(n, generator=order_generator)
+        loss_sum = torch.zeros((), device=device, dtype=torch.float64)
+        correct = torch.zeros((), device=device, dtype=torch.int64)
         for start in tqdm(range(0, n, cfg.batch_size), desc=f"epoch {epoch}", mininterval=10):
             idx = order[start : start + cfg.batch_size]
-            xb, yb = to_float(data.train_x[idx]).to(device), data.train_y[idx].to(device)
+            xb, yb = to_float(train_x[idx]).to(device), train_y[idx].to(device)
             loss, logits = loss_and_logits(model, xb, yb)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             if masks:
                 apply_masks(model, masks)
-            loss_sum += loss.item() * len(idx)
-            correct += (logits.argmax(1) == yb).sum().item()
+            loss_sum += loss.detach() * len(idx)
+            correct += (logits.detach().argmax(1) == yb).sum()
         model.eval()
-        history.append(record(epoch, {"loss": loss_sum / n, "accuracy": correct / n}))
+        history.append(record(epoch, {"loss": loss_sum.item() / n, "accuracy": correct.item() / n}))
         schedule.step()
-        if cfg.select == "last" or history[-1]["val_loss"] < best_loss:
-            best_state, best_loss = copy.deepcopy(model.state_dict()), history[-1]["val_loss"]
+        if cfg.select == "last" or history[-1]["val_loss"] < history[best_epoch]["val_loss"]:
+            best_state, best_epoch = copy.deepcopy(model.state_dict()), epoch
     model.load_state_dict(best_state)
-    return model, history
+    return TrainResult(model, history, best_epoch)

@@ -12,14 +12,14 @@ from prunebench.training import TrainConfig
 
 seed = int(snakemake.wildcards.seed)
 with job_log(snakemake.log[0]):
-    generator = seed_everything(seed, snakemake.threads)
+    seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
     train_cfg = TrainConfig.from_dict(snakemake.params.train)
-    model, spec, history = headless_phase(model, spec, data, train_cfg, generator, snakemake.params.keep_kl)
+    model, spec, history = headless_phase(model, spec, data, train_cfg, seed, snakemake.params.keep_kl)
     save_checkpoint(snakemake.output.model, model, spec)
     write_csv(snakemake.output.history, pd.DataFrame(history))
-    metrics = {**split_metrics(model, data), "cost": cost_record(model, data.input_shape)}
+    metrics = {**split_metrics(model, data, train_cfg), "cost": cost_record(model, data.input_shape)}
     warn_if_collapsed(metrics["test"]["accuracy"], data.num_classes, f"{snakemake.wildcards.model} seed {seed} (unpruned)")
     config = {"model": spec, "train": snakemake.params.train, "keep_kl": snakemake.params.keep_kl, **dict(snakemake.wildcards.items())}
     write_json(snakemake.output.evaluation, {"metrics": metrics, "provenance": provenance(config, seed, data.checksum())})

@@ -15,7 +15,7 @@ from prunebench.metrics.mig import mig
 from prunebench.models import build_model
 from prunebench.models.vae_classif import remove_reconstruction_head
 from prunebench.pruning import apply_masks, compute_masks
-from prunebench.training import TrainConfig, evaluate, train
+from prunebench.training import TrainConfig, evaluate, split_images, train
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +38,16 @@ def warn_if_collapsed(accuracy: float, num_classes: int, what: str) -> bool:
     return False
 
 
-def headless_phase(
-    model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, generator: torch.Generator, keep_kl: bool
-):
+def headless_phase(model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, seed: int, keep_kl: bool):
     """Remove the reconstruction head and train on: beta * KL + cross-entropy, or cross-entropy alone without
     `keep_kl` (CNN-Classif: cross-entropy). Returns (model, spec, history)."""
     model, spec = remove_reconstruction_head(model, spec, keep_kl)
-    model, history = train(model, data, cfg, generator)
-    return model, spec, history
+    result = train(model, data, cfg, seed, stage="headless")
+    return result.model, spec, result.history
 
 
-def split_metrics(model: nn.Module, data: PreparedData) -> dict:
-    return {split: evaluate(model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("test", "val", "train")}
+def split_metrics(model: nn.Module, data: PreparedData, trained_on: TrainConfig) -> dict:
+    return {split: evaluate(model, *split_images(data, split, trained_on)) for split in ("test", "val", "train")}
 
 
 @torch.no_grad()
@@ -79,20 +77,20 @@ def dsprites_data(size: int, seed: int, val_fraction: float, test_fraction: floa
 
 def mig_protocol(
     spec: dict, data: PreparedData, test_factors: torch.Tensor, train_cfg: TrainConfig, headless_cfg: TrainConfig,
-    prune_cfg: TrainConfig, sparsity: float, generator: torch.Generator, seed: int, keep_kl: bool, bins: int = 20,
+    prune_cfg: TrainConfig, sparsity: float, seed: int, keep_kl: bool, bins: int = 20,
 ) -> dict:
     """The 000 protocol on dSprites with MIG measured: train with the head, remove it and train on, MIG of the
     latent means on the test split; then prune `sparsity` of every layer (local, lowest |w|) with masks held."""
     beta = spec["beta"]
     model = build_model(**spec)
-    model, _ = train(model, data, train_cfg, generator)
-    model, spec, _ = headless_phase(model, spec, data, headless_cfg, generator, keep_kl)
+    model = train(model, data, train_cfg, seed, stage="dense").model
+    model, spec, _ = headless_phase(model, spec, data, headless_cfg, seed, keep_kl)
     factors = test_factors.numpy()
-    unpruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data)}
+    unpruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data, headless_cfg)}
     masks = compute_masks(model, "lowest", sparsity, scope="local", layers="all", seed=seed)
-    model, _ = train(model, data, prune_cfg, generator, masks=masks)
+    model = train(model, data, prune_cfg, seed, stage="finetune", masks=masks).model
     apply_masks(model, masks)
-    pruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data)}
+    pruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data, prune_cfg)}
     pruned["cost"] = cost_record(model, data.input_shape)
     for name, result in (("unpruned", unpruned), ("pruned", pruned)):
         warn_if_collapsed(result["test"]["accuracy"], data.num_classes, f"dSprites beta={beta} {name}")

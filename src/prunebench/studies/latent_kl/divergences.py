@@ -6,6 +6,7 @@ import logging
 import pandas as pd
 import torch
 
+from prunebench.determinism import Stream, derived_seed
 from prunebench.divergence import StudentTKL, ap2, gaussian_kl_ar1, group_mean
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def run_divergences(
             )
             grouped.append(group_mean(weights, student_t["dims"]))
     frame = pd.DataFrame(rows)
-    estimator = StudentTKL(student_t["dims"], student_t["df"], student_t["samples"], seed=student_t["seed"] + 1000 * seed)
+    estimator = StudentTKL(student_t["dims"], student_t["df"], student_t["samples"], seed=derived_seed(seed, Stream.MONTE_CARLO, student_t["seed"]))
     mu_dense = group_mean(dense, student_t["dims"])
     estimates = estimator.estimate_many(mu_dense, torch.stack(grouped))
     frame.insert(frame.columns.get_loc("ap3_gaussian") + 1, "ap3_student_t", [v for v, _ in estimates])
