@@ -43,6 +43,9 @@ CASES = [
     ("studies.weight_vs_unit.train.epochs", -1, ["minimum of 0"]),
     ("studies.weight_vs_unit.prune.layers", "middle", ["'all_but_last'"]),
     ("studies.weight_vs_unit.train.learning_rate", 0.1, ["learning_rate", "allowed keys", "'lr'"]),
+    ("studies.weight_vs_unit.prune.variants.weight.params", {"batches": 2}, ["'batches' was unexpected"]),
+    ("studies.weight_vs_unit.prune.variants.weight", {"method": "taylor", "params": {"batches": "four"}}, ["params.batches", "'four' is not of type 'integer'"]),
+    ("studies.weight_vs_unit.prune.variants.weight", {"method": "taylor", "params": {"batch": 8}}, ["params", "'batch' was unexpected", "'batch_size'"]),
 ]
 
 

@@ -3,6 +3,7 @@ import torch
 import torch.nn.utils.prune as torch_prune
 from torch import nn
 
+from conftest import ROOT
 from prunebench.pruning import PRUNING_METHODS, apply_masks, compute_masks, mask_stats, prunable_weights
 
 SPARSITIES = [0.0, 0.25, 0.5, 0.9, 0.99]
@@ -112,3 +113,54 @@ def test_mask_stats_ks_is_one_for_magnitude_pruning_and_small_for_random(small_m
     assert all(row["ks_statistic"] == pytest.approx(1.0) for row in by_magnitude)
     assert all(row["ks_statistic"] < 0.35 for row in at_random)
     assert all(row["sparsity"] == pytest.approx(0.5, abs=0.01) for row in by_magnitude)
+
+
+def test_taylor_scores_are_weight_times_gradient_summed_over_batches(small_mlp):
+    from prunebench.data import load_raw, prepare
+    from prunebench.pruning.masks import batch_gradients
+
+    data = prepare(load_raw("digits"), val_size=100, seed=0)
+    masks = compute_masks(small_mlp, "taylor", 0.5, params={"batches": 3, "batch_size": 20}, data=data)
+    gradients = batch_gradients(small_mlp, list(masks), data, batches=3, batch_size=20)
+    for name, weight in prunable_weights(small_mlp).items():
+        assert len(gradients[name]) == 3
+        score = sum((weight.detach() * g).abs() for g in gradients[name])
+        assert score[masks[name] == 0].max() <= score[masks[name] == 1].min()
+    assert any(not torch.equal(masks[n], m) for n, m in compute_masks(small_mlp, "lowest", 0.5).items())
+    with pytest.raises(ValueError, match="needs training data"):
+        compute_masks(small_mlp, "taylor", 0.5)
+    with pytest.raises(ValueError, match="has no parameter"):
+        compute_masks(small_mlp, "lowest", 0.5, params={"batches": 3})
+
+
+def test_a_new_criterion_with_a_parameter_is_one_class_and_a_config_line(small_mlp):
+    """What the README's "Add a pruning method" shows: register a class with a Params dataclass, and the config
+    schema accepts its parameter and names a wrong one."""
+    from dataclasses import dataclass
+
+    from prunebench.config import load_schema
+    from prunebench.pruning import PruningMethod
+
+    @dataclass(frozen=True)
+    class PowerParams:
+        power: float = 1.0
+
+    @PRUNING_METHODS.register("test_magnitude_power")
+    class MagnitudePower(PruningMethod):
+        Params = PowerParams
+
+        def importance(self, weight, context):
+            return weight.abs() ** self.params.power
+
+    try:
+        masks = compute_masks(small_mlp, "test_magnitude_power", 0.5, params={"power": 2.0})
+        assert all(torch.equal(masks[n], m) for n, m in compute_masks(small_mlp, "lowest", 0.5).items())
+        import jsonschema
+
+        schema = load_schema(ROOT / "workflow/schemas/config.schema.yaml")
+        validator = jsonschema.Draft202012Validator(schema["$defs"]["prune_variant"] | {"$defs": schema["$defs"]})
+        assert validator.is_valid({"method": "test_magnitude_power", "params": {"power": 2.0}})
+        assert not validator.is_valid({"method": "test_magnitude_power", "params": {"power": "two"}})
+        assert not validator.is_valid({"method": "test_magnitude_power", "params": {"exponent": 2.0}})
+    finally:
+        PRUNING_METHODS._entries.pop("test_magnitude_power")

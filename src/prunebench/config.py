@@ -11,7 +11,7 @@ import yaml
 
 from prunebench.data import DATASETS
 from prunebench.models import MODELS
-from prunebench.pruning import PRUNING_METHODS
+from prunebench.pruning import PRUNING_METHODS, variant_schema_rules
 
 
 class ConfigError(ValueError):
@@ -44,6 +44,7 @@ def load_schema(path) -> dict:
     schema["$defs"]["dataset_name"]["enum"] = DATASETS.names()
     schema["$defs"]["model_arch"]["enum"] = MODELS.names()
     schema["$defs"]["pruning_method"]["enum"] = PRUNING_METHODS.names()
+    schema["$defs"]["prune_variant"]["allOf"] = variant_schema_rules()
     return schema
 
 

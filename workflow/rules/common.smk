@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from prunebench.config import check_data_sources, validate_config
+from prunebench.pruning import PRUNING_METHODS
 
 validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 
@@ -58,10 +59,26 @@ def train_params(wildcards):
     return {**study_cfg(wildcards.study)["train"], **per_model(wildcards, "train")}
 
 
+def variant_cfg(wildcards):
+    return study_cfg(wildcards.study)["prune"]["variants"][wildcards.variant]
+
+
 def prune_params(wildcards):
-    prune = study_cfg(wildcards.study)["prune"]
-    variant = prune["variants"][wildcards.variant]
-    return {"layers": prune["layers"], "scope": variant.get("scope", "local"), "method": variant["method"]}
+    variant = variant_cfg(wildcards)
+    return {
+        "layers": study_cfg(wildcards.study)["prune"]["layers"],
+        "scope": variant.get("scope", "local"),
+        "method": variant["method"],
+        "params": variant.get("params", {}),
+    }
+
+
+def prune_inputs(wildcards):
+    """The model to prune and, for a criterion that needs training data (Taylor), the prepared data."""
+    inputs = {"model": base_model(wildcards)}
+    if PRUNING_METHODS[variant_cfg(wildcards)["method"]].needs_data:
+        inputs["data"] = f"{DATA}.pt".format(**wildcards)
+    return inputs
 
 
 # The trained model that pruning starts from: the dense model, unless a study adds stages after dense training

@@ -1,9 +1,10 @@
-# Stage 3: masks of one pruning variant at one sparsity, computed from the dense model.
+# Stage 3: masks of one pruning variant at one sparsity, computed from the dense model (and training data, for
+# criteria that need it).
 
 
 rule prune:
     input:
-        model=base_model,
+        unpack(prune_inputs),
     output:
         masks=f"{PRUNED}/masks.pt",
         stats=f"{PRUNED}/masks.json",

@@ -1,4 +1,5 @@
 from prunebench.atomic import save_torch, write_json
+from prunebench.data import load_prepared
 from prunebench.joblog import job_log
 from prunebench.models import load_checkpoint
 from prunebench.provenance import provenance
@@ -9,7 +10,10 @@ seed = int(snakemake.wildcards.seed)
 sparsity = float(snakemake.wildcards.sparsity)
 with job_log(snakemake.log[0]) as log:
     model, _ = load_checkpoint(snakemake.input.model)
-    masks = compute_masks(model, params["method"], sparsity, scope=params["scope"], layers=params["layers"], seed=seed)
+    data = load_prepared(snakemake.input.data) if "data" in snakemake.input.keys() else None
+    masks = compute_masks(
+        model, params["method"], sparsity, scope=params["scope"], layers=params["layers"], seed=seed, params=params["params"], data=data
+    )
     stats = mask_stats(dict(model.named_parameters()), masks)
     log.info("%s at sparsity %s: %s", params["method"], sparsity, stats)
     save_torch(snakemake.output.masks, masks)

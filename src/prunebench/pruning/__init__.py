@@ -1,19 +1,24 @@
-"""Pruning: importance criteria (methods.py, the one place to add a method) and the act of pruning (masks.py).
+"""Pruning: importance criteria (methods.py, the one place to add a method; params.py turns a method's parameter
+dataclass into its config schema) and the act of pruning (masks.py).
 
 Masks are the single representation of a pruned network: {parameter name: 0/1 tensor of the weight's shape}.
 """
 from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
 from prunebench.pruning.masks import apply_masks, compute_masks, load_masks
-from prunebench.pruning.methods import PRUNING_METHODS, PruningMethod
+from prunebench.pruning.methods import PRUNING_METHODS, PruningContext, PruningMethod
+from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.stats import mask_stats
 
 __all__ = [
     "LAYER_SELECTIONS",
     "PRUNING_METHODS",
+    "PruningContext",
     "PruningMethod",
     "apply_masks",
     "compute_masks",
     "load_masks",
     "mask_stats",
+    "method_params",
     "prunable_weights",
+    "variant_schema_rules",
 ]

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream
 from prunebench.determinism import generator as stream_generator
 from prunebench.pruning.layers import prunable_weights
-from prunebench.pruning.methods import PRUNING_METHODS
+from prunebench.pruning.methods import PRUNING_METHODS, PruningContext
+from prunebench.pruning.params import method_params
 
 SCOPES = ("local", "global")
 
@@ -21,6 +24,21 @@ def _lowest_fraction_mask(scores: torch.Tensor, sparsity: float) -> torch.Tensor
     return mask.view_as(scores)
 
 
+def batch_gradients(model: nn.Module, names: list[str], data: PreparedData, batches: int, batch_size: int) -> dict[str, tuple]:
+    """dL/dw (cross-entropy) of each named weight on each of the first `batches` batches of the training split."""
+    params = dict(model.named_parameters())
+    device = params[names[0]].device
+    model.eval()
+    gradients: dict[str, list[torch.Tensor]] = {name: [] for name in names}
+    for start in range(0, min(batches * batch_size, len(data.train_y)), batch_size):
+        x = to_float(data.train_x[start : start + batch_size]).to(device)
+        y = data.train_y[start : start + batch_size].to(device)
+        grads = torch.autograd.grad(F.cross_entropy(model(x), y), [params[name] for name in names])
+        for name, grad in zip(names, grads):
+            gradients[name].append(grad.detach().float().cpu())
+    return {name: tuple(grads) for name, grads in gradients.items()}
+
+
 def compute_masks(
     model: nn.Module,
     method: str,
@@ -28,19 +46,34 @@ def compute_masks(
     scope: str = "local",
     layers: str = "all",
     seed: int = 0,
+    params: dict | None = None,
+    data: PreparedData | None = None,
 ) -> dict[str, torch.Tensor]:
     """Masks pruning `sparsity` of each selected layer (local) or of all selected layers together (global).
 
+    `params`: the method's parameters (config `params`); `data`: training data, for methods that need it.
     For unit methods the sparsity is the fraction of rows removed, and every weight of a removed row is masked.
     """
     if not 0.0 <= sparsity < 1.0:
         raise ValueError(f"sparsity must lie in [0, 1), got {sparsity}")
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r} is not one of {list(SCOPES)}")
-    pruner = PRUNING_METHODS[method]()
+    pruner = PRUNING_METHODS[method](method_params(method, params))
+    selected = prunable_weights(model, layers)
+    gradients = {}
+    if pruner.needs_data:
+        if data is None:
+            raise ValueError(f"pruning method {method!r} needs training data")
+        gradients = batch_gradients(model, list(selected), data, pruner.params.batches, pruner.params.batch_size)
     generator = stream_generator(seed, Stream.PRUNING)
-    weights = {name: w.detach().float().cpu() for name, w in prunable_weights(model, layers).items()}
-    scores = {name: pruner.importance(w, generator).float() for name, w in weights.items()}
+    modules = dict(model.named_modules())
+    weights = {name: w.detach().float().cpu() for name, w in selected.items()}
+    scores = {
+        name: pruner.importance(
+            w, PruningContext(name, modules[name.removesuffix(".weight")], model, generator, gradients.get(name, ()))
+        ).float()
+        for name, w in weights.items()
+    }
 
     if scope == "local":
         kept = {name: _lowest_fraction_mask(s, sparsity) for name, s in scores.items()}

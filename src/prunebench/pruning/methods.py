@@ -1,22 +1,48 @@
-"""Pruning methods: one class each, with one method, `importance`. Lower importance is pruned first.
+"""Pruning criteria: one class each, registered by name. Lower importance is pruned first.
 
-To add a method: subclass PruningMethod here (or anywhere imported by prunebench.pruning), register it,
-and name it in the config (`prune.methods.<variant>.method`). No rule or script changes.
+To add a method: subclass PruningMethod here (or in any module imported by prunebench.pruning), register it, and name
+it in the config (`prune.variants.<variant>: {method: <name>, params: {...}}`). No rule or script changes. A method
+with parameters declares them as a dataclass (`Params`): the config schema is built from it, so a wrong or unknown
+parameter is named before any job runs. A method that needs training data sets `needs_data`: the prune stage then
+reads the prepared data and the context carries the gradients of the weight on a few batches.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
+from torch import nn
 
 from prunebench.registry import Registry
 
 PRUNING_METHODS: Registry = Registry("pruning method")
 
 
-class PruningMethod:
-    # "weight": one score per weight; "unit": one score per output unit (row), pruning whole rows.
-    structure = "weight"
+@dataclass(frozen=True)
+class NoParams:
+    """A method without parameters."""
 
-    def importance(self, weight: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+
+@dataclass(frozen=True)
+class PruningContext:
+    """What a criterion may look at besides the weight of the layer it scores."""
+
+    name: str  # the weight's parameter name, e.g. "fc1.weight"
+    module: nn.Module  # the layer that holds it
+    model: nn.Module
+    generator: torch.Generator  # the run's pruning stream (prunebench.determinism.Stream.PRUNING)
+    gradients: tuple[torch.Tensor, ...] = ()  # dL/dw on each batch of training data (methods with needs_data)
+
+
+class PruningMethod:
+    structure = "weight"  # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned
+    Params: type = NoParams
+    needs_data = False
+
+    def __init__(self, params=None):
+        self.params = self.Params() if params is None else params
+
+    def importance(self, weight: torch.Tensor, context: PruningContext) -> torch.Tensor:
         raise NotImplementedError
 
 
@@ -24,7 +50,7 @@ class PruningMethod:
 class LowestMagnitude(PruningMethod):
     """Remove the weights of smallest |w|."""
 
-    def importance(self, weight, generator):
+    def importance(self, weight, context):
         return weight.abs()
 
 
@@ -32,16 +58,16 @@ class LowestMagnitude(PruningMethod):
 class HighestMagnitude(PruningMethod):
     """Remove the weights of largest |w| (the adversarial control of 001)."""
 
-    def importance(self, weight, generator):
+    def importance(self, weight, context):
         return -weight.abs()
 
 
 @PRUNING_METHODS.register("random")
 class RandomWeights(PruningMethod):
-    """Remove weights uniformly at random (seeded)."""
+    """Remove weights uniformly at random (from the run's pruning stream)."""
 
-    def importance(self, weight, generator):
-        return torch.rand(weight.shape, generator=generator)
+    def importance(self, weight, context):
+        return torch.rand(weight.shape, generator=context.generator)
 
 
 @PRUNING_METHODS.register("unit")
@@ -50,5 +76,23 @@ class UnitL2Norm(PruningMethod):
 
     structure = "unit"
 
-    def importance(self, weight, generator):
+    def importance(self, weight, context):
         return weight.flatten(1).norm(p=2, dim=1)
+
+
+@dataclass(frozen=True)
+class TaylorParams:
+    batches: int = 4  # batches of training data the gradients are taken on
+    batch_size: int = 64
+
+
+@PRUNING_METHODS.register("taylor")
+class FirstOrderTaylor(PruningMethod):
+    """First-order Taylor importance (Molchanov et al., "Importance Estimation for Neural Network Pruning", 2019):
+    the loss change of removing a weight, estimated as |w * dL/dw|, summed over a few batches of training data."""
+
+    Params = TaylorParams
+    needs_data = True
+
+    def importance(self, weight, context):
+        return sum((weight * gradient).abs() for gradient in context.gradients)
