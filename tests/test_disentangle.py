@@ -15,7 +15,7 @@ from prunebench.models import build_model, load_checkpoint, save_checkpoint
 from prunebench.models.vae_classif import kl_standard_normal, reconstruction_loss, remove_reconstruction_head
 from prunebench.pruning import compute_masks
 from prunebench.studies.disentangle.protocol import collapsed, dsprites_data, mig_protocol
-from prunebench.training import TrainConfig, train
+from prunebench.training import FixedMasks, TrainConfig, train
 
 
 def tiny_data(n=120, shape=(1, 8, 8), classes=3, seed=0):
@@ -94,7 +94,7 @@ def test_masks_stay_at_50_percent_through_the_pruning_epochs():
     torch.manual_seed(0)
     model, _ = remove_reconstruction_head(build_model("beta_vae_classif", (1, 8, 8), 3, beta=1), {})
     masks = compute_masks(model, "lowest", 0.5, scope="local", layers="all")
-    model = train(model, data, TrainConfig(epochs=2, batch_size=16, select="last"), 0, stage="finetune", masks=masks).model
+    model = train(model, data, TrainConfig(epochs=2, batch_size=16, select="last"), 0, stage="finetune", sparsifier=FixedMasks(masks)).model
     params = dict(model.named_parameters())
     for name, mask in masks.items():
         assert mask.mean().item() == pytest.approx(0.5, abs=0.01)

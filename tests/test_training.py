@@ -4,7 +4,7 @@ from prunebench.data import load_raw, prepare
 from prunebench.determinism import seed_everything
 from prunebench.models import build_model
 from prunebench.pruning import compute_masks
-from prunebench.training import TrainConfig, evaluate, train, training_images
+from prunebench.training import FixedMasks, TrainConfig, evaluate, train, training_images, variant_sparsifier
 
 
 def digits():
@@ -17,7 +17,8 @@ def run(seed, masks=None, epochs=3):
     model = build_model("mlp", data.input_shape, data.num_classes, hidden=[32, 16])
     if masks is not None:
         masks = masks(model)
-    result = train(model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), seed, stage="dense", masks=masks)
+    sparsifier = None if masks is None else FixedMasks(masks)
+    result = train(model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), seed, stage="dense", sparsifier=sparsifier)
     return result.model, result.history
 
 
@@ -77,3 +78,23 @@ def test_train_reports_the_epoch_it_selected():
     assert best.selected_epoch == min(best.history, key=lambda r: r["val_loss"])["epoch"]
     last = train(model, data, TrainConfig(epochs=2, batch_size=50, select="last"), 0, stage="finetune")
     assert last.selected_epoch == 2
+
+
+def test_recomputed_masks_follow_the_current_magnitudes_at_the_exact_sparsity():
+    """TF-MOT's ConstantSparsity(frequency): the mask is recomputed from the current |w| every `every` steps."""
+    seed_everything(0, threads=1)
+    data = digits()
+    model = build_model("mlp", data.input_shape, data.num_classes, hidden=[32, 16])
+    variant = {"method": "lowest", "scope": "local", "layers": "all", "params": {}, "mask_update_steps": 4}
+    first = compute_masks(model, "lowest", 0.5, layers="all")
+    sparsifier = variant_sparsifier(first, variant, 0.5, seed=0)
+    config = TrainConfig(epochs=2, batch_size=50, lr=0.05, select="last")  # large steps: pruned weights can grow back
+    result = train(model, data, config, 0, stage="finetune", sparsifier=sparsifier)
+    assert sparsifier.updates == 2 * 12 // 4  # 600 images / 50 = 12 steps per epoch
+    assert any(not torch.equal(first[n], m) for n, m in result.masks.items()), "the mask moved with the weights"
+    params = dict(result.model.named_parameters())
+    for name, mask in result.masks.items():
+        assert (mask == 0).sum() == round(0.5 * mask.numel())
+        assert torch.all(params[name][mask == 0] == 0)
+        assert torch.equal(mask, compute_masks(result.model, "lowest", 0.5, layers="all")[name])
+    assert isinstance(variant_sparsifier(first, {**variant, "mask_update_steps": None}, 0.5, seed=0), FixedMasks)

@@ -70,6 +70,7 @@ def prune_params(wildcards):
         "scope": variant.get("scope", "local"),
         "method": variant["method"],
         "params": variant.get("params", {}),
+        "mask_update_steps": variant.get("mask_update_steps"),
     }
 
 
@@ -102,11 +103,11 @@ def last_training_params(wildcards):
 
 
 def pruned_model(wildcards):
-    """What the evaluation stage measures: the fine-tuned model where the study fine-tunes, else the base model
-    (the masks are applied either way)."""
+    """What the evaluation stage measures: the fine-tuned model and its final masks where the study fine-tunes,
+    else the base model with the prune stage's masks."""
     if "finetune" in study_cfg(wildcards.study):
-        return f"{PRUNED}/finetuned.pt"
-    return base_model(wildcards)
+        return {"model": f"{PRUNED}/finetuned.pt", "masks": f"{PRUNED}/finetuned_masks.pt"}
+    return {"model": base_model(wildcards), "masks": f"{PRUNED}/masks.pt"}
 
 
 def runs_of(study):

@@ -3,9 +3,8 @@
 
 rule evaluate:
     input:
+        unpack(pruned_model),
         data=f"{DATA}.pt",
-        model=pruned_model,
-        masks=f"{PRUNED}/masks.pt",
     output:
         metrics=f"{PRUNED}/evaluation.json",
     params:

@@ -1,4 +1,5 @@
-# Stage 4: fine-tune a pruned model with its masks held (studies with a `finetune` section).
+# Stage 4: fine-tune a pruned model with its masks held, or recomputed on the variant's schedule (studies with a
+# `finetune` section); the final masks go on to evaluation.
 
 
 rule finetune:
@@ -8,10 +9,12 @@ rule finetune:
         masks=f"{PRUNED}/masks.pt",
     output:
         model=f"{PRUNED}/finetuned.pt",
+        masks=f"{PRUNED}/finetuned_masks.pt",
         history=f"{PRUNED}/finetune_history.csv",
         snapshots=f"{PRUNED}/finetune_weights.pt",
     params:
         finetune=finetune_params,
+        prune=prune_params,
     threads: job_threads
     resources:
         runtime=120,

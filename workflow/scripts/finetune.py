@@ -6,21 +6,24 @@ from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
 from prunebench.models import load_checkpoint, save_checkpoint
 from prunebench.pruning import load_masks
-from prunebench.training import TrainConfig, train
+from prunebench.training import TrainConfig, train, variant_sparsifier
 from prunebench.training.snapshots import WeightSnapshots
 
 params = snakemake.params.finetune
 seed = int(snakemake.wildcards.seed)
-with job_log(snakemake.log[0]):
+with job_log(snakemake.log[0]) as log:
     seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
     masks = load_masks(snakemake.input.masks)
+    sparsifier = variant_sparsifier(masks, snakemake.params.prune, float(snakemake.wildcards.sparsity), seed)
     snapshots = WeightSnapshots(list(masks) if params.get("snapshots") else [])
     result = train(
         model, data, TrainConfig.from_dict(params), seed, stage="finetune",
-        masks=masks, track=tuple(params.get("track", ())), on_epoch_end=snapshots,
+        sparsifier=sparsifier, track=tuple(params.get("track", ())), on_epoch_end=snapshots,
     )
+    log.info("selected epoch %d; %d mask updates", result.selected_epoch, sparsifier.updates)
     save_checkpoint(snakemake.output.model, result.model, spec)
+    save_torch(snakemake.output.masks, result.masks)
     write_csv(snakemake.output.history, pd.DataFrame(result.history))
     save_torch(snakemake.output.snapshots, snapshots.weights)

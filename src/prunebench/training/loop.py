@@ -12,10 +12,10 @@ from tqdm import tqdm
 
 from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream, generator, use_global_stream
-from prunebench.pruning import apply_masks
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
 from prunebench.training.optim import make_optimizer, make_schedule
+from prunebench.training.sparsifier import Sparsifier
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class TrainResult:
     model: nn.Module  # with the weights of the selected epoch
     history: list[dict]  # one row per epoch, epoch 0 = before any update
     selected_epoch: int  # the epoch whose weights `model` holds (cfg.select decides, here and nowhere else)
+    masks: dict[str, torch.Tensor]  # the sparsifier's masks at that epoch (empty without one)
 
 
 def loss_and_logits(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -59,7 +60,7 @@ def train(
     cfg: TrainConfig,
     seed: int,
     stage: str,
-    masks: dict[str, torch.Tensor] | None = None,
+    sparsifier: Sparsifier | None = None,
     track: tuple[str, ...] = (),
     on_epoch_end: EpochCallback | None = None,
 ) -> TrainResult:
@@ -68,7 +69,8 @@ def train(
 
     `stage` names the phase ("dense", "finetune", ...): the data order and the in-forward noise come from streams of
     (seed, stage), so two phases of one run never share their random numbers.
-    With `masks`, the masked weights are zeroed before training and after every step (masks held).
+    A `sparsifier` acts during training (prunebench.training.sparsifier): fixed masks held, masks recomputed on a
+    schedule, a penalty added to the loss; its final masks are what the selected weights are measured with.
     History rows: epoch, train_loss, train_accuracy (running means over the epoch), val_loss, val_accuracy, lr,
     plus `<split>_eval_loss` / `<split>_eval_accuracy` for each split in `track` ("train": the training images,
     "test") evaluated after the epoch, plus what `on_epoch_end` returns.
@@ -78,8 +80,8 @@ def train(
     schedule = make_schedule(optimizer, cfg)
     order_generator = generator(seed, Stream.DATA_ORDER, stage)
     use_global_stream(seed, Stream.TRAINING_NOISE, stage)
-    if masks:
-        apply_masks(model, masks)
+    sparsifier = sparsifier or Sparsifier()
+    sparsifier.start(model)
     train_x, train_y = training_images(data, cfg)
     n = len(train_y)
 
@@ -96,7 +98,8 @@ def train(
         return row
 
     history = [record(0, evaluate(model, train_x, train_y))]
-    best_state, best_epoch = copy.deepcopy(model.state_dict()), 0
+    best_state, best_epoch, best_masks = copy.deepcopy(model.state_dict()), 0, sparsifier.final_masks()
+    step = 0
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         order = torch.randperm(n, generator=order_generator)
@@ -106,17 +109,19 @@ def train(
             idx = order[start : start + cfg.batch_size]
             xb, yb = to_float(train_x[idx]).to(device), train_y[idx].to(device)
             loss, logits = loss_and_logits(model, xb, yb)
+            penalty = sparsifier.penalty(model)
+            objective = loss if penalty is None else loss + penalty
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            objective.backward()
             optimizer.step()
-            if masks:
-                apply_masks(model, masks)
+            step += 1
+            sparsifier.after_step(model, step)
             loss_sum += loss.detach() * len(idx)
             correct += (logits.detach().argmax(1) == yb).sum()
         model.eval()
         history.append(record(epoch, {"loss": loss_sum.item() / n, "accuracy": correct.item() / n}))
         schedule.step()
         if cfg.select == "last" or history[-1]["val_loss"] < history[best_epoch]["val_loss"]:
-            best_state, best_epoch = copy.deepcopy(model.state_dict()), epoch
+            best_state, best_epoch, best_masks = copy.deepcopy(model.state_dict()), epoch, sparsifier.final_masks()
     model.load_state_dict(best_state)
-    return TrainResult(model, history, best_epoch)
+    return TrainResult(model, history, best_epoch, best_masks)

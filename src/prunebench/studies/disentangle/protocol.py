@@ -15,7 +15,7 @@ from prunebench.metrics.mig import mig
 from prunebench.models import build_model
 from prunebench.models.vae_classif import remove_reconstruction_head
 from prunebench.pruning import apply_masks, compute_masks
-from prunebench.training import TrainConfig, evaluate, split_images, train
+from prunebench.training import FixedMasks, TrainConfig, evaluate, split_images, train
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def mig_protocol(
     factors = test_factors.numpy()
     unpruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data, headless_cfg)}
     masks = compute_masks(model, "lowest", sparsity, scope="local", layers="all", seed=seed)
-    model = train(model, data, prune_cfg, seed, stage="finetune", masks=masks).model
+    model = train(model, data, prune_cfg, seed, stage="finetune", sparsifier=FixedMasks(masks)).model
     apply_masks(model, masks)
     pruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data, prune_cfg)}
     pruned["cost"] = cost_record(model, data.input_shape)

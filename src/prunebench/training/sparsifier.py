@@ -1,0 +1,76 @@
+"""Training-time sparsification: what the training loop calls so a method can act during training.
+
+A Sparsifier is asked for a penalty added to the loss before each backward pass, is called after each optimizer
+step, and hands over its final masks. Holding fixed masks while fine-tuning is its trivial case; recomputing the
+masks from the current magnitudes every few steps (TF-MOT's ConstantSparsity, which 000's document uses) is the
+next; gradual schedules, variational dropout and L0 gates are further subclasses.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from prunebench.pruning import apply_masks, compute_masks
+
+
+class Sparsifier:
+    updates = 0  # mask updates made during training
+
+    def start(self, model: nn.Module) -> None:
+        """Before the first step."""
+
+    def penalty(self, model: nn.Module) -> torch.Tensor | None:
+        """A term added to the training loss (None: nothing)."""
+        return None
+
+    def after_step(self, model: nn.Module, step: int) -> None:
+        """After optimizer step `step` (1, 2, ...)."""
+
+    def final_masks(self) -> dict[str, torch.Tensor]:
+        return {}
+
+
+class FixedMasks(Sparsifier):
+    """The masked weights are zeroed before training and after every step (masks held)."""
+
+    def __init__(self, masks: dict[str, torch.Tensor]):
+        self.masks = masks
+
+    def start(self, model):
+        apply_masks(model, self.masks)
+
+    def after_step(self, model, step):
+        apply_masks(model, self.masks)
+
+    def final_masks(self):
+        return self.masks
+
+
+class RecomputedMasks(FixedMasks):
+    """Masks recomputed with the variant's criterion at the same sparsity every `every` steps, from the current
+    weights (TF-MOT's `ConstantSparsity(frequency=every)`), held in between; `recompute(model)` gives new masks."""
+
+    def __init__(self, masks: dict[str, torch.Tensor], every: int, recompute):
+        super().__init__(masks)
+        self.every, self.recompute = every, recompute
+
+    def after_step(self, model, step):
+        if step % self.every == 0:
+            self.masks = self.recompute(model)
+            self.updates += 1
+        super().after_step(model, step)
+
+
+def variant_sparsifier(masks: dict[str, torch.Tensor], variant: dict, sparsity: float, seed: int) -> Sparsifier:
+    """The sparsifier of a pruning variant (config `prune.variants.<name>` with `layers`): fixed masks, or masks
+    recomputed every `mask_update_steps` steps."""
+    every = variant.get("mask_update_steps")
+    if every is None:
+        return FixedMasks(masks)
+
+    def recompute(model):
+        return compute_masks(
+            model, variant["method"], sparsity, scope=variant["scope"], layers=variant["layers"], seed=seed, params=variant["params"]
+        )
+
+    return RecomputedMasks(masks, every, recompute)
