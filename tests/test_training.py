@@ -62,8 +62,8 @@ def test_train_set_metrics_are_measured_on_exactly_the_images_trained_on():
     seed_everything(0, threads=1)
     data = prepare(load_raw("digits"), val_size=200, seed=0)
     model = build_model("mlp", data.input_shape, data.num_classes, hidden=[16])
-    config = TrainConfig(epochs=1, batch_size=50, train_subset=300)
-    result = train(model, data, config, 0, stage="finetune", track=("train",))
+    config = TrainConfig(epochs=1, batch_size=50, train_subset=300, track=("train",))
+    result = train(model, data, config, 0, stage="finetune")
     x, y = training_images(data, config)
     assert torch.equal(x, data.train_x[:300]) and torch.equal(y, data.train_y[:300])
     assert result.history[-1]["train_eval_accuracy"] == evaluate(result.model, x, y)["accuracy"]

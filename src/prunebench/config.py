@@ -11,7 +11,9 @@ import yaml
 
 from prunebench.data import DATASETS
 from prunebench.models import MODELS
-from prunebench.pruning import PRUNING_METHODS, variant_schema_rules
+from prunebench.pruning import LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
+from prunebench.training.config import SELECTIONS, TRACKABLE_SPLITS
+from prunebench.training.optim import OPTIMIZERS, SCHEDULES
 
 
 class ConfigError(ValueError):
@@ -44,6 +46,12 @@ def load_schema(path) -> dict:
     schema["$defs"]["dataset_name"]["enum"] = DATASETS.names()
     schema["$defs"]["model_arch"]["enum"] = MODELS.names()
     schema["$defs"]["pruning_method"]["enum"] = PRUNING_METHODS.names()
+    schema["$defs"]["optimizer"]["enum"] = sorted(OPTIMIZERS)
+    schema["$defs"]["schedule"]["enum"] = sorted(SCHEDULES)
+    schema["$defs"]["selection"]["enum"] = list(SELECTIONS)
+    schema["$defs"]["layer_selection"]["enum"] = list(LAYER_SELECTIONS)
+    schema["$defs"]["scope"]["enum"] = list(SCOPES)
+    schema["$defs"]["tracked_split"]["enum"] = list(TRACKABLE_SPLITS)
     schema["$defs"]["prune_variant"]["allOf"] = variant_schema_rules()
     return schema
 
@@ -72,7 +80,27 @@ def _cross_key_errors(config: dict) -> list[str]:
                 f"config key studies.{study}.histogram_sparsity: {cfg['histogram_sparsity']} is not one of "
                 f"prune.sparsities {cfg['prune']['sparsities']}"
             )
+    if "latent_kl" in config["studies"]:
+        errors += list(dict.fromkeys(_latent_kl_subset_errors(config["studies"]["latent_kl"])))
     return errors
+
+
+def _latent_kl_subset_errors(cfg: dict):
+    """001 measures train-set PD on the fine-tuning's images (its first finetune.train_subset training images): the
+    dense model must have trained on them too, so finetune.train_subset <= train.train_subset (null = all)."""
+    for model, spec in cfg["models"].items():
+        if spec is None:  # a model dropped by a merged config
+            continue
+        overrides = cfg.get("per_model", {}).get(model, {})
+        dense = {**cfg["train"], **overrides.get("train", {})}.get("train_subset")
+        tuned = {**cfg["finetune"], **overrides.get("finetune", {})}.get("train_subset")
+        if dense is not None and (tuned is None or tuned > dense):
+            where = f" (model {model}, per_model overrides included)" if overrides else ""
+            yield (
+                f"config key studies.latent_kl.finetune.train_subset: {'null' if tuned is None else tuned} exceeds train.train_subset {dense}{where} "
+                "(null = the whole training split): train-set PD compares the dense and the pruned model on the "
+                "fine-tuning's images, which the dense model must have trained on"
+            )
 
 
 def check_data_sources(config: dict, prepared_exists) -> None:

@@ -17,11 +17,9 @@ with job_log(snakemake.log[0]) as log:
     model, spec = load_checkpoint(snakemake.input.model, device())
     masks = load_masks(snakemake.input.masks)
     sparsifier = variant_sparsifier(masks, snakemake.params.prune, float(snakemake.wildcards.sparsity), seed)
-    snapshots = WeightSnapshots(list(masks) if params.get("snapshots") else [])
-    result = train(
-        model, data, TrainConfig.from_dict(params), seed, stage="finetune",
-        sparsifier=sparsifier, track=tuple(params.get("track", ())), on_epoch_end=snapshots,
-    )
+    config = TrainConfig.from_dict(params)
+    snapshots = WeightSnapshots(list(masks) if config.snapshots else [])
+    result = train(model, data, config, seed, stage="finetune", sparsifier=sparsifier, on_epoch_end=snapshots)
     log.info("selected epoch %d; %d mask updates", result.selected_epoch, sparsifier.updates)
     save_checkpoint(snakemake.output.model, result.model, spec)
     save_torch(snakemake.output.masks, result.masks)

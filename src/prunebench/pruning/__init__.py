@@ -4,7 +4,7 @@ dataclass into its config schema) and the act of pruning (masks.py).
 Masks are the single representation of a pruned network: {parameter name: 0/1 tensor of the weight's shape}.
 """
 from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
-from prunebench.pruning.masks import apply_masks, compute_masks, load_masks
+from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_masks
 from prunebench.pruning.methods import PRUNING_METHODS, PruningContext, PruningMethod
 from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.stats import mask_stats
@@ -14,6 +14,7 @@ __all__ = [
     "PRUNING_METHODS",
     "PruningContext",
     "PruningMethod",
+    "SCOPES",
     "apply_masks",
     "compute_masks",
     "load_masks",

@@ -61,7 +61,6 @@ def train(
     seed: int,
     stage: str,
     sparsifier: Sparsifier | None = None,
-    track: tuple[str, ...] = (),
     on_epoch_end: EpochCallback | None = None,
 ) -> TrainResult:
     """Train on the training images of `cfg` and select the weights of lowest validation loss (or of the last epoch
@@ -72,7 +71,7 @@ def train(
     A `sparsifier` acts during training (prunebench.training.sparsifier): fixed masks held, masks recomputed on a
     schedule, a penalty added to the loss; its final masks are what the selected weights are measured with.
     History rows: epoch, train_loss, train_accuracy (running means over the epoch), val_loss, val_accuracy, lr,
-    plus `<split>_eval_loss` / `<split>_eval_accuracy` for each split in `track` ("train": the training images,
+    plus `<split>_eval_loss` / `<split>_eval_accuracy` for each split in `cfg.track` ("train": the training images,
     "test") evaluated after the epoch, plus what `on_epoch_end` returns.
     """
     device = next(model.parameters()).device
@@ -89,7 +88,7 @@ def train(
         val = evaluate(model, data.val_x, data.val_y)
         row = {"epoch": epoch, **{f"train_{k}": v for k, v in train_metrics.items()}}
         row.update(val_loss=val["loss"], val_accuracy=val["accuracy"], lr=optimizer.param_groups[0]["lr"])
-        for split in track:
+        for split in cfg.track:
             metrics = train_metrics if split == "train" and epoch == 0 else evaluate(model, *split_images(data, split, cfg))
             row.update({f"{split}_eval_{k}": v for k, v in metrics.items()})
         if on_epoch_end is not None:
