@@ -16,7 +16,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import ap3_student_t, sparse_forward, train_throughput, workflow_runs  # noqa: E402
+from benchmarks import ap3_student_t, sparse_forward, train_step, workflow_runs  # noqa: E402
 from prunebench.tables import write_table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -26,7 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="also time the default workflow from scratch")
     args = parser.parse_args()
-    results = [*train_throughput.run(), *sparse_forward.run(), *ap3_student_t.run()]
+    results = [*train_step.run(), *sparse_forward.run(), *ap3_student_t.run()]
     results += workflow_runs.full_run() if args.full else workflow_runs.noop_rerun()
     frame = pd.DataFrame([asdict(r) for r in results])
     frame["met"] = [{True: "yes", False: "no", None: ""}[m] for m in frame["met"]]
