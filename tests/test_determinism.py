@@ -3,7 +3,7 @@ from scipy.stats import spearmanr
 
 from prunebench.determinism import Stream, derived_seed, generator, seed_everything
 from prunebench.models import build_model
-from prunebench.pruning import PRUNING_METHODS, prunable_weights
+from prunebench.pruning import PRUNING_METHODS, PruningContext, prunable_weights
 from prunebench.pruning.masks import compute_masks
 
 
@@ -18,9 +18,10 @@ def test_random_pruning_scores_are_unrelated_to_the_initial_weights():
     for seed in (0, 1):
         seed_everything(seed, threads=1)
         model = build_model("mlp", (1, 28, 28), 10, hidden=[1000, 1000, 500, 200], bias=False)
-        scores = generator(seed, Stream.PRUNING)
+        modules = dict(model.named_modules())
         for name, weight in prunable_weights(model, "all_but_last").items():
-            random_scores = PRUNING_METHODS["random"]().importance(weight.detach(), scores)
+            context = PruningContext(name, modules[name.removesuffix(".weight")], model, generator(seed, Stream.PRUNING))
+            random_scores = PRUNING_METHODS["random"]().importance(weight.detach(), context)
             rho = spearmanr(random_scores.flatten().numpy(), weight.detach().flatten().numpy()).statistic
             assert abs(rho) < 0.05, (seed, name, rho)
         masks = compute_masks(model, "random", 0.5, layers="all_but_last", seed=seed)

@@ -13,9 +13,9 @@ from prunebench.metrics import cost_record
 from prunebench.metrics.mig import mig
 from prunebench.models import build_model, load_checkpoint, save_checkpoint
 from prunebench.models.vae_classif import kl_standard_normal, reconstruction_loss, remove_reconstruction_head
-from prunebench.pruning import compute_masks
+from prunebench.pruning import FixedMasks, compute_masks
 from prunebench.studies.disentangle.protocol import collapsed, dsprites_data, mig_protocol
-from prunebench.training import FixedMasks, TrainConfig, train
+from prunebench.training import TrainConfig, train
 
 
 def tiny_data(n=120, shape=(1, 8, 8), classes=3, seed=0):

@@ -3,8 +3,8 @@ import torch
 from prunebench.data import load_raw, prepare
 from prunebench.determinism import seed_everything
 from prunebench.models import build_model
-from prunebench.pruning import compute_masks
-from prunebench.training import FixedMasks, TrainConfig, evaluate, train, training_images, variant_sparsifier
+from prunebench.pruning import FixedMasks, compute_masks, variant_sparsifier
+from prunebench.training import TrainConfig, evaluate, train, training_images
 
 
 def digits():

@@ -5,8 +5,8 @@ from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
 from prunebench.models import load_checkpoint, save_checkpoint
-from prunebench.pruning import load_masks
-from prunebench.training import TrainConfig, train, variant_sparsifier
+from prunebench.pruning import load_masks, variant_sparsifier
+from prunebench.training import TrainConfig, train
 from prunebench.training.snapshots import WeightSnapshots
 
 params = snakemake.params.finetune

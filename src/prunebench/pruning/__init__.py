@@ -7,14 +7,18 @@ from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
 from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_masks
 from prunebench.pruning.methods import PRUNING_METHODS, PruningContext, PruningMethod
 from prunebench.pruning.params import method_params, variant_schema_rules
+from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, Sparsifier, variant_sparsifier
 from prunebench.pruning.stats import mask_stats
 
 __all__ = [
+    "FixedMasks",
     "LAYER_SELECTIONS",
     "PRUNING_METHODS",
     "PruningContext",
     "PruningMethod",
+    "RecomputedMasks",
     "SCOPES",
+    "Sparsifier",
     "apply_masks",
     "compute_masks",
     "load_masks",
@@ -22,4 +26,5 @@ __all__ = [
     "method_params",
     "prunable_weights",
     "variant_schema_rules",
+    "variant_sparsifier",
 ]

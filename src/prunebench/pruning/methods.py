@@ -35,6 +35,9 @@ class PruningContext:
 
 
 class PruningMethod:
+    # DESIGN.md's families: "criterion" (masks from a trained model, the prune stage), "during_training" (a Sparsifier
+    # inside the training loop), "iterative", "structured_search"; the family decides the stages of the DAG.
+    family = "criterion"
     structure = "weight"  # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned
     Params: type = NoParams
     needs_data = False

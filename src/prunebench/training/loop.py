@@ -15,7 +15,7 @@ from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
 from prunebench.training.optim import make_optimizer, make_schedule
-from prunebench.training.sparsifier import Sparsifier
+from prunebench.pruning import Sparsifier
 
 log = logging.getLogger(__name__)
 

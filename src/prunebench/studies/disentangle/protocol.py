@@ -14,8 +14,8 @@ from prunebench.metrics import cost_record
 from prunebench.metrics.mig import mig
 from prunebench.models import build_model
 from prunebench.models.vae_classif import remove_reconstruction_head
-from prunebench.pruning import apply_masks, compute_masks
-from prunebench.training import FixedMasks, TrainConfig, evaluate, split_images, train
+from prunebench.pruning import FixedMasks, apply_masks, compute_masks
+from prunebench.training import TrainConfig, evaluate, split_images, train
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from prunebench.pruning import apply_masks, compute_masks
+from prunebench.pruning.masks import apply_masks, compute_masks
 
 
 class Sparsifier:
