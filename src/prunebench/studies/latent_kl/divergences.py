@@ -5,11 +5,31 @@ import logging
 
 import pandas as pd
 import torch
+from torch import nn
 
+from prunebench.data import PreparedData
 from prunebench.determinism import Stream, derived_seed
 from prunebench.divergence import StudentTKL, ap2, gaussian_kl_ar1, group_mean
+from prunebench.training import TrainConfig, evaluate, split_images
 
 log = logging.getLogger(__name__)
+
+SPLITS = ("test", "train")  # the splits PD is measured on
+
+
+def dense_reference(model: nn.Module, data: PreparedData, finetune: TrainConfig) -> dict:
+    """The dense model's accuracies PD compares the pruned model's with, on the very images the fine-tuning
+    measures the pruned model on (`split_images(data, split, finetune)`, as the training loop's tracked splits):
+    the test split, and the fine-tuning's training images, the first finetune.train_subset of the training split.
+    Those are among the dense training's own first train.train_subset images (the config check keeps
+    finetune.train_subset <= train.train_subset), so PD on the train set compares two models on images both were
+    trained on. Returns {"test": accuracy, "train": accuracy, "test_images": count, "train_images": count}."""
+    reference = {}
+    for split in SPLITS:
+        x, y = split_images(data, split, finetune)
+        reference[split] = evaluate(model, x, y)["accuracy"]
+        reference[f"{split}_images"] = len(y)
+    return reference
 
 
 def last_layer_weights(snapshots: dict[str, list[torch.Tensor]]) -> tuple[str, list[torch.Tensor]]:
@@ -21,7 +41,7 @@ def last_layer_weights(snapshots: dict[str, list[torch.Tensor]]) -> tuple[str, l
 
 def run_divergences(
     dense_state: dict[str, torch.Tensor],
-    dense_metrics: dict,
+    reference: dict,
     pruned: list[tuple[str, float, pd.DataFrame, dict[str, list[torch.Tensor]]]],
     gaussian: dict,
     student_t: dict,
@@ -29,22 +49,25 @@ def run_divergences(
 ) -> pd.DataFrame:
     """One row per (variant, sparsity, epoch) of one dense run.
 
+    `reference`: the dense model's accuracies from `dense_reference` (on the fine-tuning's images).
     `pruned`: (variant, sparsity, fine-tuning history with test/train_eval_accuracy, weight snapshots) each.
     PD(epoch) = |accuracy of the dense model - accuracy of the pruned model after `epoch` fine-tuning epochs|
-    on the test and on the training split (epoch 0: right after pruning). The divergences compare the dense last
-    layer with the pruned one at that epoch, KL(P_dense || P_pruned):
+    on the test split and on the fine-tuning's training images (epoch 0: right after pruning); the image counts
+    are columns. The divergences compare the dense last layer with the pruned one at that epoch, KL(P_dense || P_pruned):
     - ap2: ||w - w_pruned||^2;
+    - ap2_grouped: ||g(w) - g(w_pruned)||^2 with g the means of the `dims` groups of consecutive weights (student_t):
+      the distance AP3 Student-T sees (with one df and the identity scale, its KL is an increasing function of it);
     - ap3_gaussian: KL of Gaussians centred on the weight vectors, shared AR(1) covariance (gaussian: rho, scale);
     - ap3_student_t (+ _se): Monte-Carlo KL of Student-T (student_t: df, dims, samples, seed) centred on the
-      weights averaged over `dims` groups of consecutive weights, identity scale; the same standardized samples
-      serve every value of the run (common random numbers, see prunebench.divergence.student_t).
+      grouped weights g(w), identity scale; the same standardized samples serve every value of the run (common
+      random numbers, see prunebench.divergence.student_t).
     """
-    dense_acc = {split: dense_metrics[split]["accuracy"] for split in ("test", "train")}
     layers = {last_layer_weights(snapshots)[0] for _, _, _, snapshots in pruned}
     if len(layers) != 1:
         raise ValueError(f"the pruned variants of one run must prune the same layer, got {sorted(layers)}")
     name = layers.pop()
     dense = dense_state[name]
+    mu_dense = group_mean(dense, student_t["dims"])
     rows, grouped = [], []
     for variant, sparsity, history, snapshots in pruned:
         _, epochs = last_layer_weights(snapshots)
@@ -52,21 +75,24 @@ def run_divergences(
         if len(history) != len(epochs):
             raise ValueError(f"{variant} at {sparsity}: {len(history)} history rows but {len(epochs)} weight snapshots")
         for epoch, weights in enumerate(epochs):
-            test_acc, train_acc = history.loc[epoch, "test_eval_accuracy"], history.loc[epoch, "train_eval_accuracy"]
-            rows.append(
-                {
-                    "variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": name,
-                    "ap2": ap2(dense, weights),
-                    "ap3_gaussian": gaussian_kl_ar1(dense, weights, gaussian["rho"], gaussian["scale"]),
-                    "test_accuracy": float(test_acc), "train_accuracy": float(train_acc),
-                    "dense_test_accuracy": dense_acc["test"], "dense_train_accuracy": dense_acc["train"],
-                    "pd_test": abs(dense_acc["test"] - float(test_acc)), "pd_train": abs(dense_acc["train"] - float(train_acc)),
-                }
-            )
-            grouped.append(group_mean(weights, student_t["dims"]))
+            mu = group_mean(weights, student_t["dims"])
+            row = {
+                "variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": name,
+                "ap2": ap2(dense, weights), "ap2_grouped": ap2(mu_dense, mu),
+                "ap3_gaussian": gaussian_kl_ar1(dense, weights, gaussian["rho"], gaussian["scale"]),
+            }
+            for split in SPLITS:
+                accuracy = float(history.loc[epoch, f"{split}_eval_accuracy"])
+                row.update(
+                    {
+                        f"{split}_accuracy": accuracy, f"dense_{split}_accuracy": reference[split],
+                        f"pd_{split}": abs(reference[split] - accuracy), f"{split}_images": reference[f"{split}_images"],
+                    }
+                )
+            rows.append(row)
+            grouped.append(mu)
     frame = pd.DataFrame(rows)
     estimator = StudentTKL(student_t["dims"], student_t["df"], student_t["samples"], seed=derived_seed(seed, Stream.MONTE_CARLO, student_t["seed"]))
-    mu_dense = group_mean(dense, student_t["dims"])
     estimates = estimator.estimate_many(mu_dense, torch.stack(grouped))
     frame.insert(frame.columns.get_loc("ap3_gaussian") + 1, "ap3_student_t", [v for v, _ in estimates])
     frame.insert(frame.columns.get_loc("ap3_student_t") + 1, "ap3_student_t_se", [s for _, s in estimates])

@@ -2,16 +2,26 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau, spearmanr
+import torch
+from scipy.stats import kendalltau, rankdata, spearmanr
 
+from prunebench.determinism import Stream, generator
+from prunebench.studies.latent_kl.divergences import SPLITS
 from prunebench.tables import mean_std
 
-DIVERGENCES = {"ap2": "AP2", "ap3_gaussian": "AP3 Gaussian (AR(1) cov.)", "ap3_student_t": "AP3 Student-T"}
-SPLITS = ("test", "train")
+DIVERGENCES = {
+    "ap2": "AP2",
+    "ap2_grouped": "AP2 of grouped means",
+    "ap3_gaussian": "AP3 Gaussian (AR(1) cov.)",
+    "ap3_student_t": "AP3 Student-T",
+}
 CELL = ["dataset", "model", "sparsity", "epoch"]
+CHAIN = ["variant", "sparsity"]  # one fine-tuning trajectory: its epochs are not independent points
+PERMUTATIONS = 10_000  # random chain permutations per test; all of them when there are no more
 
 
 def collect_runs(runs: list[dict], paths: list[str]) -> pd.DataFrame:
@@ -22,10 +32,12 @@ def collect_runs(runs: list[dict], paths: list[str]) -> pd.DataFrame:
 
 
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """001-B2: mean and std over seeds of every divergence, PD and accuracy per (dataset, model, method, sparsity, epoch).
-    ap3_student_t_se_mean is the mean Monte-Carlo standard error of the per-seed values."""
+    """001-B2: mean and std over seeds of every divergence, PD and accuracy per (dataset, model, method, sparsity, epoch),
+    with the image counts PD is measured on. ap3_student_t_se_mean is the mean Monte-Carlo standard error of the
+    per-seed values."""
     columns = [*DIVERGENCES, "ap3_student_t_se", "pd_test", "pd_train", "test_accuracy", "train_accuracy"]
-    table = mean_std(frame, ["dataset", "model", "variant", "sparsity", "epoch"], columns)
+    keys = ["dataset", "model", *[f"{split}_images" for split in SPLITS], "variant", "sparsity", "epoch"]
+    table = mean_std(frame, keys, columns)
     return table.drop(columns=["ap3_student_t_se_std"])
 
 
@@ -41,25 +53,76 @@ def pair_concordance(summary: pd.DataFrame, divergence: str, split: str) -> floa
     return float(np.mean(scores)) if scores else float("nan")
 
 
+def chain_permutations(chains: int, count: int = PERMUTATIONS) -> tuple[np.ndarray, bool]:
+    """(permutations of range(chains), one per row; exact): all chains! of them when there are at most `count`,
+    else `count` random ones from the Monte-Carlo stream "chain_permutation" (fixed: the tables aggregate seeds)."""
+    if math.factorial(chains) <= count:
+        return np.array(list(itertools.permutations(range(chains)))).reshape(-1, chains), True
+    random = torch.rand(count, chains, generator=generator(0, Stream.MONTE_CARLO, "chain_permutation"))
+    return random.argsort(1).numpy(), False
+
+
+def chain_permutation_test(x: np.ndarray, y: np.ndarray, count: int = PERMUTATIONS) -> dict:
+    """Pooled Spearman rank correlation of x and y, arrays of chains x epochs (a row: one (method, sparsity) along
+    fine-tuning), and its one-sided p-value under permutations of whole chains.
+
+    The epochs of one chain are autocorrelated, so the pooled points are not independent and the usual Spearman
+    p-value is far too small. The null hypothesis here: which chain's x trajectory goes with which chain's y
+    trajectory does not matter. The test statistic is recomputed with chain i's x paired with chain pi(i)'s y for
+    each permutation pi (the identity included); p = #{rho_pi >= rho} / chains! when every permutation is tried,
+    else (1 + #{rho_pi >= rho}) / (1 + count) over `count` random ones. Also the Spearman across chains at each
+    epoch (independent points), its smallest and largest value."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 2:
+        raise ValueError(f"x and y must be chains x epochs arrays of one shape, got {x.shape} and {y.shape}")
+    per_epoch = np.array([spearmanr(x[:, e], y[:, e]).statistic for e in range(x.shape[1])])
+    out = {"epoch_spearman_min": float(per_epoch.min()), "epoch_spearman_max": float(per_epoch.max())}
+    rx, ry = (rankdata(v, method="average").reshape(v.shape) for v in (x, y))
+    if rx.std() == 0 or ry.std() == 0:  # a constant: no correlation to test
+        return {"spearman": float("nan"), "chain_permutation_p": float("nan"), "permutations": 0, **out}
+    rx, ry = ((r - r.mean()) / r.std() for r in (rx, ry))  # Spearman = mean product of standardized ranks
+    permutations, exact = chain_permutations(len(x), count)
+    null = (rx[permutations] * ry).mean(axis=(1, 2))
+    observed = float((rx * ry).mean())
+    hits = int((null >= observed - 1e-12).sum())
+    p = hits / len(permutations) if exact else (1 + hits) / (1 + len(permutations))
+    return {"spearman": observed, "chain_permutation_p": p, "permutations": len(permutations), **out}
+
+
+def chain_grid(part: pd.DataFrame, column: str) -> np.ndarray:
+    """A column of one (dataset, model) of 001-B2 as a chains x epochs array (rows: (method, sparsity))."""
+    grid = part.set_index([*CHAIN, "epoch"])[column].unstack("epoch")
+    if grid.isna().to_numpy().any():
+        raise ValueError(f"{column}: every (method, sparsity) chain needs a value at every epoch")
+    return grid.to_numpy()
+
+
 def model_init(model_cfg: dict) -> str:
     weights = model_cfg.get("weights")
     return "from scratch" if weights is None else f"ImageNet weights ({weights})"
 
 
-def rank_correlation_table(summary: pd.DataFrame, models: dict[str, dict]) -> pd.DataFrame:
-    """001-B1: Spearman and Kendall rank correlation between each divergence and PD over every (method, sparsity,
-    epoch) of the seed means, per dataset, model and split, with the method-pair concordance."""
+def rank_correlation_table(summary: pd.DataFrame, runs: pd.DataFrame, models: dict[str, dict]) -> pd.DataFrame:
+    """001-B1, per dataset, model, split and divergence: the Spearman rank correlation of the divergence with PD over
+    every (method, sparsity, epoch) of the seed means, its chain-permutation p-value and per-epoch range
+    (`chain_permutation_test`), Kendall's tau, the method-pair concordance, the images PD is measured on, and the
+    Spearman of the divergence with the grouped squared distance over the per-seed values of `runs`."""
     rows = []
     for (dataset, model), part in summary.groupby(["dataset", "model"], sort=False):
+        run = runs[(runs["dataset"] == dataset) & (runs["model"] == model)]
         for split, (divergence, label) in itertools.product(SPLITS, DIVERGENCES.items()):
-            x, y = part[f"{divergence}_mean"], part[f"pd_{split}_mean"]
-            rho, tau = spearmanr(x, y), kendalltau(x, y)
+            x, y = chain_grid(part, f"{divergence}_mean"), chain_grid(part, f"pd_{split}_mean")
+            images = part[f"{split}_images"].unique()
+            if len(images) != 1:
+                raise ValueError(f"{dataset}/{model}: PD on the {split} set measured on differing image counts {images}")
             rows.append(
                 {
-                    "dataset": dataset, "model": model, "init": model_init(models[model]), "split": split, "divergence": label,
-                    "points": len(part), "spearman": rho.statistic, "spearman_p": rho.pvalue,
-                    "kendall": tau.statistic, "kendall_p": tau.pvalue,
+                    "dataset": dataset, "model": model, "init": model_init(models[model]), "split": split,
+                    "images": int(images[0]), "divergence": label, "points": x.size, "chains": len(x),
+                    **chain_permutation_test(x, y),
+                    "kendall": kendalltau(x.ravel(), y.ravel()).statistic,
                     "method_pair_concordance": pair_concordance(part, divergence, split),
+                    "spearman_with_ap2_grouped": spearmanr(run[divergence], run["ap2_grouped"]).statistic,
                 }
             )
     return pd.DataFrame(rows)

@@ -1,7 +1,7 @@
 # Study 001 (latent_kl): AP2 / AP3 against the performance difference, under results/latent_kl/.
 # Shared stages it uses: prepare_data -> train_dense -> prune (last layer; lowest / highest / random x sparsity)
-# -> finetune (track: test, train; snapshots of the last layer after every epoch). Its own: per-run divergences,
-# tables, figures and claims.
+# -> finetune (track: test, train; snapshots of the last layer after every epoch). Its own: per-run divergences
+# (PD against the dense model measured on the fine-tuning's images), tables, figures and claims.
 
 KL = f"{RESULTS}/latent_kl"
 KL_CAPTIONS = "../../../report/latent_kl"
@@ -10,8 +10,8 @@ KL_CATEGORY = "001 latent-space KL"
 
 rule kl_divergences:
     input:
+        data=f"{DATA}.pt",
         model=lambda wildcards: f"{DENSE}/model.pt".format(**kl_run(wildcards)),
-        metrics=lambda wildcards: f"{DENSE}/metrics.json".format(**kl_run(wildcards)),
         histories=lambda wildcards: paths(f"{PRUNED}/finetune_history.csv", pruned_runs_of_run(wildcards, "latent_kl")),
         snapshots=lambda wildcards: paths(f"{PRUNED}/finetune_weights.pt", pruned_runs_of_run(wildcards, "latent_kl")),
     output:
@@ -19,6 +19,7 @@ rule kl_divergences:
         record=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.json",
     params:
         pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "latent_kl")],
+        finetune=kl_finetune_params,
         divergence=lambda wildcards: study_cfg("latent_kl")["divergence"],
     threads: 2
     resources:
