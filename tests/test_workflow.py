@@ -21,7 +21,7 @@ def metric_files(results: Path) -> dict[str, bytes]:
         files[str(path.relative_to(results))] = json.dumps(record, sort_keys=True).encode()
     for path in sorted(results.rglob("history.csv")):
         files[str(path.relative_to(results))] = path.read_bytes()
-    for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv"):
+    for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv", "004-B3_protocol_choices.csv"):
         files[name] = (results / STUDY / name).read_bytes()
     return files
 
@@ -45,22 +45,37 @@ def test_every_004_artifact_is_produced_and_well_formed(smoke_run):
     assert set(times["execution"]) == {"dense", "coo", "csr", "shrunk"}
     assert (times["median_ms"] > 0).all()
 
+    protocols = pd.read_csv(study / "004-B3_protocol_choices.csv")
+    assert list(dict.fromkeys(protocols["protocol"])) == ["default", "glorot_uniform", "epochs4_last"]
+    assert len(protocols) == 3 * 1 * 2 * 2  # protocols x seeds x variants x (k = 0, 90)
+    settings = protocols.drop_duplicates("protocol").set_index("protocol")
+    assert list(settings["init"]) == ["pytorch", "glorot_uniform", "pytorch"]
+    assert list(settings["epochs"]) == [3, 3, 4]
+    assert list(settings["select"]) == ["best_val_loss", "best_val_loss", "last"]
+    assert settings.loc["epochs4_last", "selected_epoch"] == 4
+    default = protocols[protocols["protocol"] == "default"].set_index(["variant", "k_percent"])["test_accuracy"]
+    assert default.to_dict() == table.set_index(["variant", "k_percent"])["test_accuracy_mean"].loc[default.index].to_dict()
+    dense = protocols[protocols["k_percent"] == 0].drop_duplicates("protocol")["test_accuracy"]
+    assert dense.nunique() == 3, "each protocol trains a model of its own"
+
     claims = pd.read_csv(study / "004-claims.csv")
     assert list(claims["claim_id"]) == [f"004-C{i}" for i in range(1, 7)]
     assert set(claims["holds"]) <= {"holds", "does not hold", "not tested"}
 
-    for name in ("F1_training_curves", "F2_weight_pruning", "F3_unit_pruning", "F4_magnitude_histograms", "F5_forward_time"):
+    for name in ("F1_training_curves", "F2_weight_pruning", "F3_unit_pruning", "F4_magnitude_histograms", "F5_forward_time", "B3_protocol_choices"):
         with Image.open(study / f"004-{name}.png") as image:
             image.verify()
             assert min(image.size) > 200
         assert (study / f"004-{name}.pdf").read_bytes().startswith(b"%PDF")
-    for name in ("004-T1_loss_accuracy_vs_k", "004-B1_elimination_ks", "004-B2_forward_time", "004-claims"):
+    for name in ("004-T1_loss_accuracy_vs_k", "004-B1_elimination_ks", "004-B2_forward_time", "004-B3_protocol_choices", "004-claims"):
         assert (study / f"{name}.md").read_text().count("\n|") >= 3
 
 
 def test_every_job_writes_a_log_and_metrics_carry_provenance(smoke_run):
     logs = list((smoke_run / "logs" / STUDY).rglob("*.log"))
-    assert len(logs) == 1 + 6 + 6 + 1 + 6  # train, prune, evaluate, latency, study rules
+    # train (the default protocol and the two changed ones of 004-B3), prune and evaluate (6 + 2 changed protocols x 2
+    # variants x 1 k), latency, study rules
+    assert len(logs) == 3 + 10 + 10 + 1 + 8
     assert (smoke_run / "logs" / "data" / "digits.log").exists()
     evaluation = next((smoke_run / "results").rglob("evaluation.json"))
     provenance = json.loads(evaluation.read_text())["provenance"]

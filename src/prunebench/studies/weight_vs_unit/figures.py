@@ -89,3 +89,23 @@ def forward_time_against_k(table: pd.DataFrame, batch_size: int) -> plt.Figure:
         ax.legend(title="execution")
     fig.suptitle("CPU forward time (median, bars: interquartile range)")
     return fig
+
+
+def protocol_choices(table: pd.DataFrame) -> plt.Figure:
+    """004-B3: test accuracy against k under each protocol (one line per seed), one panel per variant."""
+    frame = table.assign(
+        accuracy=100 * table["test_accuracy"],
+        protocol=[f"{p}: {i} init, {e} epochs, {s} checkpoint" for p, i, e, s in table[["protocol", "init", "epochs", "select"]].itertuples(index=False)],
+    )
+    variants = list(dict.fromkeys(frame["variant"]))
+    fig, axes = plt.subplots(1, len(variants), figsize=(6 * len(variants), 4.8), sharey=True, squeeze=False)
+    for ax, variant in zip(axes[0], variants):
+        sns.lineplot(
+            frame[frame["variant"] == variant], x="k_percent", y="accuracy", hue="protocol", style="seed",
+            markers=True, dashes=False, ax=ax, legend=ax is axes[0, -1],
+        )
+        ax.set(xlabel="pruned fraction k of each layer (%)", ylabel="test accuracy (%)", title=f"{variant} pruning")
+    sns.move_legend(axes[0, -1], "upper left", bbox_to_anchor=(1.02, 1), fontsize=8, title_fontsize=8)
+    fig.suptitle("Protocol choices the document leaves open, one changed at a time (one line per seed)")
+    fig.tight_layout()
+    return fig

@@ -56,3 +56,27 @@ def forward_time_table(latency_path: str) -> pd.DataFrame:
     dense_at = dense.reindex(pd.MultiIndex.from_frame(frame[["variant", "k_percent"]])).to_numpy()
     frame["speedup_vs_dense"] = dense_at / frame["median_ms"]
     return frame
+
+
+def protocol_table(runs: list[dict], evaluation_paths: list[str], dense_runs: list[dict], dense_paths: list[str], settings: dict) -> pd.DataFrame:
+    """004-B3: test loss and accuracy against k per protocol, seed and variant. `runs` carry protocol, seed, variant
+    and sparsity; `dense_runs` protocol and seed: their trained model (dense/metrics.json) is every variant's k = 0;
+    `settings`: protocol -> {init, epochs, select}, in the order of the table."""
+    variants = list(dict.fromkeys(run["variant"] for run in runs))
+    dense = {(r["protocol"], r["seed"]): _read_json(path)["metrics"] for r, path in zip(dense_runs, dense_paths, strict=True)}
+    points = [(key, variant, 0.0, metrics) for key, metrics in dense.items() for variant in variants]
+    for run, path in zip(runs, evaluation_paths, strict=True):
+        key = (run["protocol"], run["seed"])
+        points.append((key, run["variant"], round(100 * float(run["sparsity"]), 6), _read_json(path)["metrics"]))
+    frame = pd.DataFrame(
+        [
+            {"protocol": protocol, **settings[protocol], "seed": seed, "selected_epoch": dense[protocol, seed]["selected_epoch"],
+             "variant": variant, "k_percent": k, "test_loss": metrics["test"]["loss"], "test_accuracy": metrics["test"]["accuracy"]}
+            for (protocol, seed), variant, k, metrics in points
+        ]
+    )
+    order = {"protocol": list(settings), "variant": variants}
+    frame = frame.sort_values(
+        ["protocol", "seed", "variant", "k_percent"], key=lambda c: c.map(order[c.name].index) if c.name in order else c, kind="stable"
+    )
+    return frame.reset_index(drop=True)

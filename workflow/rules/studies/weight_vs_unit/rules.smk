@@ -1,5 +1,6 @@
 # Study 004 (weight vs unit pruning): its tables, figures and claims, under results/weight_vs_unit/.
-# Stages it uses: prepare_data -> train_dense -> prune (variants weight/unit x k) -> evaluate, forward_latency.
+# Stages it uses: prepare_data -> train_dense -> prune (variants weight/unit x k) -> evaluate, forward_latency; the
+# changed protocols of 004-B3 are models of the study (common.smk) and go through the same stages.
 
 WVU = f"{RESULTS}/weight_vs_unit"
 WVU_CAPTIONS = "../../../report/weight_vs_unit"
@@ -8,8 +9,8 @@ WVU_CATEGORY = "004 weight vs unit pruning"
 
 rule wvu_tables:
     input:
-        evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", pruned_runs_of("weight_vs_unit")),
-        masks=lambda wildcards: paths(f"{PRUNED}/masks.json", pruned_runs_of("weight_vs_unit")),
+        evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", wvu_pruned_runs()),
+        masks=lambda wildcards: paths(f"{PRUNED}/masks.json", wvu_pruned_runs()),
         latency=lambda wildcards: f"{RESULTS}/{RUN}/forward_latency.csv".format(**wvu_first_run()),
     output:
         loss_accuracy=report(
@@ -20,7 +21,7 @@ rule wvu_tables:
             multiext(f"{WVU}/004-B2_forward_time", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B2.rst", category=WVU_CATEGORY
         ),
     params:
-        runs=lambda wildcards: pruned_runs_of("weight_vs_unit"),
+        runs=lambda wildcards: wvu_pruned_runs(),
     conda:
         ENV
     log:
@@ -31,12 +32,12 @@ rule wvu_tables:
 
 rule wvu_training_curves:
     input:
-        histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("weight_vs_unit")),
+        histories=lambda wildcards: paths(f"{DENSE}/history.csv", wvu_runs()),
     output:
         png=report(f"{WVU}/004-F1_training_curves.png", caption=f"{WVU_CAPTIONS}/F1.rst", category=WVU_CATEGORY),
         pdf=f"{WVU}/004-F1_training_curves.pdf",
     params:
-        seeds=lambda wildcards: [r["seed"] for r in runs_of("weight_vs_unit")],
+        seeds=lambda wildcards: [r["seed"] for r in wvu_runs()],
     conda:
         ENV
     log:
@@ -86,13 +87,45 @@ rule wvu_forward_time:
         png=report(f"{WVU}/004-F5_forward_time.png", caption=f"{WVU_CAPTIONS}/F5.rst", category=WVU_CATEGORY),
         pdf=f"{WVU}/004-F5_forward_time.pdf",
     params:
-        batch_size=lambda wildcards: study_cfg("weight_vs_unit")["latency"]["batch_size"],
+        batch_size=lambda wildcards: wvu_cfg()["latency"]["batch_size"],
     conda:
         ENV
     log:
         f"{LOGS}/weight_vs_unit/F5.log",
     script:
         "../../../scripts/weight_vs_unit/forward_time.py"
+
+
+rule wvu_protocol_table:
+    input:
+        evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", wvu_protocol_pruned_runs()),
+        dense=lambda wildcards: paths(f"{DENSE}/metrics.json", wvu_protocol_runs()),
+    output:
+        report(multiext(f"{WVU}/004-B3_protocol_choices", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B3.rst", category=WVU_CATEGORY),
+    params:
+        runs=lambda wildcards: wvu_protocol_pruned_runs(),
+        dense_runs=lambda wildcards: wvu_protocol_runs(),
+        settings=lambda wildcards: wvu_protocol_settings(),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/weight_vs_unit/B3_table.log",
+    script:
+        "../../../scripts/weight_vs_unit/protocol_table.py"
+
+
+rule wvu_protocol_figure:
+    input:
+        table=f"{WVU}/004-B3_protocol_choices.csv",
+    output:
+        png=report(f"{WVU}/004-B3_protocol_choices.png", caption=f"{WVU_CAPTIONS}/B3.rst", category=WVU_CATEGORY),
+        pdf=f"{WVU}/004-B3_protocol_choices.pdf",
+    conda:
+        ENV
+    log:
+        f"{LOGS}/weight_vs_unit/B3_figure.log",
+    script:
+        "../../../scripts/weight_vs_unit/protocol_figure.py"
 
 
 rule wvu_claims:
@@ -116,6 +149,7 @@ WVU_ARTIFACTS = [
     *multiext(f"{WVU}/004-T1_loss_accuracy_vs_k", ".csv", ".md"),
     *multiext(f"{WVU}/004-B1_elimination_ks", ".csv", ".md"),
     *multiext(f"{WVU}/004-B2_forward_time", ".csv", ".md"),
+    *multiext(f"{WVU}/004-B3_protocol_choices", ".csv", ".md", ".png", ".pdf"),
     *multiext(f"{WVU}/004-F1_training_curves", ".png", ".pdf"),
     *multiext(f"{WVU}/004-F2_weight_pruning", ".png", ".pdf"),
     *multiext(f"{WVU}/004-F3_unit_pruning", ".png", ".pdf"),
