@@ -108,6 +108,13 @@ def test_c2_does_not_hold_when_both_first_drop_at_the_same_k():
     assert unit_degrades_earlier(t1(weight=FRAGILE, unit=FRAGILE)).holds is False
 
 
+def test_c2_does_not_hold_when_neither_drops():
+    flat = curve([88] * 6)
+    claim = unit_degrades_earlier(t1(weight=flat, unit=flat))
+    assert claim.holds is False
+    assert "unit none, weight none" in claim.observed
+
+
 @pytest.mark.parametrize("at_80, expected", [((87.5, 0.2), True), ((86.5, 0.2), False), ((86.5, 1.8), True)])
 def test_c3_weight_pruning_is_robust_at_80_without_a_significant_drop(at_80, expected):
     table = t1(weight={**ROBUST, 80: at_80}, unit=FRAGILE)

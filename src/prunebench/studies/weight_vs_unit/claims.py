@@ -54,6 +54,10 @@ def falls_with_k(k, values) -> tuple[bool, float]:
     return bool(rho <= TREND_RHO), rho
 
 
+def _k_text(k: float) -> str:
+    return "none" if math.isinf(k) else f"{k:g}%"
+
+
 def _accuracy_at(curve: pd.DataFrame, k: float) -> str:
     return f"{curve.loc[k, 'mean']:.2f} ± {curve.loc[k, 'std']:.2f}% at k = {k:g}%"
 
@@ -82,7 +86,7 @@ def unit_degrades_earlier(table: pd.DataFrame) -> Claim:
     return Claim(
         "004-C2", "Degradation occurs much more quickly in the unit-pruned network than in the weight-pruned one.",
         f"the first k with a significant drop is smaller for unit than for weight pruning; {SIGNIFICANT}",
-        f"first k with a significant drop: unit {unit:g}%, weight {weight:g}%",
+        f"first k with a significant drop: unit {_k_text(unit)}, weight {_k_text(weight)}",
         unit < weight,
     )
 
