@@ -15,6 +15,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/prune.smk"
 include: "workflow/rules/finetune.smk"
+include: "workflow/rules/train_sparse.smk"
 include: "workflow/rules/evaluate.smk"
 # Studies: one folder each (common.smk: input helpers; rules.smk: its own stages, tables, figures, claims).
 include: "workflow/rules/studies/disentangle/common.smk"  # 000

@@ -103,8 +103,11 @@ def last_training_params(wildcards):
 
 
 def pruned_model(wildcards):
-    """What the evaluation stage measures: the fine-tuned model and its final masks where the study fine-tunes,
-    else the base model with the prune stage's masks."""
+    """What the evaluation stage measures: a training-time variant's trained model and final masks (train_sparse.smk),
+    the fine-tuned model and its final masks where the study fine-tunes, else the base model with the prune stage's
+    masks."""
+    if PRUNING_METHODS[variant_cfg(wildcards)["method"]].family == "during_training":
+        return {"model": f"{PRUNED}/trained.pt", "masks": f"{PRUNED}/trained_masks.pt"}
     if "finetune" in study_cfg(wildcards.study):
         return {"model": f"{PRUNED}/finetuned.pt", "masks": f"{PRUNED}/finetuned_masks.pt"}
     return {"model": base_model(wildcards), "masks": f"{PRUNED}/masks.pt"}

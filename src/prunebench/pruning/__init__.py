@@ -9,6 +9,7 @@ from prunebench.pruning.methods import PRUNING_METHODS, PruningContext, PruningM
 from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, Sparsifier, variant_sparsifier
 from prunebench.pruning.stats import mask_stats
+from prunebench.pruning import during_training  # noqa: E402,F401  (registers the training-time methods)
 
 __all__ = [
     "FixedMasks",
