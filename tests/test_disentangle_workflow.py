@@ -3,36 +3,52 @@ import json
 
 import pandas as pd
 import pytest
+import torch
 from PIL import Image
+
+from prunebench.data import load_prepared
 
 pytestmark = pytest.mark.workflow
 
 STUDY = "disentangle"
+MIG_COLUMNS = ["mig_untrained", "mig_with_head", "mig_headless", "mig_pruned"]
 
 
 def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
     study = smoke_run / "results" / STUDY
     t1 = pd.read_csv(study / "000-T1_accuracy_compression.csv")
     assert set(t1["config_model"]) == {"cnn_classif", "beta_vae_b1", "beta_vae_b5"}
-    assert len(t1) == 2 * 3 and set(t1["pruned"]) == {True, False}
+    assert list(dict.fromkeys(t1["dataset"])) == ["digits", "dsprites_small"], "dSprites is a dataset like any other"
+    assert len(t1) == 2 * 2 * 3 and set(t1["pruned"]) == {True, False}
     assert t1["accuracy_mean"].between(0, 100).all() and t1["size_mean"].notna().all()
-    sizes = t1.pivot_table(index="config_model", columns="pruned", values="size_mean")
+    sizes = t1.pivot_table(index=["dataset", "config_model"], columns="pruned", values="size_mean")
     assert (sizes[True] < sizes[False]).all(), "pruned models compress better"
-    nonzero = t1.pivot_table(index="config_model", columns="pruned", values="nonzero_parameters")
+    nonzero = t1.pivot_table(index=["dataset", "config_model"], columns="pruned", values="nonzero_parameters")
     assert (nonzero[True] < 0.6 * nonzero[False]).all()
-    assert t1["total_parameters"].nunique() <= 3
+    pruned = t1[t1["pruned"]].set_index(["dataset", "config_model"])
+    unpruned = t1[~t1["pruned"]].set_index(["dataset", "config_model"])
+    assert (pruned["pruning_loss_mean"] - (unpruned["accuracy_mean"] - pruned["accuracy_mean"])).abs().max() < 1e-9
     md = (study / "000-T1_accuracy_compression.md").read_text()
-    assert "## digits" in md and "Comp. (KB)" in md and "Acc. with head (%)" in md and "Beta-VAE-Classif w/ pruning" in md
+    assert "## digits" in md and "## dsprites_small" in md and "Comp. (KB)" in md and "Acc. with head (%)" in md
+    assert "Lost to pruning (points)" in md and "Beta-VAE-Classif w/ pruning" in md
     assert t1["with_head_accuracy_mean"].between(0, 100).all()
     assert "\\toprule" in (study / "000-T1_accuracy_compression.tex").read_text()
 
     mig = pd.read_csv(study / "000-B1_mig.csv")
-    assert sorted(set(mig["beta"])) == [1, 5]
-    assert mig["unpruned_mig"].between(0, 1).all() and mig["pruned_test_accuracy"].between(0, 1).all()
+    assert set(mig["dataset"]) == {"dsprites_small"} and sorted(set(mig["beta"])) == [1, 5]
+    assert set(mig["variant"]) == {"pruned"} and set(mig["sparsity"]) == {0.5}
+    assert mig[MIG_COLUMNS].stack().between(0, 1).all() and len(mig[MIG_COLUMNS].dropna()) == len(mig)
+    assert {"with_head_test_accuracy", "headless_test_accuracy", "pruned_test_accuracy"} <= set(mig.columns)
+    assert {f"with_head_gap_{f}" for f in ("shape", "scale", "pos_x", "pos_y")} <= set(mig.columns)
+    assert mig["mig_untrained"].nunique() == 1, "one seed: the betas share the untrained encoder (same initialization)"
+    assert "Mean and std over seeds" in (study / "000-B1_mig.md").read_text()
 
     claims = pd.read_csv(study / "000-claims.csv")
-    assert list(claims["claim_id"]) == [f"000-C{i}" for i in range(1, 9)]
+    assert list(claims["claim_id"]) == [f"000-C{i}" for i in range(1, 10)]
     assert set(claims["holds"]) <= {"holds", "does not hold", "not tested"}
+    c6 = claims.set_index("claim_id").loc["000-C6"]
+    assert "after the first phase" in c6["test"] and "MIG after the first phase per beta" in c6["observed"]
+    assert "after head removal" in claims.set_index("claim_id").loc["000-C7", "test"]
     for name in ("000-F1_beta_vae_classif", "000-B1_mig"):
         with Image.open(study / f"{name}.png") as image:
             image.verify()
@@ -41,14 +57,32 @@ def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
 
 
 def test_phases_share_their_parents_and_pruning_starts_from_the_headless_model(smoke_run):
-    runs = smoke_run / "results" / STUDY / "runs" / "digits" / "beta_vae_b1" / "seed0"
-    for path in ("dense/model.pt", "headless/model.pt", "headless/evaluation.json", "pruned/sparsity0.5/masks.pt",
-                 "pruned/sparsity0.5/finetuned.pt", "pruned/sparsity0.5/evaluation.json"):
-        assert (runs / path).exists(), path
-    masks = json.loads((runs / "pruned/sparsity0.5/masks.json").read_text())["layers"]
-    assert not any(layer["layer"].startswith("decoder") for layer in masks), "the head is removed before pruning"
-    assert all(abs(layer["sparsity"] - 0.5) < 0.01 for layer in masks)
-    unpruned = json.loads((runs / "headless/evaluation.json").read_text())
-    assert {"test", "val", "train", "cost"} <= set(unpruned["metrics"]) and "provenance" in unpruned
+    for dataset in ("digits", "dsprites_small"):
+        runs = smoke_run / "results" / STUDY / "runs" / dataset / "beta_vae_b1" / "seed0"
+        for path in ("dense/model.pt", "headless/model.pt", "headless/evaluation.json", "pruned/sparsity0.5/masks.pt",
+                     "pruned/sparsity0.5/finetuned.pt", "pruned/sparsity0.5/evaluation.json"):
+            assert (runs / path).exists(), (dataset, path)
+        masks = json.loads((runs / "pruned/sparsity0.5/masks.json").read_text())
+        assert not any(layer["layer"].startswith("decoder") for layer in masks["layers"]), "the head is removed before pruning"
+        assert all(abs(layer["sparsity"] - 0.5) < 0.01 for layer in masks["layers"])
+        assert masks["provenance"]["config"]["method"] == "lowest", "the configured pruning variant, on dSprites too"
+        unpruned = json.loads((runs / "headless/evaluation.json").read_text())
+        assert {"test", "val", "train", "cost"} <= set(unpruned["metrics"]) and "provenance" in unpruned
     logs = smoke_run / "logs" / STUDY
-    assert (logs / "T1.log").exists() and (logs / "claims.log").exists() and list((logs / "mig").rglob("*.log"))
+    assert (logs / "T1.log").exists() and (logs / "claims.log").exists() and (logs / "B1.log").exists()
+
+
+def test_dsprites_factors_lie_next_to_the_prepared_data_and_mig_is_measured_at_every_point(smoke_run):
+    results = smoke_run / "results"
+    data = load_prepared(results / "data" / "dsprites_small.pt")
+    factors = torch.load(results / "data" / "dsprites_small.factors.pt", weights_only=True)
+    assert factors["names"] == ["shape", "scale", "pos_x", "pos_y"]
+    for split in ("train", "val", "test"):
+        assert torch.equal(factors[split][:, 0], getattr(data, f"{split}_y")), "the shape factor is the label"
+    assert not (results / "data" / "digits.factors.pt").exists(), "digits has no ground-truth factors"
+    run = results / STUDY / "runs" / "dsprites_small" / "beta_vae_b5" / "seed0"
+    for point in ("untrained", "dense", "headless", "pruned/sparsity0.5"):
+        record = json.loads((run / point / "mig.json").read_text())
+        assert set(record["metrics"]["per_factor"]) == set(factors["names"]) and 0 <= record["metrics"]["mig"] <= 1
+    assert not (results / STUDY / "runs" / "dsprites_small" / "cnn_classif" / "seed0" / "dense" / "mig.json").exists()
+    assert (smoke_run / "logs" / STUDY / "runs" / "dsprites_small" / "beta_vae_b5" / "seed0" / "untrained" / "mig.log").exists()

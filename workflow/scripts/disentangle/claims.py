@@ -5,5 +5,6 @@ from prunebench.joblog import job_log
 from prunebench.studies.disentangle.claims import all_claims
 
 with job_log(snakemake.log[0]):
-    claims = all_claims(pd.read_csv(snakemake.input.table), pd.read_csv(snakemake.input.mig))
+    mig = pd.read_csv(snakemake.input.mig) if "mig" in snakemake.input.keys() else None
+    claims = all_claims(pd.read_csv(snakemake.input.table), mig)
     write_claims(claims, *snakemake.output, title="000 claims: disentanglement and pruning")

@@ -4,22 +4,24 @@ from prunebench.atomic import write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
+from prunebench.models import build_model, load_checkpoint
 from prunebench.provenance import provenance
-from prunebench.studies.disentangle.protocol import mig_protocol
-from prunebench.training import TrainConfig
+from prunebench.pruning import apply_masks, load_masks
+from prunebench.studies.disentangle.protocol import latent_mig
 
-mig = snakemake.params.mig
 seed = int(snakemake.wildcards.seed)
 with job_log(snakemake.log[0]) as log:
     seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
     factors = torch.load(snakemake.input.factors, weights_only=True)
-    spec = {**snakemake.params.spec, "input_shape": list(data.input_shape), "num_classes": data.num_classes}
-    with torch.device(device()):
-        metrics = mig_protocol(
-            spec, data, factors,
-            TrainConfig.from_dict(mig["train"]), TrainConfig.from_dict(mig["headless"]), TrainConfig.from_dict(mig["finetune"]),
-            mig["sparsity"], seed, snakemake.params.keep_kl, bins=mig["bins"],
-        )
-    log.info("beta %s seed %d: MIG %.4f -> %.4f after pruning", snakemake.wildcards.beta, seed, metrics["unpruned"]["mig"]["mig"], metrics["pruned"]["mig"]["mig"])
-    write_json(snakemake.output.metrics, {"metrics": metrics, "provenance": provenance({"model": spec, "mig": mig, "keep_kl": snakemake.params.keep_kl}, seed, data.checksum())})
+    if "model" in snakemake.input.keys():
+        model, spec = load_checkpoint(snakemake.input.model, device())
+    else:  # the untrained encoder: the dense run's initial weights, built as train_dense builds them
+        spec = {**snakemake.params.model, "input_shape": list(data.input_shape), "num_classes": data.num_classes}
+        model = build_model(**spec).to(device())
+    if "masks" in snakemake.input.keys():
+        apply_masks(model, load_masks(snakemake.input.masks))
+    metrics = latent_mig(model, data.test_x, factors["test"], factors["names"], snakemake.params.bins)
+    log.info("MIG %.4f, per factor %s", metrics["mig"], metrics["per_factor"])
+    config = {"model": spec, "bins": snakemake.params.bins, **dict(snakemake.wildcards.items())}
+    write_json(snakemake.output.metrics, {"metrics": metrics, "provenance": provenance(config, seed, data.checksum())})

@@ -1,5 +1,5 @@
-"""000 figures: the Beta-VAE-Classif architecture drawn from the model itself (000-F1), and MIG against beta
-and pruned accuracy against MIG on dSprites (000-B1)."""
+"""000 figures: the Beta-VAE-Classif architecture drawn from the model itself (000-F1), and the MIG against beta at
+each point of the protocol and the pruned accuracy against the MIG on dSprites (000-B1)."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -9,7 +9,9 @@ import torch
 from matplotlib.patches import FancyBboxPatch
 from torch import nn
 
+from prunebench.data.dsprites import SHAPES
 from prunebench.models.vae_classif import BetaVAEClassif
+from prunebench.studies.disentangle.tables import MIG_POINTS
 
 LEAF_TYPES = (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)
 
@@ -89,15 +91,34 @@ def architecture_figure(model: BetaVAEClassif, input_shape, beta_note: str = "")
     return fig
 
 
+POINT_LABELS = {
+    "untrained": "untrained encoder (reference)",
+    "with_head": "after the first phase (decoder, beta * KL)",
+    "headless": "after head removal",
+    "pruned": "after pruning + fine-tuning",
+}
+
+
 def mig_figure(mig: pd.DataFrame) -> plt.Figure:
-    """000-B1: MIG against beta (each seed a point, the mean a line) and pruned accuracy against MIG."""
-    frame = mig.assign(pruned_accuracy=100 * mig["pruned_test_accuracy"], seed=mig["seed"].astype(str))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    sns.lineplot(frame, x="beta", y="unpruned_mig", errorbar=None, color="grey", marker="s", ax=axes[0], label="mean over seeds")
-    sns.scatterplot(frame, x="beta", y="unpruned_mig", hue="seed", style="seed", s=70, ax=axes[0])
-    axes[0].set(xlabel="beta", ylabel="MIG of the latent means", title="Disentanglement against beta")
-    sns.scatterplot(frame, x="unpruned_mig", y="pruned_accuracy", hue="beta", style="seed", palette="viridis", s=70, ax=axes[1])
-    axes[1].set(xlabel="MIG before pruning", ylabel="test accuracy after 50% pruning (%)", title="Pruned accuracy against MIG")
-    fig.suptitle("dSprites: Mutual Information Gap (Chen et al. 2018) and pruning")
+    """000-B1, one row per dataset with factors: the MIG against beta at each point of the protocol (the mean a line,
+    each seed a point), and the pruned accuracy against the MIG of the model pruning starts from."""
+    datasets = list(dict.fromkeys(mig["dataset"]))
+    fig, axes = plt.subplots(len(datasets), 2, figsize=(13, 4.5 * len(datasets)), squeeze=False)
+    for (left, right), dataset in zip(axes, datasets):
+        part = mig[mig["dataset"] == dataset]
+        long = part.melt(id_vars=["beta", "seed"], value_vars=[f"mig_{p}" for p in MIG_POINTS], var_name="point", value_name="MIG")
+        long["point"] = long["point"].str.removeprefix("mig_").map(POINT_LABELS)
+        sns.lineplot(long, x="beta", y="MIG", hue="point", style="point", markers=True, errorbar=None, ax=left)
+        sns.scatterplot(long, x="beta", y="MIG", hue="point", alpha=0.4, legend=False, ax=left)
+        left.set(xlabel="beta", ylabel="MIG of the latent means", title=f"{dataset}: disentanglement against beta")
+        left.legend(fontsize=8)
+        frame = part.assign(pruned_accuracy=100 * part["pruned_test_accuracy"], seed=part["seed"].astype(str))
+        sns.scatterplot(frame, x="mig_headless", y="pruned_accuracy", hue="beta", style="seed", palette="viridis", s=70, ax=right)
+        right.axhline(100 / len(SHAPES), color="grey", ls=":", label="chance")
+        right.set(
+            xlabel="MIG after head removal (the model pruned)", ylabel="test accuracy after pruning (%)",
+            title=f"{dataset}: pruned accuracy against MIG",
+        )
+    fig.suptitle("Mutual Information Gap (Chen et al. 2018) of the Beta-VAE-Classif latent, and pruning")
     fig.tight_layout()
     return fig

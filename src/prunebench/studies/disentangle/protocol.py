@@ -1,5 +1,5 @@
-"""000 protocol phases beyond the shared stages: removing the reconstruction head, the posterior-collapse check,
-and the dSprites + MIG follow-up (train with the head, remove it, prune 50%, measure MIG and accuracy)."""
+"""000 protocol beyond the shared stages: removing the reconstruction head, the posterior-collapse check, and the
+MIG of a model's latent on a dataset with ground-truth factors (dSprites)."""
 from __future__ import annotations
 
 import logging
@@ -9,12 +9,8 @@ import torch
 from torch import nn
 
 from prunebench.data import PreparedData, to_float
-from prunebench.data.dsprites import FACTOR_NAMES, SHAPES, load_dsprites
-from prunebench.metrics import cost_record
 from prunebench.metrics.mig import mig
-from prunebench.models import build_model
 from prunebench.models.vae_classif import remove_reconstruction_head
-from prunebench.pruning import FixedMasks, apply_masks, compute_masks
 from prunebench.training import TrainConfig, evaluate, split_images, train
 
 log = logging.getLogger(__name__)
@@ -59,39 +55,8 @@ def latent_means(model: nn.Module, x: torch.Tensor, batch_size: int = 1000) -> n
     return torch.cat(out).double().numpy()
 
 
-def dsprites_data(size: int, seed: int, val_fraction: float, test_fraction: float, data_dir: str | None):
-    """(PreparedData classifying the shape, test factors [n_test, 5]) of a seeded dSprites subset."""
-    images, factors, source = load_dsprites(size, seed, data_dir)
-    n_val, n_test = round(size * val_fraction), round(size * test_fraction)
-    n_train = size - n_val - n_test
-    if min(n_train, n_val, n_test) < 1:
-        raise ValueError(f"dSprites size {size} leaves an empty split (val {n_val}, test {n_test})")
-    labels = factors[:, 0].clone()
-    parts = [slice(0, n_train), slice(n_train, n_train + n_val), slice(n_train + n_val, size)]
-    data = PreparedData(
-        images[parts[0]], labels[parts[0]], images[parts[1]], labels[parts[1]], images[parts[2]], labels[parts[2]],
-        classes=list(SHAPES), source=source,
-    )
-    return data, factors[parts[2]]
-
-
-def mig_protocol(
-    spec: dict, data: PreparedData, test_factors: torch.Tensor, train_cfg: TrainConfig, headless_cfg: TrainConfig,
-    prune_cfg: TrainConfig, sparsity: float, seed: int, keep_kl: bool, bins: int = 20,
-) -> dict:
-    """The 000 protocol on dSprites with MIG measured: train with the head, remove it and train on, MIG of the
-    latent means on the test split; then prune `sparsity` of every layer (local, lowest |w|) with masks held."""
-    beta = spec["beta"]
-    model = build_model(**spec)
-    model = train(model, data, train_cfg, seed, stage="dense").model
-    model, spec, _ = headless_phase(model, spec, data, headless_cfg, seed, keep_kl)
-    factors = test_factors.numpy()
-    unpruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data, headless_cfg)}
-    masks = compute_masks(model, "lowest", sparsity, scope="local", layers="all", seed=seed)
-    model = train(model, data, prune_cfg, seed, stage="finetune", sparsifier=FixedMasks(masks)).model
-    apply_masks(model, masks)
-    pruned = {"mig": mig(latent_means(model, data.test_x), factors, bins), **split_metrics(model, data, prune_cfg)}
-    pruned["cost"] = cost_record(model, data.input_shape)
-    for name, result in (("unpruned", unpruned), ("pruned", pruned)):
-        warn_if_collapsed(result["test"]["accuracy"], data.num_classes, f"dSprites beta={beta} {name}")
-    return {"factors": list(FACTOR_NAMES), "unpruned": unpruned, "pruned": pruned}
+def latent_mig(model: nn.Module, images: torch.Tensor, factors: torch.Tensor, names: list[str], bins: int) -> dict:
+    """MIG of the model's latent means on `images` against their factor class indices [n, k] (named `names`):
+    {"mig": ..., "per_factor": {name: normalized gap}}."""
+    result = mig(latent_means(model, images), factors.numpy(), bins)
+    return {"mig": result["mig"], "per_factor": dict(zip(names, result["per_factor"], strict=True))}

@@ -9,6 +9,7 @@ import pandas as pd
 
 from prunebench.atomic import write_csv, write_text
 from prunebench.studies.disentangle.protocol import collapsed
+from prunebench.tables import mean_std
 
 MODEL_LABELS = {"cnn_classif": "CNN-Classif", "beta_vae_classif": "Beta-VAE-Classif"}
 
@@ -47,20 +48,25 @@ def size_unit(dense_bytes: float) -> tuple[str, float]:
 
 
 def table_one(runs: pd.DataFrame) -> pd.DataFrame:
-    """000-T1: mean and sample std over seeds of test accuracy (%) and gzip size per (dataset, model, pruned)."""
+    """000-T1: mean and sample std over seeds of test accuracy (%) and gzip size per (dataset, model, pruned); on the
+    pruned rows also the accuracy points pruning cost (unpruned - pruned, paired by seed)."""
     rows = []
     for (dataset, model, pruned), part in runs.groupby(["dataset", "model", "pruned"], sort=False):
         unit, scale = size_unit(runs[(runs["dataset"] == dataset) & ~runs["pruned"]]["size_gzip_bytes"].max())
         acc, head_acc, size = 100 * part["test_accuracy"], 100 * part["with_head_test_accuracy"], part["size_gzip_bytes"] / scale
         first = part.iloc[0]
+        loss = math.nan * acc
+        if pruned:
+            unpruned = runs[(runs["dataset"] == dataset) & (runs["model"] == model) & ~runs["pruned"]].set_index("seed")
+            loss = 100 * unpruned.loc[part["seed"], "test_accuracy"].to_numpy() - acc
         rows.append(
             {
                 "dataset": dataset, "model": MODEL_LABELS[first["arch"]] + (" w/ pruning" if pruned else ""),
                 "config_model": model, "beta": first["beta"], "pruned": bool(pruned),
-                "accuracy_mean": acc.mean(), "accuracy_std": acc.std(ddof=1) if len(part) > 1 else math.nan,
-                "with_head_accuracy_mean": head_acc.mean(),
-                "with_head_accuracy_std": head_acc.std(ddof=1) if len(part) > 1 else math.nan,
-                "size_mean": size.mean(), "size_std": size.std(ddof=1) if len(part) > 1 else math.nan, "size_unit": unit,
+                "accuracy_mean": acc.mean(), "accuracy_std": _std(acc),
+                "with_head_accuracy_mean": head_acc.mean(), "with_head_accuracy_std": _std(head_acc),
+                "pruning_loss_mean": loss.mean(), "pruning_loss_std": _std(loss),
+                "size_mean": size.mean(), "size_std": _std(size), "size_unit": unit,
                 "nonzero_parameters": int(part["nonzero_parameters"].mean()), "total_parameters": int(first["total_parameters"]),
                 "n_seeds": len(part), "chance_level_runs": sum(collapsed(a, first["num_classes"]) for a in part["test_accuracy"]),
             }
@@ -71,13 +77,19 @@ def table_one(runs: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["dataset", "_order", "pruned"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+def _std(values: pd.Series) -> float:
+    """Sample std over seeds; NaN for a single seed."""
+    return values.std(ddof=1) if len(values) > 1 else math.nan
+
+
 def _pm(mean: float, std: float, digits: int) -> str:
     return f"{mean:.{digits}f}" + ("" if math.isnan(std) else f" ± {std:.{digits}f}")
 
 
 def display_sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per dataset, the document's columns (Model, Beta, Acc. (%), Comp. (KB|MB)), then the accuracy at the end of
-    the first phase (with the reconstruction head), the seed count and how many seeds are at chance."""
+    the first phase (with the reconstruction head), the accuracy points pruning cost, the seed count and how many
+    seeds are at chance."""
     sections = {}
     for dataset, part in table.groupby("dataset", sort=False):
         unit = part["size_unit"].iloc[0]
@@ -89,6 +101,9 @@ def display_sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 "Acc. (%)": [_pm(m, s, 2) for m, s in zip(part["accuracy_mean"], part["accuracy_std"])],
                 f"Comp. ({unit})": [_pm(m, s, digits) for m, s in zip(part["size_mean"], part["size_std"])],
                 "Acc. with head (%)": [_pm(m, s, 2) for m, s in zip(part["with_head_accuracy_mean"], part["with_head_accuracy_std"])],
+                "Lost to pruning (points)": [
+                    "" if math.isnan(m) else _pm(m, s, 2) for m, s in zip(part["pruning_loss_mean"], part["pruning_loss_std"])
+                ],
                 "Seeds": part["n_seeds"],
                 "At chance": part["chance_level_runs"],
             }
@@ -105,7 +120,7 @@ def write_table_one(table: pd.DataFrame, csv_path, markdown_path, latex_path, ti
         markdown += [f"## {dataset}", "", frame.to_markdown(index=False, disable_numparse=True), ""]
     write_text(markdown_path, "\n".join(markdown))
     columns = list(next(iter(sections.values())).columns)
-    latex = ["\\begin{tabular}{lllllrr}", "\\toprule"]
+    latex = ["\\begin{tabular}{" + "l" * (len(columns) - 2) + "rr}", "\\toprule"]
     for i, (dataset, frame) in enumerate(sections.items()):
         if i:
             latex.append("\\midrule")
@@ -123,16 +138,41 @@ def _tex(text: str) -> str:
     return text.replace("_", "\\_").replace("%", "\\%").replace("±", "$\\pm$")
 
 
-def collect_mig(runs: list[dict], paths: list[str]) -> pd.DataFrame:
-    """000-B1: per (beta, seed) MIG and test accuracy of the dSprites runs, before and after pruning."""
+# 000-B1: the latent's MIG at each point of a run, the untrained encoder first as the reference, and the test accuracy
+# of the model at the points where it classifies.
+MIG_POINTS = ("untrained", "with_head", "headless", "pruned")
+ACCURACY_POINTS = ("with_head", "headless", "pruned")
+
+
+def collect_mig(runs: list[dict], mig_paths: dict[str, list[str]], accuracy_paths: dict[str, list[str]]) -> pd.DataFrame:
+    """000-B1: one row per pruned Beta-VAE-Classif run on a dataset with factors (`runs`: dataset, beta, seed,
+    variant, sparsity): mig_<point> for each of MIG_POINTS, <point>_test_accuracy for each of ACCURACY_POINTS, and
+    the normalized gap of each factor after the first phase (with_head_gap_<factor>)."""
     rows = []
-    for run, path in zip(runs, paths, strict=True):
-        metrics = _read_json(path)["metrics"]
-        row = {"beta": float(run["beta"]), "seed": run["seed"]}
-        for phase in ("unpruned", "pruned"):
-            row[f"{phase}_mig"] = metrics[phase]["mig"]["mig"]
-            row[f"{phase}_test_accuracy"] = metrics[phase]["test"]["accuracy"]
-        for name, gap in zip(metrics["factors"], metrics["unpruned"]["mig"]["per_factor"]):
-            row[f"unpruned_gap_{name}"] = gap
+    for i, run in enumerate(runs):
+        row = {k: run[k] for k in ("dataset", "seed", "variant", "sparsity")} | {"beta": float(run["beta"])}
+        for point in MIG_POINTS:
+            row[f"mig_{point}"] = _read_json(mig_paths[point][i])["metrics"]["mig"]
+        for point in ACCURACY_POINTS:
+            row[f"{point}_test_accuracy"] = _read_json(accuracy_paths[point][i])["metrics"]["test"]["accuracy"]
+        for factor, gap in _read_json(mig_paths["with_head"][i])["metrics"]["per_factor"].items():
+            row[f"with_head_gap_{factor}"] = gap
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def mig_summary(mig: pd.DataFrame) -> pd.DataFrame:
+    """Mean and sample std over seeds of every MIG and accuracy column, per (dataset, beta)."""
+    columns = [f"mig_{p}" for p in MIG_POINTS] + [f"{p}_test_accuracy" for p in ACCURACY_POINTS]
+    return mean_std(mig, ["dataset", "beta"], columns)
+
+
+def write_mig_table(mig: pd.DataFrame, csv_path, markdown_path, title: str) -> None:
+    """CSV: one row per run; Markdown: the per-beta summary, then every run."""
+    write_csv(csv_path, mig)
+    summary = mig_summary(mig)
+    markdown = [
+        f"# {title}", "", "## Mean and std over seeds, per dataset and beta", "",
+        summary.to_markdown(index=False, floatfmt=".4g"), "", "## Every run", "", mig.to_markdown(index=False, floatfmt=".4g"), "",
+    ]
+    write_text(markdown_path, "\n".join(markdown))

@@ -1,7 +1,11 @@
 # Study 000 (disentangle): input helpers of its rules (functions only).
+from prunebench.data.dsprites import DESIGNS as FACTOR_DATASETS  # the datasets generated with ground-truth factors
+
 DIS = f"{RESULTS}/disentangle"
 HEADLESS = f"{RESULTS}/{RUN}/headless"
-MIG_RUN = f"{DIS}/mig/beta{{beta}}/seed{{seed}}"
+FACTORS = f"{DATA}.factors.pt"
+MIG_POINT = f"{RESULTS}/{RUN}/{{point}}/mig.json"  # untrained | dense (first phase, with the head) | headless
+MIG_PRUNED = f"{PRUNED}/mig.json"
 
 
 def dis_models(cfg):
@@ -47,10 +51,34 @@ def dis_first_beta_run():
     return next(r for r in dis_runs() if r["arch"] == "beta_vae_classif")
 
 
+def dis_has_factors():
+    return any(dataset in FACTOR_DATASETS for dataset in dis_cfg()["datasets"])
+
+
 def dis_mig_runs():
-    mig = dis_cfg()["mig"]
-    return [{"beta": f"{float(beta):g}", "seed": seed} for beta in mig["betas"] for seed in mig["seeds"]]
+    """000-B1's rows: every pruned Beta-VAE-Classif run on a dataset with ground-truth factors, with its beta."""
+    betas = {r["model"]: r["beta"] for r in dis_runs() if r["arch"] == "beta_vae_classif"}
+    return [{**r, "beta": betas[r["model"]]} for r in dis_pruned_runs() if r["model"] in betas and r["dataset"] in FACTOR_DATASETS]
 
 
-def dis_mig_spec(wildcards):
-    return {"arch": "beta_vae_classif", "beta": float(wildcards.beta), **dis_cfg()["mig"]["model"]}
+def dis_mig_inputs(wildcards):
+    """The prepared data, its factors and, past the untrained point, the checkpoint the MIG is measured on."""
+    inputs = {"data": f"{DATA}.pt", "factors": FACTORS}
+    if wildcards.point != "untrained":
+        inputs["model"] = {"dense": f"{DENSE}/model.pt", "headless": f"{HEADLESS}/model.pt"}[wildcards.point]
+    return inputs
+
+
+def dis_mig_paths(point):
+    """The MIG records of 000-B1's rows at one point: untrained, dense, headless or pruned."""
+    if point == "pruned":
+        return paths(MIG_PRUNED, dis_mig_runs())
+    return paths(MIG_POINT, [{**run, "point": point} for run in dis_mig_runs()])
+
+
+def dis_claims_inputs(wildcards):
+    """T1 and, where a dataset with factors is configured, 000-B1."""
+    inputs = {"table": f"{DIS}/000-T1_accuracy_compression.csv"}
+    if dis_has_factors():
+        inputs["mig"] = f"{DIS}/000-B1_mig.csv"
+    return inputs

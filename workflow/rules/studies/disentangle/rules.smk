@@ -1,7 +1,9 @@
 # Study 000 (disentanglement and pruning): its own stages, tables, figures and claims, under results/disentangle/.
-# Stages: prepare_data -> train_dense (with the reconstruction head) -> dis_headless (head removed, trained on;
-# also evaluates the unpruned model) -> prune (50% local lowest |w|) -> finetune (masks held) -> evaluate.
-# Follow-up: dis_dsprites -> dis_mig (per beta and seed) -> dis_mig_results; then dis_table, dis_claims.
+# Stages, per dataset (dSprites too): prepare_data -> train_dense (with the reconstruction head) -> dis_headless (head
+# removed, trained on; also evaluates the unpruned model) -> prune (the configured variant) -> finetune -> evaluate.
+# On a dataset with ground-truth factors (dSprites): dis_factors (the factors of the prepared images) -> dis_mig (the
+# untrained encoder, after the first phase, after head removal) and dis_mig_pruned (after pruning and fine-tuning)
+# per Beta-VAE-Classif run -> dis_mig_results (000-B1). Then dis_table (000-T1), dis_claims.
 
 DIS_CAPTIONS = "../../../report/disentangle"
 DIS_CATEGORY = "000 disentanglement"
@@ -61,48 +63,71 @@ rule dis_architecture:
         "../../../scripts/disentangle/architecture.py"
 
 
-rule dis_dsprites:
+rule dis_factors:
+    input:
+        data=f"{DATA}.pt",
     output:
-        data=f"{DIS}/dsprites/data.pt",
-        factors=f"{DIS}/dsprites/test_factors.pt",
-        info=f"{DIS}/dsprites/data.json",
+        factors=FACTORS,
     params:
-        mig=lambda wildcards: dis_cfg()["mig"],
-        data_dir=config["data"]["data_dir"],
+        data=data_params,
+    wildcard_constraints:
+        dataset="|".join(FACTOR_DATASETS),
     conda:
         ENV
     log:
-        f"{LOGS}/disentangle/dsprites.log",
+        f"{LOGS}/data/{{dataset}}.factors.log",
     script:
-        "../../../scripts/disentangle/dsprites.py"
+        "../../../scripts/disentangle/factors.py"
 
 
 rule dis_mig:
     input:
-        data=f"{DIS}/dsprites/data.pt",
-        factors=f"{DIS}/dsprites/test_factors.pt",
+        unpack(dis_mig_inputs),
     output:
-        metrics=f"{MIG_RUN}/mig.json",
+        metrics=MIG_POINT,
     params:
-        spec=dis_mig_spec,
-        mig=lambda wildcards: dis_cfg()["mig"],
-        keep_kl=lambda wildcards: dis_cfg()["headless_kl"],
+        model=model_params,
+        bins=lambda wildcards: dis_cfg()["mig"]["bins"],
     wildcard_constraints:
-        beta=r"[0-9.]+",
-    threads: 2
-    resources:
-        runtime=120,
+        point="untrained|dense|headless",
+        dataset="|".join(FACTOR_DATASETS),
     conda:
         ENV
     log:
-        f"{LOGS}/disentangle/mig/beta{{beta}}/seed{{seed}}.log",
+        f"{LOGS}/{RUN}/{{point}}/mig.log",
+    script:
+        "../../../scripts/disentangle/mig.py"
+
+
+rule dis_mig_pruned:
+    input:
+        unpack(pruned_model),
+        data=f"{DATA}.pt",
+        factors=FACTORS,
+    output:
+        metrics=MIG_PRUNED,
+    params:
+        model=model_params,
+        bins=lambda wildcards: dis_cfg()["mig"]["bins"],
+    wildcard_constraints:
+        dataset="|".join(FACTOR_DATASETS),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/mig.log",
     script:
         "../../../scripts/disentangle/mig.py"
 
 
 rule dis_mig_results:
     input:
-        metrics=lambda wildcards: paths(f"{MIG_RUN}/mig.json", dis_mig_runs()),
+        mig_untrained=lambda wildcards: dis_mig_paths("untrained"),
+        mig_with_head=lambda wildcards: dis_mig_paths("dense"),
+        mig_headless=lambda wildcards: dis_mig_paths("headless"),
+        mig_pruned=lambda wildcards: dis_mig_paths("pruned"),
+        accuracy_with_head=lambda wildcards: paths(f"{DENSE}/metrics.json", dis_mig_runs()),
+        accuracy_headless=lambda wildcards: paths(f"{HEADLESS}/evaluation.json", dis_mig_runs()),
+        accuracy_pruned=lambda wildcards: paths(f"{PRUNED}/evaluation.json", dis_mig_runs()),
     output:
         table=multiext(f"{DIS}/000-B1_mig", ".csv", ".md"),
         png=report(f"{DIS}/000-B1_mig.png", caption=f"{DIS_CAPTIONS}/B1.rst", category=DIS_CATEGORY),
@@ -119,8 +144,7 @@ rule dis_mig_results:
 
 rule dis_claims:
     input:
-        table=f"{DIS}/000-T1_accuracy_compression.csv",
-        mig=f"{DIS}/000-B1_mig.csv",
+        unpack(dis_claims_inputs),
     output:
         multiext(f"{DIS}/000-claims", ".csv", ".md"),
     conda:
@@ -134,10 +158,11 @@ rule dis_claims:
 DIS_ARTIFACTS = [
     *multiext(f"{DIS}/000-T1_accuracy_compression", ".csv", ".md", ".tex"),
     *multiext(f"{DIS}/000-F1_beta_vae_classif", ".png", ".pdf"),
-    *multiext(f"{DIS}/000-B1_mig", ".csv", ".md", ".png", ".pdf"),
     *multiext(f"{DIS}/000-claims", ".csv", ".md"),
 ]
 if "disentangle" in config["studies"]:
+    if dis_has_factors():  # 000-B1 needs a dataset with ground-truth factors (dSprites)
+        DIS_ARTIFACTS += multiext(f"{DIS}/000-B1_mig", ".csv", ".md", ".png", ".pdf")
     STUDY_ARTIFACTS["disentangle"] = DIS_ARTIFACTS
 
 
