@@ -6,6 +6,7 @@ import pytest
 import torch
 from PIL import Image
 
+from conftest import ROOT, snakemake
 from prunebench.data import load_prepared
 
 pytestmark = pytest.mark.workflow
@@ -86,3 +87,17 @@ def test_dsprites_factors_lie_next_to_the_prepared_data_and_mig_is_measured_at_e
         assert set(record["metrics"]["per_factor"]) == set(factors["names"]) and 0 <= record["metrics"]["mig"] <= 1
     assert not (results / STUDY / "runs" / "dsprites_small" / "cnn_classif" / "seed0" / "dense" / "mig.json").exists()
     assert (smoke_run / "logs" / STUDY / "runs" / "dsprites_small" / "beta_vae_b5" / "seed0" / "untrained" / "mig.log").exists()
+
+
+def test_a_changed_pruning_variant_reaches_the_dsprites_runs(smoke_run, tmp_path):
+    """dSprites goes through the shared prune / finetune / evaluate stages: a change to the configured variant reruns
+    its pruning and what follows, and nothing before (the follow-up used to prune in process with a fixed method)."""
+    config = (ROOT / "configs/smoke.yaml").read_text()
+    assert config.count("pruned: {method: lowest, scope: local}") == 1
+    (tmp_path / "variant.yaml").write_text(config.replace("pruned: {method: lowest, scope: local}", "pruned: {method: random, scope: global}"))
+    done = snakemake(smoke_run, "--configfile", str(tmp_path / "variant.yaml"), "--dry-run", "disentangle")
+    out = "\n".join(line for line in (done.stdout + done.stderr).splitlines() if line.strip().startswith("output:"))
+    run = "dsprites_small/beta_vae_b5/seed0"
+    for path in ("pruned/sparsity0.5/masks.pt", "pruned/sparsity0.5/finetuned.pt", "pruned/sparsity0.5/evaluation.json", "pruned/sparsity0.5/mig.json"):
+        assert f"{run}/{path}" in out, path
+    assert f"{run}/dense/mig.json" not in out and f"{run}/headless/model.pt" not in out, "the runs before pruning stay"
