@@ -22,6 +22,8 @@ include: "workflow/rules/studies/disentangle/common.smk"  # 000
 include: "workflow/rules/studies/disentangle/rules.smk"
 include: "workflow/rules/studies/latent_kl/common.smk"  # 001
 include: "workflow/rules/studies/latent_kl/rules.smk"
+include: "workflow/rules/studies/review/common.smk"  # 003
+include: "workflow/rules/studies/review/rules.smk"
 include: "workflow/rules/studies/weight_vs_unit/common.smk"  # 004
 include: "workflow/rules/studies/weight_vs_unit/rules.smk"
 

@@ -15,6 +15,12 @@ def sweep_point_params(variant: dict, sweep: dict, index: int) -> dict:
     return {**variant.get("params", {}), **{name: values[index] for name, values in sweep.items()}}
 
 
+def variant_params_at(cfg: dict, variant: str, sparsity: float) -> dict:
+    """A study's variant's `params` at the sweep point labelled `sparsity` (one of its prune.sparsities)."""
+    index = [float(s) for s in cfg["prune"]["sparsities"]].index(float(sparsity))
+    return sweep_point_params(cfg["prune"]["variants"][variant], cfg.get("sweep", {}).get(variant, {}), index)
+
+
 def _variant_errors(key: str, variant: dict, sweep: dict, points: int) -> list[str]:
     method = PRUNING_METHODS[variant["method"]]
     outcome = getattr(method, "sparsity_is_outcome", False)

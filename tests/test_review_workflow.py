@@ -1,0 +1,89 @@
+"""End to end: study 003 part 1 (review) on configs/smoke.yaml through the real Snakemake workflow."""
+import json
+
+import pandas as pd
+import pytest
+import torch
+import yaml
+from PIL import Image
+
+from conftest import ROOT, snakemake
+from prunebench.models import load_checkpoint
+from prunebench.pruning import load_masks
+
+pytestmark = pytest.mark.workflow
+
+SMOKE = yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())["studies"]["review"]
+TECHNIQUES = {"magnitude", "extended_magnitude", "random", "variational_dropout", "l0"}
+FIGURES = ["003-F3_accuracy_sparsity", "003-F4_accuracy_sparsity", "003-F5_extended_magnitude", "003-B2_published"]
+TABLES = ["003-B1_training_cost", "003-B2_published", "003-claims"]
+
+
+def sparse_runs(results):
+    return sorted((results / "review/runs/digits/lenet_300_100/seed0").glob("*/sparsity*"))
+
+
+def test_every_003_artifact_is_produced_and_well_formed(smoke_run):
+    study = smoke_run / "results/review"
+    for name in FIGURES:
+        with Image.open(study / f"{name}.png") as image:
+            image.verify()
+            assert min(image.size) > 200
+        assert (study / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    for name in TABLES:
+        assert (study / f"{name}.md").read_text().count("\n|") >= 3
+
+    cost = pd.read_csv(study / "003-B1_training_cost.csv")
+    assert set(cost["technique"]) == TECHNIQUES | {"dense"}
+    sweep = cost[cost["technique"] != "dense"]
+    assert len(sweep) == len(TECHNIQUES) * len(SMOKE["prune"]["sparsities"])
+    assert (sweep["seconds"] > 0).all() and (sweep["ms_per_step"] > 0).all()
+    assert sweep["test_accuracy_mean"].between(0, 100).all() and sweep["achieved_sparsity_mean"].between(0, 1).all()
+    targeted = sweep[sweep["technique"].isin(["magnitude", "extended_magnitude", "random"])]
+    assert (targeted["achieved_sparsity_mean"] - targeted["target"]).abs().max() < 0.01
+    assert (cost.loc[cost["technique"] == "magnitude", "time_per_step_vs_magnitude"].mean()) == pytest.approx(1.0)
+    steps = sweep.groupby("technique")["steps"].first()
+    assert steps["extended_magnitude"] == pytest.approx(1.5 * steps["magnitude"], rel=0.05)
+
+    published = pd.read_csv(study / "003-B2_published.csv")
+    assert len(published) == 380 and published["source"].str.startswith("google-research/google-research@").all()
+
+    claims = pd.read_csv(study / "003-claims.csv")
+    assert list(claims["claim_id"]) == [f"003-C{i}" for i in range(1, 6)]
+    assert set(claims["holds"]) <= {"holds", "does not hold", "not tested"}
+    assert claims.set_index("claim_id").loc["003-C4", "observed"].startswith("reported")
+
+
+def test_evaluation_measures_the_trained_model_with_the_masks_it_handed_over(smoke_run):
+    runs = sparse_runs(smoke_run / "results")
+    assert len(runs) == len(TECHNIQUES) * len(SMOKE["prune"]["sparsities"])
+    for run in runs:
+        model, _ = load_checkpoint(run / "trained.pt")
+        masks = load_masks(run / "trained_masks.pt")
+        weights = dict(model.named_parameters())
+        removed = sum(int((m == 0).sum()) for m in masks.values())
+        for name, mask in masks.items():
+            assert torch.all(weights[name][mask == 0] == 0), f"{run}: {name} keeps a removed weight"
+        training = json.loads((run / "training.json").read_text())["metrics"]
+        assert training["achieved_sparsity"] == pytest.approx(removed / sum(m.numel() for m in masks.values()))
+        cost = json.loads((run / "evaluation.json").read_text())["metrics"]["cost"]
+        assert cost["nonzero_parameters"] <= cost["total_parameters"] - removed
+        assert (smoke_run / "logs" / run.relative_to(smoke_run / "results") / "train_sparse.log").exists()
+
+
+def test_every_technique_starts_from_the_dense_reference_initialization(smoke_run):
+    """Before the first step (history epoch 0) a gradual run that has not pruned yet is the dense model's init."""
+    seed0 = smoke_run / "results/review/runs/digits/lenet_300_100/seed0"
+    dense = pd.read_csv(seed0 / "dense/history.csv").iloc[0]
+    for variant in ("magnitude", "random"):
+        first = pd.read_csv(seed0 / variant / "sparsity0.5/trained_history.csv").iloc[0]
+        assert first["val_loss"] == dense["val_loss"]
+
+
+def test_a_sweep_that_does_not_fit_fails_before_any_job_naming_the_key(tmp_path):
+    bad = (ROOT / "configs/smoke.yaml").read_text().replace("kl_weight: [0.1, 1.0]", "kl_weight: [0.1]")
+    (tmp_path / "bad.yaml").write_text(bad)
+    done = snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"), check=False)
+    assert done.returncode != 0
+    assert "config key studies.review.sweep.variational_dropout.kl_weight: 1 values for 2 prune.sparsities" in done.stdout + done.stderr
+    assert not (tmp_path / "results").exists()

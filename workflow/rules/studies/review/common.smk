@@ -1,0 +1,20 @@
+# Study 003 (review): input helpers of its artifact rules (functions only) and the cross-key check of `figures`.
+from prunebench.config import ConfigError
+from prunebench.studies.review.published import DATA
+from prunebench.studies.review.tables import TECHNIQUES
+
+RV_PUBLISHED = str(DATA)  # the published State of Sparsity results shipped with the library
+
+
+def rv_sos_runs():
+    """Every training-time run of part 1 (the State of Sparsity techniques), as wildcard dicts."""
+    return [r for r in pruned_runs_of("review") if r["variant"] in TECHNIQUES]
+
+
+def rv_figure_models():
+    return study_cfg("review")["figures"]
+
+
+if "review" in config["studies"]:
+    if missing := sorted({m for m in rv_figure_models().values() if study_cfg("review")["models"].get(m) is None}):
+        raise ConfigError(f"invalid configuration:\n  config key studies.review.figures: {missing} not among studies.review.models")
