@@ -19,8 +19,8 @@ from prunebench.claims import Claim
 SIGNIFICANT_DROP_POINTS = 1.0  # accuracy points (and more than the seed spread): see `significant_drop`
 TREND_RHO = -0.8  # Spearman(k, y) at most this: y falls with k
 RANDOM_KS = 0.1  # KS distance below which elimination counts as random with respect to magnitude
-HIGH_K = 80.0  # 004-C3: the document's "high pruning factor" at which weight pruning is still robust
-LOW_K = 50.0  # 004-C4: the document's "relatively low pruning factor" at which unit pruning already degrades
+HIGH_K = 80.0  # 004-C3: the k read as the document's "high pruning factor" (it names none) where weight pruning is robust
+LOW_K = 50.0  # 004-C4: the k read as its "relatively low pruning factor" where unit pruning already degrades
 
 SIGNIFICANT = (
     f"significant drop at k: seed-mean test accuracy below the dense (k = 0) mean by more than "
