@@ -2,6 +2,8 @@
 #   snakemake --cores 2                         the embedded default (config.yaml)
 #   snakemake --cores 2 weight_vs_unit          one study
 #   snakemake --configfile configs/paper.yaml   the papers' protocols (GPU / cluster)
+from pathlib import Path
+
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -10,6 +12,7 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+# The shared stages, in DAG order.
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
@@ -17,18 +20,21 @@ include: "workflow/rules/prune.smk"
 include: "workflow/rules/finetune.smk"
 include: "workflow/rules/train_sparse.smk"
 include: "workflow/rules/evaluate.smk"
-# Studies: one folder each (common.smk: input helpers; rules.smk: its own stages, tables, figures, claims).
-include: "workflow/rules/studies/disentangle/common.smk"  # 000
-include: "workflow/rules/studies/disentangle/rules.smk"
-include: "workflow/rules/studies/latent_kl/common.smk"  # 001
-include: "workflow/rules/studies/latent_kl/rules.smk"
-include: "workflow/rules/studies/review/common.smk"  # 003
-include: "workflow/rules/studies/review/rules.smk"
-include: "workflow/rules/studies/weight_vs_unit/common.smk"  # 004
-include: "workflow/rules/studies/weight_vs_unit/rules.smk"
+
+
+# Studies: one folder each under workflow/rules/studies/ (common.smk: its input helpers; rules.smk: its own stages,
+# tables, figures and claims, ending with register_study), found the way their config schemas are.
+for study_dir in sorted(Path(workflow.basedir, "workflow/rules/studies").iterdir()):
+
+    include: str(study_dir / "common.smk")
+    include: str(study_dir / "rules.smk")
+
+
+# One target per registered study (`snakemake --cores 2 <study>`), and the catalog of all of them.
+include: "workflow/rules/targets.smk"
 
 
 rule all:
     input:
-        all_study_artifacts(),
+        rules.artifact_catalog.output,
     default_target: True

@@ -1,4 +1,5 @@
 # Shared helpers of every rule: config validation, path patterns, per-wildcard parameters, study targets.
+import re
 from pathlib import Path
 
 from prunebench.config import check_data_sources, validate_config
@@ -150,8 +151,26 @@ def pruned_runs_of_run(wildcards, study=None):
     ]
 
 
-STUDY_ARTIFACTS = {}
+STUDY_ARTIFACTS = {}  # study -> its artifact files, declared once by register_study
 
 
-def all_study_artifacts():
-    return [path for study in config["studies"] for path in STUDY_ARTIFACTS[study]]
+def study_enabled(study):
+    return study in config["studies"]
+
+
+def is_artifact(path):
+    """A catalog artifact is a file named by its ID: <document>-<T|F|B><n>_..., or <document>-claims."""
+    return re.match(r"\d{3}-([TFB]\d+_|claims\.)", Path(path).name) is not None
+
+
+def register_study(study, artifact_rules, wildcard_sets=lambda: [{}]):
+    """Declare a study: its artifacts are the catalog-named outputs of the rules `artifact_rules()` returns (tables,
+    figures, claims), nowhere listed by hand; a rule whose outputs carry wildcards is expanded over `wildcard_sets()`
+    (001: one figure set per dataset and model). Both are called only when the config enables the study. The
+    Snakefile makes each registered study a target; a study the config does not enable has no artifact."""
+    files = []
+    if study_enabled(study):
+        for proxy in artifact_rules():
+            for values in wildcard_sets() if proxy.rule.wildcard_names else [{}]:
+                files += [str(path).format(**values) for path in proxy.output if is_artifact(path)]
+    STUDY_ARTIFACTS[study] = list(dict.fromkeys(files))

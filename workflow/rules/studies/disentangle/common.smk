@@ -19,7 +19,7 @@ def dis_models(cfg):
 
 # The shared stages read study_cfg(study)["models"]; 000 configures betas as a list (config files replace lists
 # but merge mappings, so a smaller config could not drop betas of config.yaml) and names its models here.
-if "disentangle" in config["studies"]:
+if study_enabled("disentangle"):
     config["studies"]["disentangle"]["models"] = dis_models(config["studies"]["disentangle"])
 
 # Pruning (shared prune/finetune/evaluate stages) starts from the model whose reconstruction head was removed.

@@ -155,17 +155,8 @@ rule dis_claims:
         "../../../scripts/disentangle/claims.py"
 
 
-DIS_ARTIFACTS = [
-    *multiext(f"{DIS}/000-T1_accuracy_compression", ".csv", ".md", ".tex"),
-    *multiext(f"{DIS}/000-F1_beta_vae_classif", ".png", ".pdf"),
-    *multiext(f"{DIS}/000-claims", ".csv", ".md"),
-]
-if "disentangle" in config["studies"]:
-    if dis_has_factors():  # 000-B1 needs a dataset with ground-truth factors (dSprites)
-        DIS_ARTIFACTS += multiext(f"{DIS}/000-B1_mig", ".csv", ".md", ".png", ".pdf")
-    STUDY_ARTIFACTS["disentangle"] = DIS_ARTIFACTS
-
-
-rule disentangle:
-    input:
-        DIS_ARTIFACTS if "disentangle" in config["studies"] else [],
+register_study(
+    "disentangle",
+    # 000-B1 needs a dataset with ground-truth factors (dSprites)
+    lambda: [rules.dis_table, rules.dis_architecture, rules.dis_claims, *([rules.dis_mig_results] if dis_has_factors() else [])],
+)

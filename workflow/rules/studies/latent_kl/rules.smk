@@ -89,26 +89,8 @@ rule kl_claims:
         "../../../scripts/latent_kl/claims.py"
 
 
-KL_FIGURE_KINDS = [
-    "001-F2_ap2_pd_test",
-    "001-F7_ap2_pd_train",
-    "001-F4_ap3_student_t_pd_test",
-    "001-F12_ap3_student_t_pd_train",
-    "001-F11_ap3_gaussian_pd_test",
-    "001-F11_ap3_gaussian_pd_train",
-    "001-F17_ap2_vs_ap3",
-]
-KL_ARTIFACTS = []
-if "latent_kl" in config["studies"]:
-    KL_ARTIFACTS = [
-        *multiext(f"{KL}/001-B1_rank_correlation", ".csv", ".md"),
-        *multiext(f"{KL}/001-B2_divergence_pd", ".csv", ".md"),
-        *multiext(f"{KL}/001-claims", ".csv", ".md"),
-        *kl_figure_files(KL_FIGURE_KINDS),
-    ]
-    STUDY_ARTIFACTS["latent_kl"] = KL_ARTIFACTS
-
-
-rule latent_kl:
-    input:
-        KL_ARTIFACTS,
+register_study(
+    "latent_kl",
+    lambda: [rules.kl_tables, rules.kl_figures, rules.kl_claims],
+    lambda: [{"dataset": dataset, "model": model} for dataset, model in kl_dataset_models()],
+)

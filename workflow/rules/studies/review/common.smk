@@ -1,9 +1,9 @@
 # Study 003 (review): input helpers of its artifact rules (functions only) and the cross-key check of `figures`.
 from prunebench.config import ConfigError
-from prunebench.studies.review.published import DATA
+from prunebench.studies.review.published import DATA as PUBLISHED_RESULTS
 from prunebench.studies.review.tables import TECHNIQUES
 
-RV_PUBLISHED = str(DATA)  # the published State of Sparsity results shipped with the library
+RV_PUBLISHED = str(PUBLISHED_RESULTS)  # the published State of Sparsity results shipped with the library
 
 
 def rv_sos_runs():
@@ -15,6 +15,6 @@ def rv_figure_models():
     return study_cfg("review")["figures"]
 
 
-if "review" in config["studies"]:
+if study_enabled("review"):
     if missing := sorted({m for m in rv_figure_models().values() if study_cfg("review")["models"].get(m) is None}):
         raise ConfigError(f"invalid configuration:\n  config key studies.review.figures: {missing} not among studies.review.models")

@@ -84,18 +84,4 @@ rule rv_claims:
         "../../../scripts/review/claims.py"
 
 
-RV_ARTIFACTS = [
-    *multiext(f"{RV}/003-F3_accuracy_sparsity", ".png", ".pdf"),
-    *multiext(f"{RV}/003-F4_accuracy_sparsity", ".png", ".pdf"),
-    *multiext(f"{RV}/003-F5_extended_magnitude", ".png", ".pdf"),
-    *multiext(f"{RV}/003-B1_training_cost", ".csv", ".md"),
-    *multiext(f"{RV}/003-B2_published", ".csv", ".md", ".png", ".pdf"),
-    *multiext(f"{RV}/003-claims", ".csv", ".md"),
-]
-if "review" in config["studies"]:
-    STUDY_ARTIFACTS["review"] = RV_ARTIFACTS
-
-
-rule review:
-    input:
-        RV_ARTIFACTS if "review" in config["studies"] else [],
+register_study("review", lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims])

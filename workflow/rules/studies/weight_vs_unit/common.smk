@@ -10,7 +10,7 @@ def wvu_cfg():
 
 # The shared stages read the study's `models` and `per_model`: each changed protocol of 004-B3 becomes a model of
 # its own (<model>_<name>) with its training overrides. WVU_MODEL, the configured model, is the default protocol.
-if "weight_vs_unit" in config["studies"]:
+if study_enabled("weight_vs_unit"):
     WVU_MODEL, WVU_SPEC = next(iter(wvu_cfg()["models"].items()))
     wvu_cfg()["models"], wvu_cfg()["per_model"] = protocol_models(WVU_MODEL, WVU_SPEC, wvu_cfg()["protocols"]["changes"])
 

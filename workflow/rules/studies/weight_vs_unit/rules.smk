@@ -145,22 +145,16 @@ rule wvu_claims:
         "../../../scripts/weight_vs_unit/claims.py"
 
 
-WVU_ARTIFACTS = [
-    *multiext(f"{WVU}/004-T1_loss_accuracy_vs_k", ".csv", ".md"),
-    *multiext(f"{WVU}/004-B1_elimination_ks", ".csv", ".md"),
-    *multiext(f"{WVU}/004-B2_forward_time", ".csv", ".md"),
-    *multiext(f"{WVU}/004-B3_protocol_choices", ".csv", ".md", ".png", ".pdf"),
-    *multiext(f"{WVU}/004-F1_training_curves", ".png", ".pdf"),
-    *multiext(f"{WVU}/004-F2_weight_pruning", ".png", ".pdf"),
-    *multiext(f"{WVU}/004-F3_unit_pruning", ".png", ".pdf"),
-    *multiext(f"{WVU}/004-F4_magnitude_histograms", ".png", ".pdf"),
-    *multiext(f"{WVU}/004-F5_forward_time", ".png", ".pdf"),
-    *multiext(f"{WVU}/004-claims", ".csv", ".md"),
-]
-if "weight_vs_unit" in config["studies"]:
-    STUDY_ARTIFACTS["weight_vs_unit"] = WVU_ARTIFACTS
-
-
-rule weight_vs_unit:
-    input:
-        WVU_ARTIFACTS if "weight_vs_unit" in config["studies"] else [],
+register_study(
+    "weight_vs_unit",
+    lambda: [
+        rules.wvu_tables,
+        rules.wvu_training_curves,
+        rules.wvu_metrics_against_k,
+        rules.wvu_magnitude_histograms,
+        rules.wvu_forward_time,
+        rules.wvu_protocol_table,
+        rules.wvu_protocol_figure,
+        rules.wvu_claims,
+    ],
+)

@@ -1,0 +1,25 @@
+# One target rule per registered study: its artifacts, from register_study (`all`, the default, is in the Snakefile).
+for study in STUDY_ARTIFACTS:
+
+    rule:
+        name:
+            study
+        input:
+            STUDY_ARTIFACTS[study],
+
+
+# The catalog of what the run produced, per study: the one list the tests and the report read.
+rule artifact_catalog:
+    input:
+        [path for paths in STUDY_ARTIFACTS.values() for path in paths],
+    output:
+        f"{RESULTS}/artifacts.json",
+    params:
+        artifacts=STUDY_ARTIFACTS,
+    localrule: True
+    conda:
+        ENV
+    log:
+        f"{LOGS}/artifacts.log",
+    script:
+        "../scripts/artifact_catalog.py"
