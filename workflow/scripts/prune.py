@@ -14,7 +14,7 @@ with job_log(snakemake.log[0]) as log:
     masks = compute_masks(
         model, params["method"], sparsity, scope=params["scope"], layers=params["layers"], seed=seed, params=params["params"], data=data
     )
-    stats = mask_stats(dict(model.named_parameters()), masks)
+    stats = mask_stats(masks)
     log.info("%s at sparsity %s: %s", params["method"], sparsity, stats)
     save_torch(snakemake.output.masks, masks)
     write_json(snakemake.output.stats, {"layers": stats, "provenance": provenance({**params, "sparsity": sparsity}, seed)})

@@ -6,7 +6,7 @@ import pandas as pd
 import seaborn as sns
 import torch
 
-from prunebench.pruning.stats import mask_stats
+from prunebench.studies.weight_vs_unit.elimination import elimination_stats
 
 SPLIT_LABELS = {"train": "train", "val": "validation", "test": "test"}
 
@@ -55,7 +55,7 @@ def magnitude_histograms(weights: dict[str, torch.Tensor], masks_by_variant: dic
     layers = list(next(iter(masks_by_variant.values())))
     fig, axes = plt.subplots(len(layers), len(masks_by_variant), figsize=(5 * len(masks_by_variant), 2.6 * len(layers)), squeeze=False)
     for col, (variant, masks) in enumerate(masks_by_variant.items()):
-        stats = {row["layer"]: row for row in mask_stats(weights, masks)}
+        stats = {row["layer"]: row for row in elimination_stats(weights, masks)}
         for row, layer in enumerate(layers):
             keep = masks[layer].flatten().bool()
             magnitude = weights[layer].detach().abs().flatten()

@@ -4,6 +4,10 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import torch
+
+from prunebench.pruning import load_masks
+from prunebench.studies.weight_vs_unit.elimination import elimination_stats
 
 from prunebench.tables import mean_std
 
@@ -38,11 +42,13 @@ def loss_accuracy_table(evaluations: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: int for c in COST})
 
 
-def collect_mask_stats(runs: list[dict], stats_paths: list[str]) -> pd.DataFrame:
+def collect_elimination_stats(runs: list[dict], model_paths: list[str], mask_paths: list[str]) -> pd.DataFrame:
     """004-B1: per layer, how the magnitudes of eliminated weights compare to the survivors' (KS statistic)."""
-    rows = []
-    for run, path in zip(runs, stats_paths, strict=True):
-        for layer in _read_json(path)["layers"]:
+    rows, weights = [], {}
+    for run, model_path, mask_path in zip(runs, model_paths, mask_paths, strict=True):
+        if model_path not in weights:
+            weights[model_path] = torch.load(model_path, map_location="cpu", weights_only=True)["state_dict"]
+        for layer in elimination_stats(weights[model_path], load_masks(mask_path)):
             rows.append({"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"], **layer})
     frame = pd.DataFrame(rows)
     return frame[frame["k_percent"] > 0].reset_index(drop=True)

@@ -1,17 +1,40 @@
 # Study 004 (weight vs unit pruning): its tables, figures and claims, under results/weight_vs_unit/.
-# Stages it uses: prepare_data -> train_dense -> prune (variants weight/unit x k) -> evaluate, forward_latency; the
-# changed protocols of 004-B3 are models of the study (common.smk) and go through the same stages.
+# Stages it uses: prepare_data -> train_dense -> prune (variants weight/unit x k) -> evaluate; its own: forward latency
+# (dense, sparse and shrunk execution of the pruned MLP), tables, figures and claims. The changed protocols of 004-B3
+# are models of the study (common.smk) and go through the same stages.
 
 WVU = f"{RESULTS}/weight_vs_unit"
 WVU_CAPTIONS = "../../../report/weight_vs_unit"
 WVU_CATEGORY = "004 weight vs unit pruning"
 
 
+# Timings must not share the machine: the job claims every core given to Snakemake (and a whole node on Slurm).
+rule wvu_forward_latency:
+    input:
+        model=lambda wildcards: f"{DENSE}/model.pt".format(study="weight_vs_unit", **wildcards),
+        masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", pruned_runs_of_run(wildcards, "weight_vs_unit")),
+    output:
+        timings=f"{WVU}/runs/{{dataset}}/{{model}}/seed{{seed}}/forward_latency.csv",
+    params:
+        latency=lambda wildcards: wvu_cfg()["latency"],
+        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "weight_vs_unit")],
+    threads: workflow.cores
+    resources:
+        slurm_extra="'--exclusive'",
+    conda:
+        ENV
+    log:
+        f"{LOGS}/weight_vs_unit/runs/{{dataset}}/{{model}}/seed{{seed}}/forward_latency.log",
+    script:
+        "../../../scripts/weight_vs_unit/forward_latency.py"
+
+
 rule wvu_tables:
     input:
         evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", wvu_pruned_runs()),
-        masks=lambda wildcards: paths(f"{PRUNED}/masks.json", wvu_pruned_runs()),
-        latency=lambda wildcards: f"{RESULTS}/{RUN}/forward_latency.csv".format(**wvu_first_run()),
+        models=lambda wildcards: paths(f"{DENSE}/model.pt", wvu_pruned_runs()),
+        masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", wvu_pruned_runs()),
+        latency=lambda wildcards: rules.wvu_forward_latency.output.timings.format(**wvu_first_run()),
     output:
         loss_accuracy=report(
             multiext(f"{WVU}/004-T1_loss_accuracy_vs_k", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/T1.rst", category=WVU_CATEGORY
