@@ -2,6 +2,7 @@
 
     python benchmarks/run_all.py            micro-benchmarks + no-op rerun of results/ (brought up to date first)
     python benchmarks/run_all.py --full     micro-benchmarks + each study of the default config from scratch + no-op rerun
+    python benchmarks/run_all.py --full --keep DIR     the same, keeping the default run's results and logs in DIR
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ OUT = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="also time the default workflow from scratch")
+    parser.add_argument("--keep", help="with --full: run the default workflow into this new folder and keep its results")
     args = parser.parse_args()
-    results = [*train_step.run(), *sparse_forward.run(), *ap3_student_t.run()]
-    results += workflow_runs.full_run() if args.full else workflow_runs.noop_rerun()
+    results = workflow_runs.full_run(args.keep) if args.full else workflow_runs.noop_rerun()
+    results = [*train_step.run(), *sparse_forward.run(), *ap3_student_t.run(), *results]
     frame = pd.DataFrame([asdict(r) for r in results])
     frame["met"] = [{True: "yes", False: "no", None: ""}[m] for m in frame["met"]]
     machine = f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"

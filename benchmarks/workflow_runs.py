@@ -1,6 +1,7 @@
 """Whole-workflow timings of the default config on 2 cores: each study from scratch, and a no-op rerun."""
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -34,12 +35,15 @@ def noop_rerun() -> list[Result]:
     return [_noop()]
 
 
-def full_run() -> list[Result]:
-    """Each study of config.yaml from scratch, one after the other, into a temporary results folder (the first one
-    also prepares the shared data), then the whole default workflow, then a no-op rerun of it."""
+def full_run(keep: str | None = None) -> list[Result]:
+    """Each study of config.yaml from scratch, one after the other, into a temporary results folder (or `keep`, which
+    must not exist yet: its results are then kept; the first study also prepares the shared data), then the whole
+    default workflow, then a no-op rerun of it."""
     studies = list(yaml.safe_load((ROOT / "config.yaml").read_text())["studies"])
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    if keep is not None:
+        Path(keep).mkdir(parents=True)
+    with tempfile.TemporaryDirectory() if keep is None else contextlib.nullcontext(keep) as tmp:
         where = ("--config", f"results={tmp}/results", f"logs={tmp}/logs")
         total = 0.0
         for study in studies:
