@@ -4,6 +4,7 @@ import json
 import pandas as pd
 import pytest
 import torch
+import yaml
 from PIL import Image
 
 from conftest import ROOT, snakemake
@@ -13,6 +14,16 @@ pytestmark = pytest.mark.workflow
 
 STUDY = "disentangle"
 MIG_COLUMNS = ["mig_untrained", "mig_with_head", "mig_headless", "mig_pruned"]
+
+
+def smoke_config() -> dict:
+    return yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())
+
+
+def smoke_variant() -> tuple[str, dict]:
+    """The one pruning variant of 000 in the smoke config: (name, {method, scope, ...})."""
+    (item,) = smoke_config()["studies"][STUDY]["prune"]["variants"].items()
+    return item
 
 
 def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
@@ -37,7 +48,7 @@ def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
 
     mig = pd.read_csv(study / "000-B1_mig.csv")
     assert set(mig["dataset"]) == {"dsprites_small"} and sorted(set(mig["beta"])) == [1, 5]
-    assert set(mig["variant"]) == {"pruned"} and set(mig["sparsity"]) == {0.5}
+    assert set(mig["variant"]) == {smoke_variant()[0]} and set(mig["sparsity"]) == {0.5}
     assert mig[MIG_COLUMNS].stack().between(0, 1).all() and len(mig[MIG_COLUMNS].dropna()) == len(mig)
     assert {"with_head_test_accuracy", "headless_test_accuracy", "pruned_test_accuracy"} <= set(mig.columns)
     assert {f"with_head_gap_{f}" for f in ("shape", "scale", "pos_x", "pos_y")} <= set(mig.columns)
@@ -58,15 +69,16 @@ def test_every_000_artifact_is_produced_and_well_formed(smoke_run):
 
 
 def test_phases_share_their_parents_and_pruning_starts_from_the_headless_model(smoke_run):
+    variant, spec = smoke_variant()
     for dataset in ("digits", "dsprites_small"):
         runs = smoke_run / "results" / STUDY / "runs" / dataset / "beta_vae_b1" / "seed0"
-        for path in ("dense/model.pt", "headless/model.pt", "headless/evaluation.json", "pruned/sparsity0.5/masks.pt",
-                     "pruned/sparsity0.5/finetuned.pt", "pruned/sparsity0.5/evaluation.json"):
+        for path in ("dense/model.pt", "headless/model.pt", "headless/evaluation.json", f"{variant}/sparsity0.5/masks.pt",
+                     f"{variant}/sparsity0.5/finetuned.pt", f"{variant}/sparsity0.5/evaluation.json"):
             assert (runs / path).exists(), (dataset, path)
-        masks = json.loads((runs / "pruned/sparsity0.5/masks.json").read_text())
+        masks = json.loads((runs / variant / "sparsity0.5" / "masks.json").read_text())
         assert not any(layer["layer"].startswith("decoder") for layer in masks["layers"]), "the head is removed before pruning"
         assert all(abs(layer["sparsity"] - 0.5) < 0.01 for layer in masks["layers"])
-        assert masks["provenance"]["config"]["method"] == "lowest", "the configured pruning variant, on dSprites too"
+        assert masks["provenance"]["config"]["method"] == spec["method"], "the configured pruning variant, on dSprites too"
         unpruned = json.loads((runs / "headless/evaluation.json").read_text())
         assert {"test", "val", "train", "cost"} <= set(unpruned["metrics"]) and "provenance" in unpruned
     logs = smoke_run / "logs" / STUDY
@@ -82,7 +94,7 @@ def test_dsprites_factors_lie_next_to_the_prepared_data_and_mig_is_measured_at_e
         assert torch.equal(factors[split][:, 0], getattr(data, f"{split}_y")), "the shape factor is the label"
     assert not (results / "data" / "digits.factors.pt").exists(), "digits has no ground-truth factors"
     run = results / STUDY / "runs" / "dsprites_small" / "beta_vae_b5" / "seed0"
-    for point in ("untrained", "dense", "headless", "pruned/sparsity0.5"):
+    for point in ("untrained", "dense", "headless", f"{smoke_variant()[0]}/sparsity0.5"):
         record = json.loads((run / point / "mig.json").read_text())
         assert set(record["metrics"]["per_factor"]) == set(factors["names"]) and 0 <= record["metrics"]["mig"] <= 1
     assert not (results / STUDY / "runs" / "dsprites_small" / "cnn_classif" / "seed0" / "dense" / "mig.json").exists()
@@ -92,12 +104,14 @@ def test_dsprites_factors_lie_next_to_the_prepared_data_and_mig_is_measured_at_e
 def test_a_changed_pruning_variant_reaches_the_dsprites_runs(smoke_run, tmp_path):
     """dSprites goes through the shared prune / finetune / evaluate stages: a change to the configured variant reruns
     its pruning and what follows, and nothing before (the follow-up used to prune in process with a fixed method)."""
-    config = (ROOT / "configs/smoke.yaml").read_text()
-    assert config.count("pruned: {method: lowest, scope: local}") == 1
-    (tmp_path / "variant.yaml").write_text(config.replace("pruned: {method: lowest, scope: local}", "pruned: {method: random, scope: global}"))
-    done = snakemake(smoke_run, "--configfile", str(tmp_path / "variant.yaml"), "--dry-run", "disentangle")
+    config = smoke_config()
+    variant, spec = smoke_variant()
+    assert spec["method"] != "random"
+    config["studies"][STUDY]["prune"]["variants"][variant] = {**spec, "method": "random", "scope": "global"}
+    (tmp_path / "variant.yaml").write_text(yaml.safe_dump(config, sort_keys=False))  # key order is part of the params
+    done = snakemake(smoke_run, "--configfile", str(tmp_path / "variant.yaml"), "--dry-run", STUDY)
     out = "\n".join(line for line in (done.stdout + done.stderr).splitlines() if line.strip().startswith("output:"))
     run = "dsprites_small/beta_vae_b5/seed0"
-    for path in ("pruned/sparsity0.5/masks.pt", "pruned/sparsity0.5/finetuned.pt", "pruned/sparsity0.5/evaluation.json", "pruned/sparsity0.5/mig.json"):
-        assert f"{run}/{path}" in out, path
+    for name in ("masks.pt", "finetuned.pt", "evaluation.json", "mig.json"):
+        assert f"{run}/{variant}/sparsity0.5/{name}" in out, name
     assert f"{run}/dense/mig.json" not in out and f"{run}/headless/model.pt" not in out, "the runs before pruning stay"
