@@ -44,6 +44,7 @@ CASES = [
     ("studies.weight_vs_unit.prune.layers", "middle", ["'all_but_last'"]),
     ("studies.weight_vs_unit.train.learning_rate", 0.1, ["learning_rate", "allowed keys", "'lr'"]),
     ("studies.weight_vs_unit.prune.variants.weight.params", {"batches": 2}, ["'batches' was unexpected"]),
+    ("studies.latent_kl.per_model", {"small_cnn": {"train": {"learning_rate": 0.1}}}, ["per_model.small_cnn.train", "'learning_rate' was unexpected"]),
     ("studies.weight_vs_unit.prune.variants.weight", {"method": "taylor", "params": {"batches": "four"}}, ["params.batches", "'four' is not of type 'integer'"]),
     ("studies.weight_vs_unit.prune.variants.weight", {"method": "taylor", "params": {"batch": 8}}, ["params", "'batch' was unexpected", "'batch_size'"]),
 ]
