@@ -10,6 +10,7 @@ from prunebench.studies.review.claims import (
     beats,
     beats_everywhere,
     beats_until_highest,
+    compared,
     low_mid_and_highest,
     published_curves,
     run_curves,
@@ -58,12 +59,12 @@ def test_beating_needs_the_margin_and_the_seed_spread():
 def test_the_transformer_pattern_holds_only_when_every_comparison_does():
     pattern = {"magnitude": [80, 78, 76, 70], "variational_dropout": [82, 80, 76, 65], "l0": [82, 80, 75, 60]}
     verdict, observed = low_mid_and_highest(published_like(pattern))
-    assert verdict is True and "at 98%" in observed
+    assert verdict is True and "at 98.0%" in observed
     broken = {**pattern, "l0": [82, 78, 75, 60]}  # L0 no better than magnitude at 80%
     assert low_mid_and_highest(published_like(broken))[0] is False
     short = {**pattern, "l0": [82, 80, 75, None]}  # L0 stops at 90%: the highest common sparsity is 90%
     verdict, observed = low_mid_and_highest(published_like(short))
-    assert verdict is False and "at 90%" in observed  # at 90% magnitude (76) does not beat VD (76)
+    assert verdict is False and "at 90.0%" in observed  # at 90% magnitude (76) does not beat VD (76)
 
 
 def published_like(accuracy: dict[str, list]) -> dict[str, Curve]:
@@ -104,6 +105,7 @@ def test_sparsity_is_read_as_achieved_not_as_the_sweep_label():
     achieved = {"variational_dropout": [0.6, 0.85, 0.95, 0.99], "l0": [0.6, 0.85, 0.95, 0.99]}
     curves = run_curves(runs_table(accuracy, sparsity=achieved), "m")
     assert curves["variational_dropout"].at(0.5) is None
+    assert compared(curves, ("magnitude", "variational_dropout")) == [0.6, 0.8, 0.85, 0.9, 0.95, 0.98]
     assert curves["variational_dropout"].at(0.9)[0] == pytest.approx(84.5)
 
 

@@ -7,8 +7,9 @@ One definition per notion, used by every claim:
   never outside them (`Curve.at`);
 - A beats B at sparsity s: A's accuracy exceeds B's by more than MARGIN_POINTS and more than the larger of the two
   seed standard deviations (`beats`);
-- compared sparsities of two curves: the target sparsities of the sweep (published: the sparsities of either curve)
-  that both curves reach.
+- the compared sparsities of some curves: every sparsity at which one of them has a point (this run: a gradual
+  method's target, a seed-mean achieved sparsity of variational dropout or L0; published: a released sparsity) and
+  which all of them reach; "low to mid sparsity" is those within LOW_MID, "the highest" the largest.
 """
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ from prunebench.studies.review.published import best_runs
 from prunebench.studies.review.tables import NAMES
 
 MARGIN_POINTS = 0.5  # accuracy points (BLEU for the published Transformer): see `beats`
-LOW_MID = (0.5, 0.8)  # the document's "low to mid sparsity" (Figure 3)
+LOW_MID = (0.5, 0.8)  # the range of the document's "low to mid sparsity" (Figure 3)
 COMPETITIVE_POINTS = 1.0  # magnitude pruning is "competitive" at s: at most this far below the best of VD and L0
 COST_RATIO = 1.5  # "a fraction of the cost": variational dropout's time per step at least this multiple of magnitude's
 DOCUMENT_HOURS = {"variational_dropout": 9.75, "magnitude": 3.15}  # the document's ResNet-50 training times
 
 BEATS = f"A beats B at s: A's accuracy above B's by more than {MARGIN_POINTS:g} point and more than the larger seed std (linear interpolation between sweep points, never beyond them)"
+COMPARED = "compared sparsities: each point of the curves (a target, or VD's / L0's mean achieved sparsity) that all of them reach"
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,12 @@ def beats(a: Curve, b: Curve, s: float) -> bool | None:
     return bool(mean_a - mean_b > max(MARGIN_POINTS, std_a, std_b))
 
 
-def compared(curves: list[Curve], candidates) -> list[float]:
-    return sorted(s for s in set(candidates) if all(c.reaches(s) for c in curves))
+def compared(curves: dict[str, Curve], techniques) -> list[float]:
+    """The compared sparsities of `techniques` (none if one of them has no curve)."""
+    if not all(t in curves for t in techniques):
+        return []
+    points = {round(float(s), 6) for t in techniques for s in curves[t].sparsity}
+    return sorted(s for s in points if all(curves[t].reaches(s) for t in techniques))
 
 
 def _all(results: list[bool | None]) -> bool | None:
@@ -89,36 +95,30 @@ def _values(curves: dict[str, Curve], techniques, s: float) -> str:
     for t in techniques:
         value = curves[t].at(s) if t in curves else None
         parts.append(f"{NAMES[t]} {value[0]:.2f}" + (f" ± {value[1]:.2f}" if value[1] else "") if value else f"{NAMES[t]} -")
-    return f"at {100 * s:g}%: " + ", ".join(parts)
+    return f"at {100 * s:.1f}%: " + ", ".join(parts)
 
 
-def _candidates(curves: dict[str, Curve], techniques, targets) -> list[float]:
-    """The sweep's targets (published: every sparsity of the curves) that all of `techniques` reach."""
-    if targets is None:
-        targets = [s for t in techniques if t in curves for s in curves[t].sparsity]
-    return compared([curves[t] for t in techniques if t in curves], targets) if all(t in curves for t in techniques) else []
-
-
-def low_mid_and_highest(curves: dict[str, Curve], targets=None) -> tuple[bool | None, str]:
-    """VD and L0 beat magnitude at LOW_MID; magnitude beats both at the highest compared sparsity."""
+def low_mid_and_highest(curves: dict[str, Curve]) -> tuple[bool | None, str]:
+    """VD and L0 beat magnitude at every compared sparsity within LOW_MID; magnitude beats both at the highest one
+    (which must lie above LOW_MID)."""
     techniques = ("magnitude", "variational_dropout", "l0")
-    points = _candidates(curves, techniques, targets)
-    if not points:
-        return None, "the curves share no sparsity"
-    highest = points[-1]
-    tests = [beats(curves[t], curves["magnitude"], s) for s in LOW_MID for t in ("variational_dropout", "l0")]
-    tests += [beats(curves["magnitude"], curves[t], highest) for t in ("variational_dropout", "l0")]
-    return _all(tests), "; ".join(_values(curves, techniques, s) for s in (*LOW_MID, highest))
+    points = compared(curves, techniques)
+    low_mid = [s for s in points if LOW_MID[0] <= s <= LOW_MID[1]]
+    if not low_mid or points[-1] <= LOW_MID[1]:
+        return None, "; ".join(_values(curves, techniques, s) for s in points) or "the curves share no sparsity"
+    tests = [beats(curves[t], curves["magnitude"], s) for s in low_mid for t in ("variational_dropout", "l0")]
+    tests += [beats(curves["magnitude"], curves[t], points[-1]) for t in ("variational_dropout", "l0")]
+    return _all(tests), "; ".join(_values(curves, techniques, s) for s in (*low_mid, points[-1]))
 
 
-def beats_everywhere(curves: dict[str, Curve], winner: str, loser: str, targets=None) -> tuple[bool | None, str]:
-    points = _candidates(curves, (winner, loser), targets)
+def beats_everywhere(curves: dict[str, Curve], winner: str, loser: str) -> tuple[bool | None, str]:
+    points = compared(curves, (winner, loser))
     return _all([beats(curves[winner], curves[loser], s) for s in points]), "; ".join(_values(curves, (winner, loser), s) for s in points) or "no common sparsity"
 
 
-def beats_until_highest(curves: dict[str, Curve], winner: str, loser: str, targets=None) -> tuple[bool | None, str]:
+def beats_until_highest(curves: dict[str, Curve], winner: str, loser: str) -> tuple[bool | None, str]:
     """`winner` beats `loser` at every compared sparsity but the highest, where it does not."""
-    points = _candidates(curves, (winner, loser), targets)
+    points = compared(curves, (winner, loser))
     if len(points) < 2:
         return None, "fewer than two common sparsities"
     tests = [beats(curves[winner], curves[loser], s) for s in points[:-1]] + [not beats(curves[winner], curves[loser], points[-1])]
@@ -129,37 +129,37 @@ def _published_verdict(verdict: bool | None) -> str:
     return {True: "show it under the same test", False: "do not show it under the same test", None: "cannot be compared"}[verdict]
 
 
-def transformer_pattern(runs, published, model, targets) -> Claim:
-    verdict, observed = low_mid_and_highest(run_curves(runs, model), targets)
+def transformer_pattern(runs, published, model) -> Claim:
+    verdict, observed = low_mid_and_highest(run_curves(runs, model))
     pub_verdict, pub_observed = low_mid_and_highest(published_curves(published, "transformer"))
     return Claim(
         "003-C1",
         "Transformer (Figure 3): L0 regularization and variational dropout outperform magnitude pruning at low to mid sparsity; magnitude pruning achieves the best results at the highest sparsity.",
-        f"on {model} (this run's Figure 3 model): VD and L0 each beat magnitude pruning at {', '.join(f'{100 * s:g}%' for s in LOW_MID)}, and magnitude pruning beats both at the highest target sparsity all three reach; {BEATS}",
+        f"on {model} (this run's Figure 3 model): VD and L0 each beat magnitude pruning at every compared sparsity from {100 * LOW_MID[0]:g} to {100 * LOW_MID[1]:g}%, and magnitude pruning beats both at the highest compared sparsity; {BEATS}; {COMPARED}",
         f"this run (test accuracy %): {observed}. Published best runs (BLEU): {pub_observed}: they {_published_verdict(pub_verdict)}",
         verdict,
     )
 
 
-def vd_beats_magnitude(runs, published, model, targets) -> Claim:
-    verdict, observed = beats_everywhere(run_curves(runs, model), "variational_dropout", "magnitude", targets)
+def vd_beats_magnitude(runs, published, model) -> Claim:
+    verdict, observed = beats_everywhere(run_curves(runs, model), "variational_dropout", "magnitude")
     pub_verdict, pub_observed = beats_everywhere(published_curves(published, "resnet50"), "variational_dropout", "magnitude")
     return Claim(
         "003-C2",
         "ResNet-50 (Figure 4): variational dropout outperforms magnitude pruning.",
-        f"on {model} (this run's Figure 4 model): VD beats magnitude pruning at every target sparsity both reach; {BEATS}",
+        f"on {model} (this run's Figure 4 model): VD beats magnitude pruning at every compared sparsity; {BEATS}; {COMPARED}",
         f"this run (test accuracy %): {observed}. Published best runs (top-1 %): {pub_observed}: they {_published_verdict(pub_verdict)}",
         verdict,
     )
 
 
-def extended_overtakes(runs, published, model, targets) -> Claim:
-    verdict, observed = beats_until_highest(run_curves(runs, model), "extended_magnitude", "variational_dropout", targets)
+def extended_overtakes(runs, published, model) -> Claim:
+    verdict, observed = beats_until_highest(run_curves(runs, model), "extended_magnitude", "variational_dropout")
     pub_verdict, pub_observed = beats_until_highest(published_curves(published, "resnet50"), "extended_magnitude", "variational_dropout")
     return Claim(
         "003-C3",
         "ResNet-50 (Figure 5): magnitude pruning with 1.5x the training steps outperforms variational dropout until the highest sparsity levels.",
-        f"on {model} (this run's Figure 5 model): extended magnitude pruning beats VD at every target sparsity both reach but the highest, and does not beat it there; {BEATS}",
+        f"on {model} (this run's Figure 5 model): extended magnitude pruning beats VD at every compared sparsity but the highest, and does not beat it there; {BEATS}; {COMPARED}",
         f"this run (test accuracy %): {observed}. Published best runs (top-1 %): {pub_observed}: they {_published_verdict(pub_verdict)}",
         verdict,
     )
@@ -181,7 +181,7 @@ def l0_fails_at_scale(runs, published, model) -> Claim:
     )
 
 
-def magnitude_competitive_and_cheap(runs, targets) -> Claim:
+def magnitude_competitive_and_cheap(runs) -> Claim:
     tests, observed = [], []
     for model in sorted(runs["model"].unique()):
         part = runs[runs["model"] == model]
@@ -189,12 +189,12 @@ def magnitude_competitive_and_cheap(runs, targets) -> Claim:
         ratio = per_step["variational_dropout"] / per_step["magnitude"]
         curves = run_curves(runs, model)
         best = {}
-        for s in _candidates(curves, ("magnitude", "variational_dropout", "l0"), targets):
+        for s in compared(curves, ("magnitude", "variational_dropout", "l0")):
             others = max(curves[t].at(s)[0] for t in ("variational_dropout", "l0"))
             best[s] = curves["magnitude"].at(s)[0] - others
         tests.append(bool(ratio >= COST_RATIO))
         tests.append(all(gap >= -COMPETITIVE_POINTS for gap in best.values()) if best else None)
-        gaps = ", ".join(f"{100 * s:g}%: {gap:+.2f}" for s, gap in best.items()) or "no common sparsity"
+        gaps = ", ".join(f"{100 * s:.1f}%: {gap:+.2f}" for s, gap in best.items()) or "no common sparsity"
         observed.append(
             f"{model}: time per step VD {ratio:.2f}x, L0 {per_step['l0'] / per_step['magnitude']:.2f}x magnitude's; "
             f"magnitude minus the better of VD and L0 (points) {gaps}"
@@ -203,7 +203,7 @@ def magnitude_competitive_and_cheap(runs, targets) -> Claim:
     return Claim(
         "003-C5",
         f"Magnitude pruning is competitive at a fraction of the cost: on ResNet-50 variational dropout trains {DOCUMENT_HOURS['variational_dropout']:g} h against {DOCUMENT_HOURS['magnitude']:g} h ({document:.1f}x).",
-        f"on every model: VD's measured time per step at least {COST_RATIO:g}x magnitude pruning's, and magnitude pruning at most {COMPETITIVE_POINTS:g} point below the better of VD and L0 at every target sparsity all three reach; "
+        f"on every model: VD's measured time per step at least {COST_RATIO:g}x magnitude pruning's, and magnitude pruning at most {COMPETITIVE_POINTS:g} point below the better of VD and L0 at every sparsity compared among the three ({COMPARED}); "
         "the time is a timing: it depends on the machine and its load and is not covered by the bitwise rerun guarantee",
         "; ".join(observed),
         _all(tests),
@@ -211,11 +211,10 @@ def magnitude_competitive_and_cheap(runs, targets) -> Claim:
 
 
 def all_claims(runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[str, str]) -> list[Claim]:
-    targets = sorted(runs["target"].unique())
     return [
-        transformer_pattern(runs, published, figure_models["F3"], targets),
-        vd_beats_magnitude(runs, published, figure_models["F4"], targets),
-        extended_overtakes(runs, published, figure_models["F5"], targets),
+        transformer_pattern(runs, published, figure_models["F3"]),
+        vd_beats_magnitude(runs, published, figure_models["F4"]),
+        extended_overtakes(runs, published, figure_models["F5"]),
         l0_fails_at_scale(runs, published, figure_models["F4"]),
-        magnitude_competitive_and_cheap(runs, targets),
+        magnitude_competitive_and_cheap(runs),
     ]
