@@ -14,13 +14,3 @@ def kl_finetune_params(wildcards):
 
 def kl_dataset_models():
     return list(dict.fromkeys((run["dataset"], run["model"]) for run in runs_of("latent_kl")))
-
-
-def kl_figure_files(kinds):
-    """The per-(dataset, model) figure files of 001, PNG and PDF, for the given `<ID>_<name>` kinds."""
-    return [
-        f"{RESULTS}/latent_kl/{kind}_{dataset}-{model}.{ext}"
-        for dataset, model in kl_dataset_models()
-        for kind in kinds
-        for ext in ("png", "pdf")
-    ]
