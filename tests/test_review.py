@@ -136,3 +136,8 @@ def test_the_shipped_published_results_name_their_source_and_cover_the_figures()
     assert len(l0) == 323 and l0[l0["sparsity"] >= 0.5]["value"].max() < 1.0  # every L0 run at >= 50% near chance (0.1%)
     dense = published[published["technique"] == "dense"].groupby("model")["value"].mean()
     assert dense["resnet50"] == pytest.approx(76.6866, abs=1e-3) and dense["transformer"] == pytest.approx(27.292)
+
+
+def test_a_curve_reaches_its_own_end_points_after_rounding():
+    curves = {"magnitude": curve([(0.5, 80.0), (0.98, 60.0)]), "variational_dropout": curve([(0.5196764, 81.0), (0.9794863, 62.0)])}
+    assert compared(curves, ("magnitude", "variational_dropout")) == [0.519676, 0.979486]

@@ -26,6 +26,8 @@ MARGIN_POINTS = 0.5  # accuracy points (BLEU for the published Transformer): see
 LOW_MID = (0.5, 0.8)  # the range of the document's "low to mid sparsity" (Figure 3)
 COMPETITIVE_POINTS = 1.0  # magnitude pruning is "competitive" at s: at most this far below the best of VD and L0
 COST_RATIO = 1.5  # "a fraction of the cost": variational dropout's time per step at least this multiple of magnitude's
+DIGITS = 6  # compared sparsities are rounded to this many decimals (one point where curves nearly coincide) ...
+TOLERANCE = 10.0**-DIGITS  # ... so a curve reaches a sparsity within this of its ends
 DOCUMENT_HOURS = {"variational_dropout": 9.75, "magnitude": 3.15}  # the document's ResNet-50 training times
 
 BEATS = f"A beats B at s: A's accuracy above B's by more than {MARGIN_POINTS:g} point and more than the larger seed std (linear interpolation between sweep points, never beyond them)"
@@ -39,7 +41,7 @@ class Curve:
     std: np.ndarray
 
     def at(self, s: float) -> tuple[float, float] | None:
-        if not self.sparsity[0] - 1e-9 <= s <= self.sparsity[-1] + 1e-9:
+        if not self.sparsity[0] - TOLERANCE <= s <= self.sparsity[-1] + TOLERANCE:
             return None
         return float(np.interp(s, self.sparsity, self.mean)), float(np.interp(s, self.sparsity, self.std))
 
@@ -79,7 +81,7 @@ def compared(curves: dict[str, Curve], techniques) -> list[float]:
     """The compared sparsities of `techniques` (none if one of them has no curve)."""
     if not all(t in curves for t in techniques):
         return []
-    points = {round(float(s), 6) for t in techniques for s in curves[t].sparsity}
+    points = {round(float(s), DIGITS) for t in techniques for s in curves[t].sparsity}
     return sorted(s for s in points if all(curves[t].reaches(s) for t in techniques))
 
 
