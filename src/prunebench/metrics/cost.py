@@ -15,11 +15,12 @@ def nonzero_parameters(model: nn.Module) -> tuple[int, int]:
 
 
 def serialized_sizes(model: nn.Module) -> tuple[int, int]:
-    """(raw, gzip) bytes of the saved state dict; gzip with a fixed mtime so the size is reproducible."""
+    """(raw, gzip) bytes of the saved state dict; gzip with a fixed mtime so the size is reproducible, at zlib's default
+    level 6 (what the TF-MOT tutorials' `zipfile.ZIP_DEFLATED` uses; level 9 took 10x longer for 1% smaller files)."""
     buffer = io.BytesIO()
     torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buffer)
     raw = buffer.getvalue()
-    return len(raw), len(gzip.compress(raw, compresslevel=9, mtime=0))
+    return len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0))
 
 
 @torch.no_grad()
