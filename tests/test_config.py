@@ -91,3 +91,15 @@ def test_missing_data_source_is_reported_before_any_job(tmp_path, monkeypatch):
     check_data_sources(config, prepared_exists=lambda name: True)  # prepared tensors need no source
     config["data"]["download"] = True
     check_data_sources(config, prepared_exists=lambda name: False)  # the download rule will fetch it
+
+
+def test_a_figure_of_a_model_the_review_study_does_not_train_is_named():
+    config = broken(lambda c: set_path(c, "studies.review.figures.F4", "resnet20"))
+    with pytest.raises(ConfigError, match=r"studies.review.figures: \['resnet20'\] not among studies.review.models"):
+        validate_config(config, SCHEMA)
+
+
+def test_a_sweep_that_does_not_fit_its_variant_is_named_by_the_config_check():
+    config = broken(lambda c: set_path(c, "studies.review.sweep.l0", {"l0_weight": [1.0]}))
+    with pytest.raises(ConfigError, match=r"studies.review.sweep.l0.l0_weight: 1 values for \d+ prune.sparsities"):
+        validate_config(config, SCHEMA)

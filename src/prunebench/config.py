@@ -4,6 +4,8 @@ Runs when the Snakefile is parsed, so a bad config fails before any job starts, 
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +14,7 @@ import yaml
 from prunebench.data import DATASETS
 from prunebench.models import MODELS
 from prunebench.pruning import LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
+from prunebench.pruning.during_training.sweep import sweep_errors
 from prunebench.training.config import SELECTIONS, TRACKABLE_SPLITS
 from prunebench.training.optim import OPTIMIZERS, SCHEDULES
 
@@ -67,6 +70,7 @@ def validate_config(config: dict, schema_path) -> None:
 
 
 def _cross_key_errors(config: dict) -> list[str]:
+    """Checks across keys: the shared ones, then each study's own (`prunebench.studies.<study>.config_checks`)."""
     errors = []
     for study, cfg in config["studies"].items():
         for dataset in cfg["datasets"]:
@@ -75,32 +79,11 @@ def _cross_key_errors(config: dict) -> list[str]:
                     f"config key studies.{study}.datasets: {dataset!r} has no entry under `datasets` "
                     f"(configured: {sorted(config['datasets'])})"
                 )
-        if "histogram_sparsity" in cfg and cfg["histogram_sparsity"] not in cfg["prune"]["sparsities"]:
-            errors.append(
-                f"config key studies.{study}.histogram_sparsity: {cfg['histogram_sparsity']} is not one of "
-                f"prune.sparsities {cfg['prune']['sparsities']}"
-            )
-    if "latent_kl" in config["studies"]:
-        errors += list(dict.fromkeys(_latent_kl_subset_errors(config["studies"]["latent_kl"])))
+        if "prune" in cfg:
+            errors += sweep_errors(study, cfg)
+        if importlib.util.find_spec(checks := f"prunebench.studies.{study}.config_checks") is not None:
+            errors += importlib.import_module(checks).config_errors(cfg, config)
     return errors
-
-
-def _latent_kl_subset_errors(cfg: dict):
-    """001 measures train-set PD on the fine-tuning's images (its first finetune.train_subset training images): the
-    dense model must have trained on them too, so finetune.train_subset <= train.train_subset (null = all)."""
-    for model, spec in cfg["models"].items():
-        if spec is None:  # a model dropped by a merged config
-            continue
-        overrides = cfg.get("per_model", {}).get(model, {})
-        dense = {**cfg["train"], **overrides.get("train", {})}.get("train_subset")
-        tuned = {**cfg["finetune"], **overrides.get("finetune", {})}.get("train_subset")
-        if dense is not None and (tuned is None or tuned > dense):
-            where = f" (model {model}, per_model overrides included)" if overrides else ""
-            yield (
-                f"config key studies.latent_kl.finetune.train_subset: {'null' if tuned is None else tuned} exceeds train.train_subset {dense}{where} "
-                "(null = the whole training split): train-set PD compares the dense and the pruned model on the "
-                "fine-tuning's images, which the dense model must have trained on"
-            )
 
 
 def check_data_sources(config: dict, prepared_exists) -> None:

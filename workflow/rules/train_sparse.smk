@@ -3,11 +3,7 @@
 # the loop; the plain model and its final masks go on to evaluation (common.smk: pruned_model).
 # Optional study keys: `sweep` (the strength at each sweep point of a method whose sparsity is an outcome) and
 # `per_variant: {<variant>: {train: {...}}}` (training overrides, e.g. 1.5x the epochs for extended magnitude pruning).
-from prunebench.config import ConfigError
-from prunebench.pruning.during_training.sweep import sweep_errors, variant_params_at
-
-if errors := [e for study, cfg in config["studies"].items() if "prune" in cfg for e in sweep_errors(study, cfg)]:
-    raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+from prunebench.pruning.during_training.sweep import variant_params_at
 
 
 rule train_sparse:

@@ -1,5 +1,4 @@
-# Study 003 (review): input helpers of its artifact rules (functions only) and the cross-key check of `figures`.
-from prunebench.config import ConfigError
+# Study 003 (review): input helpers of its artifact rules (functions only).
 from prunebench.studies.review.published import DATA as PUBLISHED_RESULTS
 from prunebench.studies.review.tables import TECHNIQUES
 
@@ -14,7 +13,3 @@ def rv_sos_runs():
 def rv_figure_models():
     return study_cfg("review")["figures"]
 
-
-if study_enabled("review"):
-    if missing := sorted({m for m in rv_figure_models().values() if study_cfg("review")["models"].get(m) is None}):
-        raise ConfigError(f"invalid configuration:\n  config key studies.review.figures: {missing} not among studies.review.models")
