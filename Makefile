@@ -4,7 +4,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-CORES ?= 2
+CORES ?= $(shell nproc)
 
 .PHONY: run test benchmark report data-package clean
 
