@@ -40,8 +40,11 @@ def use_global_stream(seed: int, purpose: Stream, *salt) -> None:
 
 
 def seed_everything(seed: int, threads: int) -> None:
-    """Force deterministic kernels, pin the thread count (reductions depend on it), and start the global RNGs on
-    the initialization stream (python and numpy too, for any library that draws from them)."""
+    """Force deterministic kernels, pin the thread count (reductions depend on it), flush subnormal floats to zero,
+    and start the global RNGs on the initialization stream (python and numpy too, for any library that draws from them).
+
+    Subnormals: on the CPU, Adam training of 004's MLP slowed from 4 to 14 s per epoch within 6 epochs as values
+    underflowed into the subnormal range (each operation on one is ~100x slower); flushed, it stays at 4 s."""
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     init = derived_seed(seed, Stream.INIT)
     random.seed(init)
@@ -50,6 +53,7 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.use_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
     torch.set_num_threads(max(1, threads))
+    torch.set_flush_denormal(True)
 
 
 def device() -> torch.device:
