@@ -12,7 +12,8 @@ def wvu_cfg():
 # its own (<model>_<name>) with its training overrides. WVU_MODEL, the configured model, is the default protocol.
 if study_enabled("weight_vs_unit"):
     WVU_MODEL, WVU_SPEC = next(iter(wvu_cfg()["models"].items()))
-    wvu_cfg()["models"], wvu_cfg()["per_model"] = protocol_models(WVU_MODEL, WVU_SPEC, wvu_cfg()["protocols"]["changes"])
+    changes = wvu_cfg().get("protocols", {}).get("changes", [])  # no `protocols`: no 004-B3
+    wvu_cfg()["models"], wvu_cfg()["per_model"] = protocol_models(WVU_MODEL, WVU_SPEC, changes)
 
 
 def wvu_runs():

@@ -176,8 +176,7 @@ register_study(
         rules.wvu_metrics_against_k,
         rules.wvu_magnitude_histograms,
         rules.wvu_forward_time,
-        rules.wvu_protocol_table,
-        rules.wvu_protocol_figure,
+        *([rules.wvu_protocol_table, rules.wvu_protocol_figure] if "protocols" in wvu_cfg() else []),
         rules.wvu_claims,
     ],
 )
