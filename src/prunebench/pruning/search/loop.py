@@ -1,0 +1,147 @@
+"""The search stage: a structured-search method's gates learnt on a frozen network (Algorithm 1 of DDNP), judged
+after every epoch on a held-out part of the training set with the noiseless hard masks. The test set is never seen.
+
+Randomness, each from its own stream of (seed, purpose): the pruning subset and the order of its examples
+(Stream.DATA_ORDER), the searcher's parameters and fixed random inputs (Stream.INIT), gate noise
+(Stream.SEARCH_NOISE).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from prunebench.data import PreparedData, to_float
+from prunebench.determinism import Stream, generator, use_global_stream
+from prunebench.pruning.search.base import StructuredSearchMethod
+from prunebench.pruning.search.flops import FlopsModel
+from prunebench.pruning.search.gating import ChannelGates
+from prunebench.training.evaluate import evaluate
+
+log = logging.getLogger(__name__)
+
+SELECTIONS = ("last", "best_heldout")
+STAGE = "search"
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    epochs: int = 200  # the document: 200
+    batch_size: int = 128
+    prune_size: int = 2500  # the pruning subset D of Algorithm 1, drawn from the training split (the document: 2,500)
+    # "last": the gates at the end of the search (the document); "best_heldout": the epoch of best held-out accuracy
+    # among those within the FLOPs budget (the authors' code keeps the best *test* accuracy; here never the test set)
+    select: str = "last"
+
+    def __post_init__(self):
+        if self.select not in SELECTIONS:
+            raise ValueError(f"search select: {self.select!r} is not one of {list(SELECTIONS)}")
+
+
+@dataclass
+class SearchData:
+    prune_x: torch.Tensor  # uint8 images the gates are learnt on
+    prune_y: torch.Tensor
+    heldout_x: torch.Tensor  # uint8 images each epoch's masks are judged on
+    heldout_y: torch.Tensor
+
+
+def search_data(data: PreparedData, prune_size: int, seed: int) -> SearchData:
+    """The pruning subset: `prune_size` training images drawn at random; held out: the validation split (carved from
+    the training set before any training)."""
+    if not 0 < prune_size <= len(data.train_y):
+        raise ValueError(f"search prune_size={prune_size} is out of range: the training split has {len(data.train_y)} images")
+    chosen = torch.randperm(len(data.train_y), generator=generator(seed, Stream.DATA_ORDER, STAGE, "subset"))[:prune_size]
+    return SearchData(data.train_x[chosen], data.train_y[chosen], data.val_x, data.val_y)
+
+
+@dataclass
+class SearchResult:
+    masks: dict[str, torch.Tensor]  # {prunable layer name: bool mask of kept output channels} of the selected epoch
+    history: list[dict]  # one row per epoch, epoch 0 = before any update
+    selected_epoch: int
+
+
+def search(
+    model: nn.Module,
+    prunable: dict[str, int],
+    flops: FlopsModel,
+    data: SearchData,
+    method: StructuredSearchMethod,
+    p: float,
+    settings: SearchSettings,
+    seed: int,
+) -> SearchResult:
+    """Learn `method`'s gates on the channels of the `prunable` layers ({module name: output channels}, in network
+    order) of the frozen `model` at FLOPs budget `p`. `flops` gives the network's FLOPs from those layers' widths.
+
+    History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks), heldout_loss /
+    heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full network's),
+    within_budget, and kept_<l> (channels kept in prunable layer l)."""
+    if list(flops.channels) != list(prunable.values()):
+        raise ValueError(f"FLOPs model widths {list(flops.channels)} differ from the prunable layers' {list(prunable.values())}")
+    device = next(model.parameters()).device
+    use_global_stream(seed, Stream.INIT, STAGE)
+    searcher = method.searcher(flops, p, generator(seed, Stream.SEARCH_NOISE, STAGE)).to(device)
+    optimizer = torch.optim.Adam(searcher.parameters(), lr=method.params.lr)
+    order_generator = generator(seed, Stream.DATA_ORDER, STAGE)
+    names = list(prunable)
+    frozen = [(param, param.requires_grad) for param in model.parameters()]
+    for param, _ in frozen:
+        param.requires_grad_(False)
+    model.eval()  # the backbone is frozen: BatchNorm keeps its running statistics
+
+    def judge(epoch: int, running: dict) -> tuple[dict, dict[str, torch.Tensor]]:
+        masks = searcher.final_masks()
+        gates.set([m.float() for m in masks])
+        heldout = evaluate(model, data.heldout_x, data.heldout_y)
+        kept = torch.tensor([int(m.sum()) for m in masks], dtype=torch.float64)
+        hard_flops = float(flops(kept))
+        row = {"epoch": epoch, **running, "heldout_loss": heldout["loss"], "heldout_accuracy": heldout["accuracy"]}
+        row.update(flops=hard_flops, flops_ratio=hard_flops / flops.full)
+        row["within_budget"] = bool(hard_flops - searcher.offset <= searcher.budget * (1 + 1e-9))
+        row.update({f"kept_{i}": int(k) for i, k in enumerate(kept)})
+        log.info("search epoch %d: %s", epoch, row)
+        return row, dict(zip(names, (m.cpu() for m in masks)))
+
+    n = len(data.prune_y)
+    try:
+        with ChannelGates(model, prunable) as gates:
+            row, masks = judge(0, {"prune_loss": None, "prune_accuracy": None})
+            history, snapshots = [row], [masks]
+            for epoch in range(1, settings.epochs + 1):
+                searcher.train()
+                order = torch.randperm(n, generator=order_generator)
+                loss_sum, correct = 0.0, 0
+                for start in range(0, n, settings.batch_size):
+                    idx = order[start : start + settings.batch_size]
+                    xb, yb = to_float(data.prune_x[idx]).to(device), data.prune_y[idx].to(device)
+                    gates.set(searcher.train_masks())
+                    logits = model(xb)
+                    loss = F.cross_entropy(logits, yb)
+                    optimizer.zero_grad(set_to_none=True)
+                    (loss + searcher.penalty()).backward()
+                    optimizer.step()
+                    loss_sum += loss.item() * len(idx)
+                    correct += int((logits.detach().argmax(1) == yb).sum())
+                searcher.eval()
+                row, masks = judge(epoch, {"prune_loss": loss_sum / n, "prune_accuracy": correct / n})
+                history.append(row)
+                snapshots.append(masks)
+    finally:
+        for param, requires_grad in frozen:
+            param.requires_grad_(requires_grad)
+    selected = select_epoch(history, settings.select)
+    return SearchResult(snapshots[selected], history, selected)
+
+
+def select_epoch(history: list[dict], select: str) -> int:
+    if select == "last":
+        return len(history) - 1
+    within = [row for row in history if row["within_budget"]]
+    if not within:
+        return len(history) - 1
+    return max(within, key=lambda row: (row["heldout_accuracy"], row["epoch"]))["epoch"]
