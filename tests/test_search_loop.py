@@ -35,8 +35,12 @@ def count(widths):
     return forward_flops(TinyNet(tuple(widths)), INPUT)
 
 
-def test_flops_model_reproduces_the_counted_flops_of_the_network_at_any_width():
-    flops = FlopsModel.fit(count, list(WIDTHS))
+@pytest.fixture(scope="module")
+def flops():
+    return FlopsModel.fit(count, list(WIDTHS))
+
+
+def test_flops_model_reproduces_the_counted_flops_of_the_network_at_any_width(flops):
     assert [(l, m) for l, m, _ in flops.pairs] == [(0, 1), (1, 2)]  # a chain of gated convolutions
     for widths in ((8, 12, 16), (1, 1, 1), (3, 7, 2), (5, 12, 9)):
         assert flops(torch.tensor(widths, dtype=torch.float64)).item() == pytest.approx(count(widths))
@@ -91,36 +95,34 @@ def trained_tiny_net():
 
 
 # A larger step than the document's Adam 1e-3 so that a few dozen steps move the widths (g_k starts at k ~ 0.95).
-SETTINGS = SearchSettings(epochs=6, batch_size=32, prune_size=256)
+SETTINGS = SearchSettings(epochs=4, batch_size=32, prune_size=256)
 
 
 @pytest.mark.parametrize("method", [DDNP(DDNPParams(lr=0.05)), DifferentiablePruning(DPParams(lr=0.2))], ids=["ddnp", "dp"])
-def test_search_brings_the_flops_to_the_budget_on_a_frozen_network(method):
+def test_search_brings_the_flops_to_the_budget_on_a_frozen_network(method, flops):
     model = trained_tiny_net()
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    flops = FlopsModel.fit(count, list(WIDTHS))
     data = search_data(random_data(), SETTINGS.prune_size, seed=0)
     result = search(model, PRUNABLE, flops, data, method, 0.5, SETTINGS, seed=0)
     assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items())  # backbone frozen
     assert all(p.requires_grad for p in model.parameters())  # and handed back as it came
     assert model.bn1._forward_hooks == {}  # gates removed
     history = result.history
-    assert [row["epoch"] for row in history] == list(range(7))
+    assert [row["epoch"] for row in history] == list(range(5))
     budget = 0.5 * flops.prunable
     assert history[0]["flops"] - flops.constant > 1.5 * budget
     assert any(row["within_budget"] for row in history)
     # the last masks at the budget, up to the rounding of C_l k_l to whole channels (DDNP's soft widths settle at it)
     last = history[-1]
     assert last["flops"] - flops.constant <= 1.15 * budget
-    assert result.selected_epoch == 6
+    assert result.selected_epoch == 4
     assert list(result.masks) == list(PRUNABLE)
     assert [int(m.sum()) for m in result.masks.values()] == [last[f"kept_{i}"] for i in range(3)]
     assert flops(torch.tensor([float(m.sum()) for m in result.masks.values()], dtype=torch.float64)).item() == pytest.approx(last["flops"])
     assert all(0 <= row["heldout_accuracy"] <= 1 for row in history)
 
 
-def test_search_is_deterministic_and_selects_on_held_out_data_only():
-    flops = FlopsModel.fit(count, list(WIDTHS))
+def test_search_is_deterministic_and_selects_on_held_out_data_only(flops):
     data = search_data(random_data(), 128, seed=1)
     settings = SearchSettings(epochs=2, batch_size=32, prune_size=128, select="best_heldout")
     method = DifferentiablePruning(DPParams(lr=0.2))

@@ -8,6 +8,7 @@ Randomness, each from its own stream of (seed, purpose): the pruning subset and 
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -16,7 +17,7 @@ from torch import nn
 
 from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream, generator, use_global_stream
-from prunebench.pruning.search.base import StructuredSearchMethod
+from prunebench.pruning.search.base import Searcher, StructuredSearchMethod
 from prunebench.pruning.search.flops import FlopsModel
 from prunebench.pruning.search.gating import ChannelGates
 from prunebench.training.evaluate import evaluate
@@ -65,6 +66,34 @@ class SearchResult:
     selected_epoch: int
 
 
+@contextmanager
+def frozen(model: nn.Module):
+    """The backbone frozen while the gates learn: no parameter gradients, BatchNorm on its running statistics."""
+    was = [(param, param.requires_grad) for param in model.parameters()]
+    for param, _ in was:
+        param.requires_grad_(False)
+    model.eval()
+    try:
+        yield model
+    finally:
+        for param, requires_grad in was:
+            param.requires_grad_(requires_grad)
+
+
+def judge(model: nn.Module, gates: ChannelGates, searcher: Searcher, data: SearchData) -> tuple[dict, list[torch.Tensor]]:
+    """The held-out metrics, FLOPs and widths of the searcher's hard masks, and those masks."""
+    masks = searcher.final_masks()
+    gates.set([m.float() for m in masks])
+    heldout = evaluate(model, data.heldout_x, data.heldout_y)
+    kept = torch.tensor([int(m.sum()) for m in masks], dtype=torch.float64)
+    hard_flops = float(searcher.flops(kept))
+    row = {"heldout_loss": heldout["loss"], "heldout_accuracy": heldout["accuracy"]}
+    row.update(flops=hard_flops, flops_ratio=hard_flops / searcher.flops.full)
+    row["within_budget"] = hard_flops - searcher.offset <= searcher.budget * (1 + 1e-9)
+    row.update({f"kept_{i}": int(k) for i, k in enumerate(kept)})
+    return row, masks
+
+
 def search(
     model: nn.Module,
     prunable: dict[str, int],
@@ -76,11 +105,12 @@ def search(
     seed: int,
 ) -> SearchResult:
     """Learn `method`'s gates on the channels of the `prunable` layers ({module name: output channels}, in network
-    order) of the frozen `model` at FLOPs budget `p`. `flops` gives the network's FLOPs from those layers' widths.
+    order) of the frozen `model` at FLOPs budget `p` (the fraction of FLOPs kept). `flops` gives the network's FLOPs
+    from those layers' widths.
 
-    History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks), heldout_loss /
-    heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full network's),
-    within_budget, and kept_<l> (channels kept in prunable layer l)."""
+    History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks; None at epoch 0),
+    heldout_loss / heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full
+    network's), within_budget, and kept_<l> (channels kept in prunable layer l)."""
     if list(flops.channels) != list(prunable.values()):
         raise ValueError(f"FLOPs model widths {list(flops.channels)} differ from the prunable layers' {list(prunable.values())}")
     device = next(model.parameters()).device
@@ -88,52 +118,35 @@ def search(
     searcher = method.searcher(flops, p, generator(seed, Stream.SEARCH_NOISE, STAGE)).to(device)
     optimizer = torch.optim.Adam(searcher.parameters(), lr=method.params.lr)
     order_generator = generator(seed, Stream.DATA_ORDER, STAGE)
-    names = list(prunable)
-    frozen = [(param, param.requires_grad) for param in model.parameters()]
-    for param, _ in frozen:
-        param.requires_grad_(False)
-    model.eval()  # the backbone is frozen: BatchNorm keeps its running statistics
-
-    def judge(epoch: int, running: dict) -> tuple[dict, dict[str, torch.Tensor]]:
-        masks = searcher.final_masks()
-        gates.set([m.float() for m in masks])
-        heldout = evaluate(model, data.heldout_x, data.heldout_y)
-        kept = torch.tensor([int(m.sum()) for m in masks], dtype=torch.float64)
-        hard_flops = float(flops(kept))
-        row = {"epoch": epoch, **running, "heldout_loss": heldout["loss"], "heldout_accuracy": heldout["accuracy"]}
-        row.update(flops=hard_flops, flops_ratio=hard_flops / flops.full)
-        row["within_budget"] = bool(hard_flops - searcher.offset <= searcher.budget * (1 + 1e-9))
-        row.update({f"kept_{i}": int(k) for i, k in enumerate(kept)})
-        log.info("search epoch %d: %s", epoch, row)
-        return row, dict(zip(names, (m.cpu() for m in masks)))
-
     n = len(data.prune_y)
-    try:
-        with ChannelGates(model, prunable) as gates:
-            row, masks = judge(0, {"prune_loss": None, "prune_accuracy": None})
-            history, snapshots = [row], [masks]
-            for epoch in range(1, settings.epochs + 1):
-                searcher.train()
-                order = torch.randperm(n, generator=order_generator)
-                loss_sum, correct = 0.0, 0
-                for start in range(0, n, settings.batch_size):
-                    idx = order[start : start + settings.batch_size]
-                    xb, yb = to_float(data.prune_x[idx]).to(device), data.prune_y[idx].to(device)
-                    gates.set(searcher.train_masks())
-                    logits = model(xb)
-                    loss = F.cross_entropy(logits, yb)
-                    optimizer.zero_grad(set_to_none=True)
-                    (loss + searcher.penalty()).backward()
-                    optimizer.step()
-                    loss_sum += loss.item() * len(idx)
-                    correct += int((logits.detach().argmax(1) == yb).sum())
-                searcher.eval()
-                row, masks = judge(epoch, {"prune_loss": loss_sum / n, "prune_accuracy": correct / n})
-                history.append(row)
-                snapshots.append(masks)
-    finally:
-        for param, requires_grad in frozen:
-            param.requires_grad_(requires_grad)
+    history, snapshots = [], []
+
+    def record(epoch: int, running: dict) -> None:
+        searcher.eval()
+        row, masks = judge(model, gates, searcher, data)
+        history.append({"epoch": epoch, **running, **row})
+        snapshots.append(dict(zip(prunable, (m.cpu() for m in masks))))
+        log.info("search epoch %d: %s", epoch, history[-1])
+
+    with frozen(model), ChannelGates(model, prunable) as gates:
+        record(0, {"prune_loss": None, "prune_accuracy": None})
+        for epoch in range(1, settings.epochs + 1):
+            searcher.train()
+            order = torch.randperm(n, generator=order_generator)
+            loss_sum = torch.zeros((), device=device, dtype=torch.float64)
+            correct = torch.zeros((), device=device, dtype=torch.int64)
+            for start in range(0, n, settings.batch_size):
+                idx = order[start : start + settings.batch_size]
+                xb, yb = to_float(data.prune_x[idx]).to(device), data.prune_y[idx].to(device)
+                gates.set(searcher.train_masks())
+                logits = model(xb)
+                loss = F.cross_entropy(logits, yb)
+                optimizer.zero_grad(set_to_none=True)
+                (loss + searcher.penalty()).backward()
+                optimizer.step()
+                loss_sum += loss.detach() * len(idx)
+                correct += (logits.detach().argmax(1) == yb).sum()
+            record(epoch, {"prune_loss": loss_sum.item() / n, "prune_accuracy": correct.item() / n})
     selected = select_epoch(history, settings.select)
     return SearchResult(snapshots[selected], history, selected)
 
