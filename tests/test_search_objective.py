@@ -109,3 +109,15 @@ def test_log_abs_consistency_and_bad_params_are_named():
     for key, value in (("importance", "lstm"), ("score_function", "tanh"), ("consistency", "l1"), ("regularizer", "hinge")):
         with pytest.raises(ValueError, match=key):
             DDNPParams(**{key: value})
+
+
+def test_config_schema_enumerates_the_choices_of_the_search_methods():
+    from prunebench.pruning.params import method_params, params_schema
+
+    schema = params_schema("ddnp")["properties"]
+    assert schema["importance"]["enum"] == ["gru_fc", "fc", "channel"]
+    assert schema["window"] == {"type": "number"}
+    assert params_schema("dp")["properties"]["regularizer"]["enum"] == ["one_sided", "two_sided"]
+    assert method_params("ddnp", {"window": 0.0, "importance": "fc"}) == DDNPParams(window=0.0, importance="fc")
+    with pytest.raises(ValueError, match="gate"):
+        method_params("dp", {"gate": 1})

@@ -7,7 +7,7 @@ masks of the prunable layers' channels (`train_masks`), runs the gated network o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import torch
 from torch import nn
@@ -16,18 +16,27 @@ from prunebench.pruning.methods import PruningMethod
 from prunebench.pruning.search.flops import BUDGET_SCOPES, REGULARIZERS, FlopsModel, budget_flops, flops_regularizer
 
 
+def choice(default: str, choices: tuple[str, ...]):
+    """A string parameter with a fixed set of values (checked on construction, and enumerated in the config schema)."""
+    return field(default=default, metadata={"choices": choices})
+
+
+def check_choices(params) -> None:
+    for f in fields(params):
+        value = getattr(params, f.name)
+        if "choices" in f.metadata and value not in f.metadata["choices"]:
+            raise ValueError(f"{type(params).__name__} {f.name}: {value!r} is not one of {list(f.metadata['choices'])}")
+
+
 @dataclass(frozen=True)
 class SearchParams:
     lr: float = 1e-3  # Adam, constant (the document: 1e-3)
     lam: float = 2.0  # lambda of Eq. 10 (the document: 2 on CIFAR-10, 4 on ImageNet; the authors' CIFAR code: 4)
-    regularizer: str = "one_sided"  # R of Eq. 10 ("one_sided", the document) or "two_sided" (the authors' code)
-    budget_scope: str = "prunable"  # pT of the prunable FLOPs (the document) or of all FLOPs ("total")
+    regularizer: str = choice("one_sided", REGULARIZERS)  # R of Eq. 10: "one_sided" (the document), "two_sided"
+    budget_scope: str = choice("prunable", BUDGET_SCOPES)  # pT of the prunable FLOPs (the document) or of all FLOPs
 
     def __post_init__(self):
-        if self.regularizer not in REGULARIZERS:
-            raise ValueError(f"regularizer: {self.regularizer!r} is not one of {list(REGULARIZERS)}")
-        if self.budget_scope not in BUDGET_SCOPES:
-            raise ValueError(f"budget_scope: {self.budget_scope!r} is not one of {list(BUDGET_SCOPES)}")
+        check_choices(self)
 
 
 class Searcher(nn.Module):

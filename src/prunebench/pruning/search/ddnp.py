@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 
 from prunebench.pruning.methods import PRUNING_METHODS
-from prunebench.pruning.search.base import SearchParams, Searcher, StructuredSearchMethod
+from prunebench.pruning.search.base import SearchParams, Searcher, StructuredSearchMethod, choice
 from prunebench.pruning.search.generators import IMPORTANCE_ARCHITECTURES, SCORE_FUNCTIONS, ImportanceGenerator, WidthGenerator
 from prunebench.pruning.search.topk import hard_topk_mask, soft_topk_mask, window
 
@@ -28,19 +28,12 @@ class DDNPParams(SearchParams):
     temperature: float = 0.4  # t of Eq. 5
     window: float = 0.1  # gamma = round(window * C_l) (the document: 0.1; the authors' code: 0.05; 0: hard top-k)
     width_bias: float = 3.0  # added before g_k's sigmoid: the search starts from the whole network
-    importance: str = "gru_fc"  # g_s: "gru_fc" (the document), "fc", "channel" (one parameter per channel)
-    score_function: str = "sigmoid"  # s = f(s-bar): "sigmoid" (the document), "abs", "square"
-    consistency: str = "squared"  # C: (k - m)^2 (Eq. 5) or |log k - log m| ("log_abs", the authors' code)
+    importance: str = choice("gru_fc", IMPORTANCE_ARCHITECTURES)  # g_s: "gru_fc" (the document), "fc", "channel"
+    score_function: str = choice("sigmoid", tuple(SCORE_FUNCTIONS))  # s = f(s-bar): "sigmoid" (the document), "abs", "square"
+    consistency: str = choice("squared", CONSISTENCY)  # C: (k - m)^2 (Eq. 5) or |log k - log m| ("log_abs", the authors' code)
 
     def __post_init__(self):
         super().__post_init__()
-        for key, value, allowed in (
-            ("importance", self.importance, IMPORTANCE_ARCHITECTURES),
-            ("score_function", self.score_function, tuple(SCORE_FUNCTIONS)),
-            ("consistency", self.consistency, CONSISTENCY),
-        ):
-            if value not in allowed:
-                raise ValueError(f"ddnp {key}: {value!r} is not one of {list(allowed)}")
         if not 0 <= self.window <= 1:
             raise ValueError(f"ddnp window: {self.window} is not in [0, 1]")
 
