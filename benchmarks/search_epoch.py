@@ -30,7 +30,8 @@ def _data() -> PreparedData:
     generator = torch.Generator().manual_seed(0)
     images = lambda n: torch.randint(0, 256, (n, *SHAPE), generator=generator, dtype=torch.uint8)  # noqa: E731
     labels = lambda n: torch.randint(0, CLASSES, (n,), generator=generator)  # noqa: E731
-    return PreparedData(images(PRUNE_SIZE), labels(PRUNE_SIZE), images(HELDOUT), labels(HELDOUT), images(1), labels(1), [str(c) for c in range(CLASSES)], "random")
+    classes = [str(c) for c in range(CLASSES)]
+    return PreparedData(images(PRUNE_SIZE), labels(PRUNE_SIZE), images(HELDOUT), labels(HELDOUT), images(1), labels(1), classes, "random")
 
 
 def _seconds(method, epochs: int, flops: FlopsModel, data) -> float:
@@ -49,7 +50,8 @@ def run() -> list[Result]:
     results = []
     for name, method in (("DDNP", DDNP()), ("DP", DifferentiablePruning())):
         epoch = (_seconds(method, 3, flops, data) - _seconds(method, 1, flops, data)) / 2
-        results.append(Result("search_epoch", f"{name} search epoch, small CNN {list(CHANNELS)}, {PRUNE_SIZE} images, batch {BATCH}", epoch, "s"))
+        measure = f"{name} search epoch, small CNN {list(CHANNELS)}, {PRUNE_SIZE} images, batch {BATCH}"
+        results.append(Result("search_epoch", measure, epoch, "s"))
     return results
 
 

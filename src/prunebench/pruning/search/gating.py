@@ -25,7 +25,9 @@ class ChannelGates:
             if self.masks is None:
                 return output
             if output.dim() < 2 or output.shape[1] != self.prunable[name]:
-                raise ValueError(f"prunable layer {name!r}: output of shape {tuple(output.shape)} has no {self.prunable[name]} channels on dimension 1")
+                raise ValueError(
+                    f"prunable layer {name!r}: output of shape {tuple(output.shape)} has no {self.prunable[name]} channels on dimension 1"
+                )
             mask = self.masks[index].to(output.dtype)
             return output * mask.view(1, -1, *[1] * (output.dim() - 2))
 
