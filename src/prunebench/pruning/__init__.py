@@ -10,6 +10,7 @@ from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, Sparsifier, variant_sparsifier
 from prunebench.pruning.stats import mask_stats
 from prunebench.pruning import during_training  # noqa: E402,F401  (registers the training-time methods)
+from prunebench.pruning import search  # noqa: E402,F401  (registers the structured-search methods)
 
 __all__ = [
     "FixedMasks",

@@ -1,0 +1,2 @@
+"""002 — Disentangled Differentiable Network Pruning (Gao, Huang, Zhang & Huang, ECCV 2022): DDNP against its
+baselines on physically slimmed networks."""
