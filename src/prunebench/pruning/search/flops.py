@@ -87,9 +87,11 @@ class FlopsModel:
 
 def flops_regularizer(flops: torch.Tensor, budget: float, form: str = "one_sided") -> torch.Tensor:
     """R of Eq. 10: log(max(T, pT) / pT), zero at or below the budget ("one_sided", the document); "two_sided":
-    |log(T / pT)|, which also pushes T up to the budget from below (the authors' code penalizes both sides)."""
+    |log(T / pT)|, which also pushes T up to the budget from below (the authors' code penalizes both sides).
+    One-sided as relu(log(T / pT)): its gradient at T = pT is 0 on every torch version and device (clamp's is not:
+    torch 2.11 on CUDA passed it through)."""
     if form == "one_sided":
-        return torch.log(torch.clamp(flops, min=budget) / budget)
+        return torch.relu(torch.log(flops / budget))
     if form == "two_sided":
         return torch.log(flops / budget).abs()
     raise ValueError(f"FLOPs regularizer: {form!r} is not one of {list(REGULARIZERS)}")
