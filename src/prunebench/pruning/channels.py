@@ -57,9 +57,11 @@ class ChannelSpace:
     def __init__(self, model: nn.Module, input_shape: tuple[int, ...], layers: str = "all"):
         self.model = model
         self.input_shape = tuple(input_shape)
-        self.layers = select_layers(channel_prunable(model), layers)
         self.graph = dependency_graph(model, input_shape)
         self.modules = dict(model.named_modules())
+        # Layers the forward pass never reaches (a Beta-VAE's decoder) have no channels to remove.
+        traced = [name for name in channel_prunable(model) if self.modules[name] in self.graph.module2node]
+        self.layers = select_layers(traced, layers)
         self.names = {id(m): name for name, m in self.modules.items()}
         self.channels = {layer: self._out_channels(self.modules[layer]) for layer in self.layers}
         # Per prunable layer: the modules its channels are the outputs of (dim 0), and those they are inputs of.
@@ -88,7 +90,8 @@ class ChannelSpace:
 
     @torch.no_grad()
     def _output_sizes(self) -> dict[str, int]:
-        """Output positions per example (H x W for a conv, 1 for a Linear on a flat input) of every Linear/Conv2d."""
+        """Output positions per example (H x W for a conv, 1 for a Linear on a flat input) of every Linear/Conv2d the
+        forward pass runs."""
         sizes, hooks = {}, []
         for name, module in self.modules.items():
             if isinstance(module, PRUNABLE_MODULES):
@@ -106,7 +109,7 @@ class ChannelSpace:
         with each prunable layer at `widths[layer]` output channels (any number or tensor: differentiable in them;
         absent layers at full width)."""
         widths = widths or {}
-        out = {name: self._out_channels(m) for name, m in self.modules.items() if isinstance(m, PRUNABLE_MODULES)}
+        out = {name: self._out_channels(m) for name, m in self.modules.items() if name in self._shapes}
         inp = {name: (m.in_channels // m.groups if isinstance(m, nn.Conv2d) else m.in_features) for name, m in self.modules.items() if name in out}
         scale_in: dict[str, list] = {name: [] for name in out}
         for layer, width in widths.items():
