@@ -9,7 +9,7 @@ from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_ma
 from prunebench.pruning.methods import PRUNING_METHODS, PruningContext, PruningMethod
 from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, Sparsifier, variant_sparsifier
-from prunebench.pruning.slimming import slim
+from prunebench.pruning.slimming import slim, slimming_record
 from prunebench.pruning.stats import mask_stats
 from prunebench.pruning import during_training  # noqa: E402,F401  (registers the training-time methods)
 
@@ -31,6 +31,7 @@ __all__ = [
     "method_params",
     "prunable_weights",
     "slim",
+    "slimming_record",
     "variant_schema_rules",
     "variant_sparsifier",
 ]

@@ -63,3 +63,20 @@ def narrow_to_widths(model: nn.Module, widths: dict[str, int], input_shape: tupl
             raise ValueError(f"slimmed width for {layer!r}: not a prunable layer of this model ({space.layers})")
         keep[layer] = torch.arange(space.channels[layer]) < width
     return _remove_channels(model, input_shape, keep)
+
+
+def slimming_record(model: nn.Module, spec: dict, masks: dict[str, torch.Tensor]) -> tuple[nn.Module, dict, dict[str, torch.Tensor], dict]:
+    """The slim stage: (slimmed network, its spec with widths, the masks left on it, a record of the dense and slimmed
+    widths, parameters and FLOPs, the FLOPs as predicted from the widths: torch.utils.flop_counter's count)."""
+    input_shape = tuple(spec["input_shape"])
+    slimmed, widths, remaining = slim(model, masks, input_shape)
+    space = ChannelSpace(model, input_shape)
+    record = {
+        "channels": space.channels,
+        "widths": widths,
+        "dense_parameters": sum(p.numel() for p in model.parameters()),
+        "slimmed_parameters": sum(p.numel() for p in slimmed.parameters()),
+        "dense_flops": int(space.flops()),
+        "slimmed_flops": int(space.flops(widths)),
+    }
+    return slimmed, {**spec, "widths": widths}, remaining, record
