@@ -1,0 +1,53 @@
+"""002-T1: runs beside the document's reported Table 1."""
+import json
+
+import pytest
+
+from prunebench.config import ConfigError, validate_config
+from prunebench.studies.ddnp.reported import load_reported
+from prunebench.studies.ddnp.tables import comparison_table, run_rows
+from conftest import ROOT
+
+
+def test_the_reported_rows_are_the_documents_table_1():
+    reported = load_reported()
+    assert set(reported["method"]) == {"AMC", "DCP", "CCP", "HRank", "LeGR", "MDP", "SCOP", "Uniform", "DDNP"}
+    assert len(reported) == 11 and reported["source"].str.contains("Disentangled Differentiable Network Pruning").all()
+    ddnp = reported[reported["method"] == "DDNP"].set_index("model")
+    assert ddnp.loc["ResNet-56", "delta_accuracy"] == pytest.approx(0.0021) and ddnp.loc["MobileNetV2", "flops_reduction"] == 0.43
+    # each printed delta is pruned - baseline
+    assert (reported["pruned_accuracy"] - reported["baseline_accuracy"] - reported["delta_accuracy"]).abs().max() < 1e-9
+
+
+def write_run(tmp_path, seed, dense_accuracy, pruned_accuracy, slimmed_flops):
+    folder = tmp_path / f"seed{seed}"
+    folder.mkdir()
+    (folder / "dense.json").write_text(json.dumps({"metrics": {"test": {"accuracy": dense_accuracy}}}))
+    timing = {"latency": {"threads": 1, "batch1": {"median_ms": 1.0}, "batch64": {"median_ms": 8.0}}}
+    metrics = {"test": {"accuracy": pruned_accuracy}, "cost": {"slimmed_parameters": 1000}}
+    (folder / "evaluation.json").write_text(json.dumps({"metrics": metrics, "timing": timing}))
+    (folder / "slimmed.json").write_text(json.dumps({"slimming": {"dense_flops": 200, "slimmed_flops": slimmed_flops}}))
+    return [str(folder / name) for name in ("dense.json", "evaluation.json", "slimmed.json")]
+
+
+def test_runs_are_averaged_over_seeds_and_labelled_beside_the_reported_rows(tmp_path):
+    runs, files = [], []
+    for seed, (dense, pruned, flops) in enumerate([(0.90, 0.88, 100), (0.92, 0.88, 96)]):
+        runs.append({"dataset": "fashion_mnist", "model": "resnet20", "method": "l1_filter", "variant": "l1", "sparsity": "0.5", "seed": seed})
+        files.append(write_run(tmp_path, seed, dense, pruned, flops))
+    rows = run_rows(runs, *zip(*files))
+    table = comparison_table(rows, load_reported())
+    mine = table[table["source"] == "run here"].iloc[0]
+    assert mine["delta_accuracy_mean"] == pytest.approx(-0.03) and mine["flops_reduction_mean"] == pytest.approx(0.51)
+    assert mine["n_seeds"] == 2 and mine["latency_batch64_ms_mean"] == 8.0
+    reported = table[table["source"] == "reported"]
+    assert len(reported) == 11 and reported["latency_batch1_ms_mean"].isna().all()
+
+
+def test_a_variant_that_does_not_prune_channels_is_named():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())
+    config["studies"]["ddnp"]["prune"]["variants"]["weight"] = {"method": "lowest"}
+    with pytest.raises(ConfigError, match="studies.ddnp.prune.variants.weight.method: 'lowest' does not prune channels"):
+        validate_config(config, ROOT / "workflow/schemas/config.schema.yaml")
