@@ -38,18 +38,20 @@ def test_registered_as_one_shot_channel_criteria(method):
 
 @pytest.mark.parametrize("method", ["uniform_channels", "l1_filter"])
 @pytest.mark.parametrize("reduction", [0.3, 0.5])
-def test_the_slimmed_network_meets_the_flops_budget_at_uniform_widths(resnet, method, reduction):
-    masks = compute_masks(resnet, method, reduction, input_shape=SHAPE)
+@pytest.mark.parametrize("scope", ["prunable", "total"])
+def test_the_slimmed_network_meets_the_flops_budget_at_uniform_widths(resnet, method, reduction, scope):
+    masks = compute_masks(resnet, method, reduction, input_shape=SHAPE, params={"budget_scope": scope})
     slimmed, widths, remaining = slim(apply_masks(copy.deepcopy(resnet), masks), masks, SHAPE)
     assert remaining == {}
-    kept = flops(slimmed) / flops(resnet)
-    assert kept <= 1 - reduction
     space = ChannelSpace(resnet, SHAPE)
+    fixed = space.flops({layer: 0 for layer in space.layers}) if scope == "prunable" else 0
+    assert 0 < fixed < 0.2 * flops(resnet) or scope == "total"  # stem and classifier
+    assert (flops(slimmed) - fixed) / (flops(resnet) - fixed) <= 1 - reduction
     fractions = [widths[layer] / c for layer, c in space.channels.items()]
     assert max(fractions) - min(fractions) <= 1 / min(space.channels.values()) + 1e-9  # one rate, rounded per layer
     # the largest such rate: one more channel in every layer would break the budget
     wider = {layer: min(c, widths[layer] + 1) for layer, c in space.channels.items()}
-    assert space.flops(wider) > (1 - reduction) * space.flops()
+    assert space.flops(wider) - fixed > (1 - reduction) * (space.flops() - fixed)
 
 
 def test_l1_keeps_the_filters_of_largest_absolute_sum(resnet):
@@ -70,7 +72,12 @@ def test_uniform_draws_its_channels_from_the_pruning_stream(resnet):
 
 def test_an_unreachable_budget_is_named(resnet):
     with pytest.raises(ValueError, match="out of reach"):
-        compute_masks(resnet, "l1_filter", 0.95, input_shape=SHAPE)
+        compute_masks(resnet, "l1_filter", 0.99, input_shape=SHAPE)
+
+
+def test_an_unknown_budget_scope_is_named():
+    with pytest.raises(ValueError, match="budget_scope"):
+        compute_masks(build_model("mlp", SHAPE, 10, hidden=[8]), "l1_filter", 0.5, input_shape=SHAPE, params={"budget_scope": "all"})
 
 
 def test_zero_reduction_keeps_every_channel(resnet):

@@ -14,7 +14,8 @@ def test_002_t1_has_the_runs_beside_the_reported_rows(smoke_run):
     table = pd.read_csv(smoke_run / "results/ddnp/002-T1_comparison.csv")
     runs = table[table["source"] == "run here"]
     assert set(runs["method"]) == {"uniform_channels", "l1_filter"}
-    assert (runs["flops_reduction_mean"] >= runs["target_flops_reduction"]).all()
+    assert (runs["prunable_flops_reduction_mean"] >= runs["target_flops_reduction"]).all()  # the default budget_scope
+    assert (runs["flops_reduction_mean"] < runs["prunable_flops_reduction_mean"]).all()
     assert runs["pruned_accuracy_mean"].between(0, 1).all() and (runs["latency_batch1_ms_mean"] > 0).all()
     assert set(table.loc[table["source"] == "reported", "method"]) == {"AMC", "DCP", "CCP", "HRank", "LeGR", "MDP", "SCOP", "Uniform", "DDNP"}
 

@@ -106,7 +106,7 @@ def _channel_masks(model, pruner, flops_kept, scope, layers, seed, input_shape) 
         layer: pruner.importance(space.modules[layer].weight, PruningContext(f"{layer}.weight", space.modules[layer], model, generator))
         for layer in space.layers
     }
-    return space.parameter_masks(top_channels(scores, uniform_widths(space, flops_kept)))
+    return space.parameter_masks(top_channels(scores, uniform_widths(space, flops_kept, pruner.params.budget_scope)))
 
 
 @torch.no_grad()

@@ -67,7 +67,8 @@ def narrow_to_widths(model: nn.Module, widths: dict[str, int], input_shape: tupl
 
 def slimming_record(model: nn.Module, spec: dict, masks: dict[str, torch.Tensor]) -> tuple[nn.Module, dict, dict[str, torch.Tensor], dict]:
     """The slim stage: (slimmed network, its spec with widths, the masks left on it, a record of the dense and slimmed
-    widths, parameters and FLOPs, the FLOPs as predicted from the widths: torch.utils.flop_counter's count)."""
+    widths, parameters and FLOPs, the FLOPs as predicted from the widths: torch.utils.flop_counter's count; `fixed_flops`:
+    those no prunable width changes)."""
     input_shape = tuple(spec["input_shape"])
     slimmed, widths, remaining = slim(model, masks, input_shape)
     space = ChannelSpace(model, input_shape)
@@ -78,5 +79,6 @@ def slimming_record(model: nn.Module, spec: dict, masks: dict[str, torch.Tensor]
         "slimmed_parameters": sum(p.numel() for p in slimmed.parameters()),
         "dense_flops": int(space.flops()),
         "slimmed_flops": int(space.flops(widths)),
+        "fixed_flops": int(space.flops({layer: 0 for layer in space.layers})),
     }
     return slimmed, {**spec, "widths": widths}, remaining, record

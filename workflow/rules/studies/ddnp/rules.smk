@@ -1,4 +1,4 @@
-# Study 002 (DDNP channel pruning): its tables under results/ddnp/.
+# Study 002 (DDNP channel pruning): its table and claims under results/ddnp/.
 # Stages it uses: prepare_data -> train_dense -> prune (channel methods at a FLOPs budget: uniform, L1) -> slim ->
 # finetune (the slimmed network) -> evaluate. A search stage (DDNP, DP) slots in where prune is: it writes the
 # variant's masks.pt, and slim, finetune and evaluate follow unchanged.
@@ -27,4 +27,17 @@ rule ddnp_comparison_table:
         "../../../scripts/ddnp/comparison_table.py"
 
 
-register_study("ddnp", lambda: [rules.ddnp_comparison_table])
+rule ddnp_claims:
+    input:
+        table=f"{DDNP}/002-T1_comparison.csv",
+    output:
+        report(multiext(f"{DDNP}/002-claims", ".csv", ".md"), caption=f"{DDNP_CAPTIONS}/claims.rst", category=DDNP_CATEGORY),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/ddnp/claims.log",
+    script:
+        "../../../scripts/ddnp/claims.py"
+
+
+register_study("ddnp", lambda: [rules.ddnp_comparison_table, rules.ddnp_claims])
