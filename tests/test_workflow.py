@@ -14,10 +14,10 @@ pytestmark = pytest.mark.workflow
 
 
 def metric_files(results: Path) -> dict[str, bytes]:
-    """Every metric a run computes that must not vary between runs (timings excluded)."""
+    """Every metric a run computes that must not vary between runs (timings excluded: a record's `timing` section)."""
     files = {}
     for path in sorted(results.rglob("*.json")):
-        record = {k: v for k, v in json.loads(path.read_text()).items() if k != "provenance"}
+        record = {k: v for k, v in json.loads(path.read_text()).items() if k not in ("provenance", "timing")}
         files[str(path.relative_to(results))] = json.dumps(record, sort_keys=True).encode()
     for path in sorted(results.rglob("history.csv")):
         files[str(path.relative_to(results))] = path.read_bytes()

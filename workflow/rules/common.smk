@@ -92,6 +92,19 @@ def base_model(wildcards):
     return BASE_MODEL.get(wildcards.study, f"{DENSE}/model.pt")
 
 
+def is_slimmed(wildcards):
+    """Channel pruning removes what it prunes: such a variant goes on as its physically slimmed network (slim.smk)."""
+    return PRUNING_METHODS[variant_cfg(wildcards)["method"]].structure == "channel"
+
+
+def pruned_start(wildcards):
+    """The pruned model the later stages start from and the masks it holds: the slimmed network and the masks left on
+    it for a channel-pruned variant, else the base model with the prune stage's masks."""
+    if is_slimmed(wildcards):
+        return {"model": f"{PRUNED}/slimmed.pt", "masks": f"{PRUNED}/slimmed_masks.pt"}
+    return {"model": base_model(wildcards), "masks": f"{PRUNED}/masks.pt"}
+
+
 def finetune_params(wildcards):
     return {**study_cfg(wildcards.study)["finetune"], **per_model(wildcards, "finetune")}
 
@@ -105,13 +118,13 @@ def last_training_params(wildcards):
 
 def pruned_model(wildcards):
     """What the evaluation stage measures: a training-time variant's trained model and final masks (train_sparse.smk),
-    the fine-tuned model and its final masks where the study fine-tunes, else the base model with the prune stage's
-    masks."""
+    the fine-tuned model and its final masks where the study fine-tunes, else the pruned model as it starts
+    (`pruned_start`)."""
     if PRUNING_METHODS[variant_cfg(wildcards)["method"]].family == "during_training":
         return {"model": f"{PRUNED}/trained.pt", "masks": f"{PRUNED}/trained_masks.pt"}
     if "finetune" in study_cfg(wildcards.study):
         return {"model": f"{PRUNED}/finetuned.pt", "masks": f"{PRUNED}/finetuned_masks.pt"}
-    return {"model": base_model(wildcards), "masks": f"{PRUNED}/masks.pt"}
+    return pruned_start(wildcards)
 
 
 def runs_of(study):

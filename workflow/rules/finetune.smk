@@ -1,12 +1,11 @@
-# Stage 4: fine-tune a pruned model with its masks held, or recomputed on the variant's schedule (studies with a
-# `finetune` section); the final masks go on to evaluation.
+# Stage 4: fine-tune a pruned model (masked, or slimmed for channel pruning) with its masks held, or recomputed on the
+# variant's schedule (studies with a `finetune` section); the final masks go on to evaluation.
 
 
 rule finetune:
     input:
+        unpack(pruned_start),
         data=f"{DATA}.pt",
-        model=base_model,
-        masks=f"{PRUNED}/masks.pt",
     output:
         model=f"{PRUNED}/finetuned.pt",
         masks=f"{PRUNED}/finetuned_masks.pt",

@@ -2,7 +2,7 @@ from prunebench.atomic import write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
-from prunebench.metrics import cost_record
+from prunebench.metrics import cost_record, slimmed_latency
 from prunebench.models import load_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning import apply_masks, load_masks
@@ -14,13 +14,18 @@ with job_log(snakemake.log[0]):
     seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
-    apply_masks(model, load_masks(snakemake.input.masks))
+    masks = load_masks(snakemake.input.masks)
+    apply_masks(model, masks)
     metrics = {
         **{split: evaluate(model, *split_images(data, split, trained_on)) for split in ("test", "val", "train")},
         "train_images": len(split_images(data, "train", trained_on)[1]),
-        "cost": cost_record(model, data.input_shape),
+        "cost": cost_record(model, data.input_shape, masks),
     }
     write_json(
         snakemake.output.metrics,
-        {"metrics": metrics, "provenance": provenance({"model": spec, **dict(snakemake.wildcards.items())}, seed, data.checksum())},
+        {
+            "metrics": metrics,
+            "timing": {"latency": slimmed_latency(model, data.input_shape, masks)},  # not bitwise reproducible
+            "provenance": provenance({"model": spec, **dict(snakemake.wildcards.items())}, seed, data.checksum()),
+        },
     )

@@ -1,3 +1,7 @@
+"""The cost record of a (pruned) network: what it stores and computes as executed (nonzero and total parameters,
+FLOPs, size on disk) and as its slimmed network (prunebench.pruning.slim: every channel its masks remove entirely
+taken out; the same network where nothing is). Every number is deterministic; measured latency is a timing
+(`prunebench.metrics.latency.slimmed_latency`), kept out of the record."""
 from __future__ import annotations
 
 import gzip
@@ -6,6 +10,8 @@ import io
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
+
+from prunebench.pruning import slim
 
 
 def nonzero_parameters(model: nn.Module) -> tuple[int, int]:
@@ -32,13 +38,18 @@ def forward_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
     return counter.get_total_flops()
 
 
-def cost_record(model: nn.Module, input_shape: tuple[int, ...]) -> dict[str, int]:
+def cost_record(model: nn.Module, input_shape: tuple[int, ...], masks: dict[str, torch.Tensor] | None = None) -> dict:
+    """`model` with `masks` applied; the slimmed network's parameters, FLOPs and widths besides the executed ones."""
     nonzero, total = nonzero_parameters(model)
     raw, compressed = serialized_sizes(model)
+    slimmed, widths, _ = slim(model, masks or {}, input_shape)
     return {
         "nonzero_parameters": nonzero,
         "total_parameters": total,
         "forward_flops": forward_flops(model, input_shape),
         "size_bytes": raw,
         "size_gzip_bytes": compressed,
+        "slimmed_parameters": sum(p.numel() for p in slimmed.parameters()),
+        "slimmed_flops": forward_flops(slimmed, input_shape),
+        "slimmed_widths": widths,
     }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from prunebench.pruning import apply_masks
+from prunebench.pruning import apply_masks, slim
 from prunebench.sparse import SparseMLP, shrink_units
 
 
@@ -29,6 +30,31 @@ def time_forward(forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Tenso
 def _summary(times: list[float]) -> dict[str, float]:
     q25, median, q75 = np.percentile(times, [25, 50, 75])
     return {"median_ms": 1e3 * median, "q25_ms": 1e3 * q25, "q75_ms": 1e3 * q75, "min_ms": 1e3 * min(times), "repeats": len(times)}
+
+
+@dataclass(frozen=True)
+class LatencySettings:
+    """How the evaluation stage times a pruned network's forward pass on CPU (batch 1: one request; 64: throughput)."""
+
+    batch_sizes: tuple[int, ...] = (1, 64)
+    repeats: int = 10
+    warmup: int = 2
+
+
+@torch.no_grad()
+def slimmed_latency(
+    model: nn.Module, input_shape: tuple[int, ...], masks: dict[str, torch.Tensor] | None = None, settings: LatencySettings = LatencySettings()
+) -> dict:
+    """CPU forward time of the slimmed network of `model` with `masks` applied, per batch size, at the current thread
+    count. A timing: it varies between runs and machines, so it stays out of the bitwise-reproducible metrics."""
+    slimmed, _, _ = slim(model, masks or {}, input_shape)
+    slimmed = copy.deepcopy(slimmed).cpu().eval()
+    generator = torch.Generator().manual_seed(0)
+    record = {"threads": torch.get_num_threads()}
+    for batch in settings.batch_sizes:
+        x = torch.rand((batch, *input_shape), generator=generator)
+        record[f"batch{batch}"] = _summary(time_forward(slimmed, x, settings.repeats, settings.warmup))
+    return record
 
 
 @torch.no_grad()

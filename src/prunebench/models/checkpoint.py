@@ -1,4 +1,6 @@
-"""A checkpoint carries its architecture, so any later stage rebuilds the model without the config."""
+"""A checkpoint carries its architecture, so any later stage rebuilds the model without the config. A slimmed
+network's spec carries its `widths` ({prunable layer: channels}): build_model narrows the dense architecture to them,
+so every checkpoint loads with torch.load(weights_only=True)."""
 from __future__ import annotations
 
 import torch
@@ -9,7 +11,7 @@ from prunebench.models.registry import build_model
 
 
 def save_checkpoint(path, model: nn.Module, spec: dict) -> None:
-    """`spec`: arch, input_shape, num_classes and the architecture's keyword arguments."""
+    """`spec`: arch, input_shape, num_classes, the architecture's keyword arguments and, once slimmed, widths."""
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     save_torch(path, {"spec": spec, "state_dict": state})
 

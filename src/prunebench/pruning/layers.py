@@ -10,13 +10,15 @@ LAYER_SELECTIONS = ("all", "all_but_last", "last")
 def prunable_weights(model: nn.Module, layers: str = "all") -> dict[str, nn.Parameter]:
     """Weights of Linear/Conv2d modules in definition order, filtered by `layers`."""
     weights = {f"{name}.weight": m.weight for name, m in model.named_modules() if isinstance(m, PRUNABLE_MODULES)}
-    names = list(weights)
+    return {name: weights[name] for name in select_layers(list(weights), layers)}
+
+
+def select_layers(names: list[str], layers: str) -> list[str]:
+    """The names `layers` selects from an ordered list of candidate layers."""
     if layers == "all":
-        chosen = names
-    elif layers == "all_but_last":
-        chosen = names[:-1]
-    elif layers == "last":
-        chosen = names[-1:]
-    else:
-        raise ValueError(f"prune.layers: {layers!r} is not one of {list(LAYER_SELECTIONS)}")
-    return {name: weights[name] for name in chosen}
+        return names
+    if layers == "all_but_last":
+        return names[:-1]
+    if layers == "last":
+        return names[-1:]
+    raise ValueError(f"prune.layers: {layers!r} is not one of {list(LAYER_SELECTIONS)}")

@@ -8,6 +8,8 @@ from torch import nn
 from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream
 from prunebench.determinism import generator as stream_generator
+from prunebench.pruning.channel_criteria import top_channels, uniform_widths
+from prunebench.pruning.channels import ChannelSpace
 from prunebench.pruning.layers import prunable_weights
 from prunebench.pruning.methods import PRUNING_METHODS, PruningContext
 from prunebench.pruning.params import method_params
@@ -48,17 +50,23 @@ def compute_masks(
     seed: int = 0,
     params: dict | None = None,
     data: PreparedData | None = None,
+    input_shape: tuple[int, ...] | None = None,
 ) -> dict[str, torch.Tensor]:
     """Masks pruning `sparsity` of each selected layer (local) or of all selected layers together (global).
 
     `params`: the method's parameters (config `params`); `data`: training data, for methods that need it.
     For unit methods the sparsity is the fraction of rows removed, and every weight of a removed row is masked.
+    For channel methods (prunebench.pruning.channel_criteria) the sparsity is the fraction of forward FLOPs removed
+    and `layers` selects among the model's channel-prunable layers; `input_shape` (one example's) is needed to
+    trace the model.
     """
     if not 0.0 <= sparsity < 1.0:
         raise ValueError(f"sparsity must lie in [0, 1), got {sparsity}")
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r} is not one of {list(SCOPES)}")
     pruner = PRUNING_METHODS[method](method_params(method, params))
+    if pruner.structure == "channel":
+        return _channel_masks(model, pruner, 1.0 - sparsity, scope, layers, seed, input_shape)
     selected = prunable_weights(model, layers)
     gradients = {}
     if pruner.needs_data:
@@ -85,6 +93,20 @@ def compute_masks(
     if pruner.structure == "unit":
         return {name: kept[name].view(-1, *[1] * (w.dim() - 1)).expand_as(w).clone() for name, w in weights.items()}
     return kept
+
+
+def _channel_masks(model, pruner, flops_kept, scope, layers, seed, input_shape) -> dict[str, torch.Tensor]:
+    if scope != "local":
+        raise ValueError(f"channel methods set each layer's width from the FLOPs budget: scope {scope!r} is not defined for them")
+    if input_shape is None:
+        raise ValueError("channel pruning needs the input shape to trace the model")
+    space = ChannelSpace(model, input_shape, layers)
+    generator = stream_generator(seed, Stream.PRUNING)
+    scores = {
+        layer: pruner.importance(space.modules[layer].weight, PruningContext(f"{layer}.weight", space.modules[layer], model, generator))
+        for layer in space.layers
+    }
+    return space.parameter_masks(top_channels(scores, uniform_widths(space, flops_kept, pruner.params.budget_scope)))
 
 
 @torch.no_grad()

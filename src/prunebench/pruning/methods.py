@@ -38,7 +38,10 @@ class PruningMethod:
     # DESIGN.md's families: "criterion" (masks from a trained model, the prune stage), "during_training" (a Sparsifier
     # inside the training loop), "iterative", "structured_search"; the family decides the stages of the DAG.
     family = "criterion"
-    structure = "weight"  # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned
+    # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned; "channel": one score
+    # per output channel of each channel-prunable layer, whole channel groups removed at a FLOPs budget
+    # (prunebench.pruning.channel_criteria)
+    structure = "weight"
     Params: type = NoParams
     needs_data = False
 

@@ -1,2 +1,1 @@
-"""002 — Disentangled Differentiable Network Pruning (Gao, Huang, Zhang & Huang, ECCV 2022): DDNP against its
-baselines on physically slimmed networks."""
+"""Study 002 (ddnp): Gao, Huang, Zhang & Huang, "Disentangled Differentiable Network Pruning", ECCV 2022."""

@@ -1,0 +1,64 @@
+"""002-T1: per model, baseline and pruned accuracy, their difference, FLOPs reduction, parameters and measured CPU
+latency of each method run here (mean and std over seeds), beside the document's reported rows."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from prunebench.tables import mean_std
+
+MEASURES = [
+    "baseline_accuracy",
+    "pruned_accuracy",
+    "delta_accuracy",
+    "flops_reduction",  # of the whole network (the document's "FLOPs reduction")
+    "prunable_flops_reduction",  # of the FLOPs the prunable widths change (the budget's T_total by default)
+    "slimmed_parameters",
+    "latency_batch1_ms",
+    "latency_batch64_ms",
+]
+
+
+def _read(path) -> dict:
+    with open(path) as f:
+        return json.load(f)
+
+
+def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.DataFrame:
+    """One row per pruned run (wildcard dicts with `method`), from its dense model's metrics, its evaluation and its
+    slimming record. Latency is the evaluation's timing (not bitwise reproducible)."""
+    rows = []
+    for run, dense_path, evaluation_path, slimming_path in zip(runs, dense_metrics, evaluations, slimmings):
+        dense, evaluation, slimming = _read(dense_path)["metrics"], _read(evaluation_path), _read(slimming_path)["slimming"]
+        latency = evaluation["timing"]["latency"]
+        rows.append(
+            {
+                "dataset": run["dataset"],
+                "model": run["model"],
+                "method": run["method"],
+                "variant": run["variant"],
+                "target_flops_reduction": float(run["sparsity"]),
+                "seed": run["seed"],
+                "baseline_accuracy": dense["test"]["accuracy"],
+                "pruned_accuracy": evaluation["metrics"]["test"]["accuracy"],
+                "delta_accuracy": evaluation["metrics"]["test"]["accuracy"] - dense["test"]["accuracy"],
+                "flops_reduction": 1.0 - slimming["slimmed_flops"] / slimming["dense_flops"],
+                "prunable_flops_reduction": (slimming["dense_flops"] - slimming["slimmed_flops"]) / (slimming["dense_flops"] - slimming["fixed_flops"]),
+                "slimmed_parameters": evaluation["metrics"]["cost"]["slimmed_parameters"],
+                "latency_batch1_ms": latency["batch1"]["median_ms"],
+                "latency_batch64_ms": latency["batch64"]["median_ms"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """The runs' mean and std per (dataset, model, method, target FLOPs reduction), source "run here", then the
+    reported rows (source "reported", one value each, no std, no parameters or latency)."""
+    run = mean_std(rows, ["dataset", "model", "method", "variant", "target_flops_reduction"], MEASURES)
+    run.insert(0, "source", "run here")
+    shown = reported.rename(columns={c: f"{c}_mean" for c in MEASURES if c in reported.columns}).drop(columns=["source"])
+    shown.insert(0, "source", "reported")
+    shown["variant"] = shown["method"]
+    return pd.concat([run, shown], ignore_index=True)[list(run.columns)]

@@ -1,0 +1,83 @@
+"""002-T1: runs beside the document's reported Table 1."""
+import json
+
+import pandas as pd
+import pytest
+
+from prunebench.config import ConfigError, validate_config
+from prunebench.studies.ddnp.claims import all_claims, ddnp_beats_dp, ddnp_within_reported_range
+from prunebench.studies.ddnp.reported import load_reported
+from prunebench.studies.ddnp.tables import comparison_table, run_rows
+from conftest import ROOT
+
+
+def test_the_reported_rows_are_the_documents_table_1():
+    reported = load_reported()
+    assert set(reported["method"]) == {"AMC", "DCP", "CCP", "HRank", "LeGR", "MDP", "SCOP", "Uniform", "DDNP"}
+    assert len(reported) == 11 and reported["source"].str.contains("Disentangled Differentiable Network Pruning").all()
+    ddnp = reported[reported["method"] == "DDNP"].set_index("model")
+    assert ddnp.loc["ResNet-56", "delta_accuracy"] == pytest.approx(0.0021) and ddnp.loc["MobileNetV2", "flops_reduction"] == 0.43
+    # each printed delta is pruned - baseline
+    assert (reported["pruned_accuracy"] - reported["baseline_accuracy"] - reported["delta_accuracy"]).abs().max() < 1e-9
+
+
+def write_run(tmp_path, seed, dense_accuracy, pruned_accuracy, slimmed_flops):
+    folder = tmp_path / f"seed{seed}"
+    folder.mkdir()
+    (folder / "dense.json").write_text(json.dumps({"metrics": {"test": {"accuracy": dense_accuracy}}}))
+    timing = {"latency": {"threads": 1, "batch1": {"median_ms": 1.0}, "batch64": {"median_ms": 8.0}}}
+    metrics = {"test": {"accuracy": pruned_accuracy}, "cost": {"slimmed_parameters": 1000}}
+    (folder / "evaluation.json").write_text(json.dumps({"metrics": metrics, "timing": timing}))
+    (folder / "slimmed.json").write_text(json.dumps({"slimming": {"dense_flops": 200, "slimmed_flops": slimmed_flops, "fixed_flops": 40}}))
+    return [str(folder / name) for name in ("dense.json", "evaluation.json", "slimmed.json")]
+
+
+def test_runs_are_averaged_over_seeds_and_labelled_beside_the_reported_rows(tmp_path):
+    runs, files = [], []
+    for seed, (dense, pruned, flops) in enumerate([(0.90, 0.88, 100), (0.92, 0.88, 96)]):
+        runs.append({"dataset": "fashion_mnist", "model": "resnet20", "method": "l1_filter", "variant": "l1", "sparsity": "0.5", "seed": seed})
+        files.append(write_run(tmp_path, seed, dense, pruned, flops))
+    rows = run_rows(runs, *zip(*files))
+    table = comparison_table(rows, load_reported())
+    mine = table[table["source"] == "run here"].iloc[0]
+    assert mine["delta_accuracy_mean"] == pytest.approx(-0.03) and mine["flops_reduction_mean"] == pytest.approx(0.51)
+    assert mine["prunable_flops_reduction_mean"] == pytest.approx((100 / 160 + 104 / 160) / 2)
+    assert mine["n_seeds"] == 2 and mine["latency_batch64_ms_mean"] == 8.0
+    reported = table[table["source"] == "reported"]
+    assert len(reported) == 11 and reported["latency_batch1_ms_mean"].isna().all()
+
+
+def test_a_variant_that_does_not_prune_channels_is_named():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())
+    config["studies"]["ddnp"]["prune"]["variants"]["weight"] = {"method": "lowest"}
+    with pytest.raises(ConfigError, match="studies.ddnp.prune.variants.weight.method: 'lowest' does not prune channels"):
+        validate_config(config, ROOT / "workflow/schemas/config.schema.yaml")
+
+
+def claims_table(rows):
+    frame = pd.DataFrame(rows)
+    return pd.concat([frame.assign(source="run here"), load_reported().rename(columns={"delta_accuracy": "delta_accuracy_mean"}).assign(source="reported")])
+
+
+def run(method, reduction, accuracy, delta=0.0):
+    return {"dataset": "fashion_mnist", "model": "resnet20", "method": method, "target_flops_reduction": reduction,
+            "pruned_accuracy_mean": accuracy, "delta_accuracy_mean": delta, "flops_reduction_mean": reduction}
+
+
+def test_claims_are_not_tested_without_the_search_methods_runs():
+    claims = all_claims(claims_table([run("l1_filter", 0.5, 0.9)]))
+    assert [c.holds for c in claims] == [None, None] and "no runs of ddnp" in claims[1].observed
+
+
+def test_ddnp_beats_dp_most_at_the_higher_rate():
+    rows = [run("ddnp", 0.5, 0.90), run("dp", 0.5, 0.89), run("ddnp", 0.65, 0.88), run("dp", 0.65, 0.85)]
+    assert ddnp_beats_dp(claims_table(rows)).holds is True
+    rows[3] = run("dp", 0.65, 0.8795)
+    assert ddnp_beats_dp(claims_table(rows)).holds is False
+
+
+def test_ddnp_delta_is_compared_with_the_lowest_reported_delta():
+    assert ddnp_within_reported_range(claims_table([run("ddnp", 0.5, 0.9, delta=-0.005)])).holds is True
+    assert ddnp_within_reported_range(claims_table([run("ddnp", 0.5, 0.9, delta=-0.02)])).holds is False

@@ -1,0 +1,20 @@
+# Stage 3b: physical slimming. Channel-pruned variants (methods of structure "channel") go on as a physically
+# smaller network: the channels their masks remove are taken out of every layer they couple (Torch-Pruning's
+# DependencyGraph); the checkpoint's spec carries the new widths. Fine-tuning and evaluation then read the slimmed
+# model and the masks left on it (none, after channel pruning).
+
+
+rule slim:
+    input:
+        model=base_model,
+        masks=f"{PRUNED}/masks.pt",
+    output:
+        model=f"{PRUNED}/slimmed.pt",
+        masks=f"{PRUNED}/slimmed_masks.pt",
+        record=f"{PRUNED}/slimmed.json",
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/slim.log",
+    script:
+        "../scripts/slim.py"

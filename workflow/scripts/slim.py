@@ -1,0 +1,15 @@
+from prunebench.atomic import save_torch, write_json
+from prunebench.joblog import job_log
+from prunebench.models import load_checkpoint, save_checkpoint
+from prunebench.provenance import provenance
+from prunebench.pruning import apply_masks, load_masks, slimming_record
+
+seed = int(snakemake.wildcards.seed)
+with job_log(snakemake.log[0]) as log:
+    model, spec = load_checkpoint(snakemake.input.model)
+    masks = load_masks(snakemake.input.masks)
+    slimmed, slimmed_spec, remaining, record = slimming_record(apply_masks(model, masks), spec, masks)
+    log.info("widths %s; FLOPs %d -> %d", record["widths"], record["dense_flops"], record["slimmed_flops"])
+    save_checkpoint(snakemake.output.model, slimmed, slimmed_spec)
+    save_torch(snakemake.output.masks, remaining)
+    write_json(snakemake.output.record, {"slimming": record, "provenance": provenance({"model": spec}, seed)})
