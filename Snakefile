@@ -31,11 +31,12 @@ for study_dir in sorted(Path(workflow.basedir, "workflow/rules/studies").iterdir
     include: str(study_dir / "rules.smk")
 
 
-# One target per registered study (`snakemake --cores 2 <study>`), and the catalog of all of them.
+# One target per registered study (`snakemake --cores 2 <study>`), the catalog of all of them, and their claims page.
 include: "workflow/rules/targets.smk"
 
 
 rule all:
     input:
         rules.artifact_catalog.output,
+        rules.claims_page.output,
     default_target: True

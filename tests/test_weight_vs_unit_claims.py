@@ -183,3 +183,4 @@ def test_c6_does_not_hold_when_coo_time_does_not_fall():
 
 def test_c6_says_a_timing_is_outside_the_bitwise_rerun_guarantee():
     assert "not covered by the bitwise rerun guarantee" in sparse_forward_faster(times_table([40, 30, 20, 8, 5, 1.5])).test
+

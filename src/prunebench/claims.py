@@ -5,7 +5,12 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from prunebench.atomic import write_csv, write_text
 from prunebench.tables import write_table
+
+
+STATUSES = ("holds", "does not hold", "not tested", "reported")  # the `holds` column of every claims file
+CLAIM_COLUMNS = ("claim_id", "document", "test", "observed", "holds")  # a claims file's columns, in order
 
 
 @dataclass(frozen=True)
@@ -15,9 +20,42 @@ class Claim:
     test: str  # how it is decided here, thresholds included
     observed: str
     holds: bool | None  # None: not testable with this config (e.g. the needed k is not in the sweep)
+    reported_only: bool = False  # only the document's (or its sources') published numbers can speak to it: no verdict
+
+    def __post_init__(self):
+        if self.reported_only and self.holds is not None:
+            raise ValueError(f"{self.claim_id}: a claim only the published numbers speak to has no verdict here")
+
+    @property
+    def status(self) -> str:
+        if self.reported_only:
+            return STATUSES[3]
+        return {True: STATUSES[0], False: STATUSES[1], None: STATUSES[2]}[self.holds]
 
 
 def write_claims(claims: list[Claim], csv_path, markdown_path, title: str) -> None:
-    frame = pd.DataFrame([asdict(c) for c in claims])
-    frame["holds"] = [{True: "holds", False: "does not hold", None: "not tested"}[h] for h in frame["holds"]]
+    frame = pd.DataFrame([asdict(c) for c in claims]).drop(columns="reported_only")
+    frame["holds"] = [c.status for c in claims]
     write_table(frame, csv_path, markdown_path, title=title)
+
+
+def collect_claims(claims_files: dict[str, str]) -> pd.DataFrame:
+    """Every study's claims in one table ({study: its <id>-claims.csv} -> study, claim_id, document, test, observed,
+    holds), in study order, and the count of each status per study."""
+    frames = [pd.read_csv(path).assign(study=study) for study, path in claims_files.items()]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["study", *CLAIM_COLUMNS])
+    return table[["study", *CLAIM_COLUMNS]]
+
+
+def status_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """study x status: how many claims of each study hold, do not hold, are not tested, are reported."""
+    counts = pd.crosstab(table["study"], table["holds"]).reindex(columns=list(STATUSES), fill_value=0)
+    return counts.reindex(list(dict.fromkeys(table["study"]))).reset_index()
+
+
+def write_claims_page(table: pd.DataFrame, csv_path, markdown_path) -> None:
+    """results/claims.{csv,md}: every claim of every study; the Markdown page opens with the status counts."""
+    write_csv(csv_path, table)
+    counts = status_counts(table).to_markdown(index=False)
+    claims = table.to_markdown(index=False)
+    write_text(markdown_path, f"# Claims of every study\n\n{counts}\n\n{claims}\n")

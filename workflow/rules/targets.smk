@@ -23,3 +23,24 @@ rule artifact_catalog:
         f"{LOGS}/artifacts.log",
     script:
         "../scripts/artifact_catalog.py"
+
+
+# Every study's claims in one table: results/claims.{csv,md}.
+CLAIMS_FILES = {study: path for study, paths in STUDY_ARTIFACTS.items() for path in paths if path.endswith("-claims.csv")}
+
+
+rule claims_page:
+    input:
+        list(CLAIMS_FILES.values()),
+    output:
+        f"{RESULTS}/claims.csv",
+        f"{RESULTS}/claims.md",
+    params:
+        claims_files=CLAIMS_FILES,
+    localrule: True
+    conda:
+        ENV
+    log:
+        f"{LOGS}/claims.log",
+    script:
+        "../scripts/claims_page.py"
