@@ -1,4 +1,6 @@
 # Study 003 (review): input helpers of its artifact rules (functions only).
+from types import SimpleNamespace
+
 from prunebench.studies.review.published import DATA as PUBLISHED_RESULTS
 from prunebench.studies.review.tables import TECHNIQUES
 
@@ -71,3 +73,15 @@ def rv_pie_runs():
     pie = rv_part2("pie")
     base = {"study": "review", "dataset": study_cfg("review")["datasets"][0], "model": pie["model"]}
     return [{**base, "seed": seed} for seed in range(pie["population"])]
+
+
+def rv_pie_pruned():
+    """(sparsity, trained model, final masks) of every pruned model of PIE's populations, sparsity by sparsity."""
+    pie = rv_part2("pie")
+    out = []
+    for s in pie["sparsities"]:
+        for run in rv_pie_runs():
+            wildcards = {**run, "variant": pie["variant"], "sparsity": sparsity_label(s)}
+            files = pruned_model(SimpleNamespace(**wildcards))
+            out.append((float(s), files["model"].format(**wildcards), files["masks"].format(**wildcards)))
+    return out

@@ -245,7 +245,33 @@ rule rv_part2_figures:
         "../../../scripts/review/part2_figures.py"
 
 
+
+rule rv_pie:
+    input:
+        data=lambda wildcards: f"{DATA}.pt".format(dataset=study_cfg("review")["datasets"][0]),
+        dense=lambda wildcards: paths(f"{DENSE}/model.pt", rv_pie_runs()),
+        pruned_models=lambda wildcards: [model for _, model, _ in rv_pie_pruned()],
+        pruned_masks=lambda wildcards: [masks for _, _, masks in rv_pie_pruned()],
+    output:
+        counts=report(multiext(f"{RV}/003-F7_pie_counts", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        classes=report(multiext(f"{RV}/003-F7_pie_classes", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        pies=f"{RV}/runs/pie_images.csv",
+        png=report(f"{RV}/003-F7_pie.png", caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        pdf=f"{RV}/003-F7_pie.pdf",
+    params:
+        sparsities=lambda wildcards: [float(s) for s in rv_part2("pie")["sparsities"]],
+        pruned_sparsity=lambda wildcards: [s for s, _, _ in rv_pie_pruned()],
+        grid=lambda wildcards: rv_part2("pie")["grid"],
+        model=lambda wildcards: rv_part2("pie")["model"],
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/F7.log",
+    script:
+        "../../../scripts/review/pie.py"
+
+
 register_study(
     "review",
-    lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims, rules.rv_part2_tables, rules.rv_part2_figures],
+    lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims, rules.rv_part2_tables, rules.rv_part2_figures, rules.rv_pie],
 )
