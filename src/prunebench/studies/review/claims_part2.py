@@ -75,7 +75,45 @@ def magnitude_beats_scratch_and_tickets(scratch: pd.DataFrame) -> Claim:
     )
 
 
-def part2_claims(tickets: pd.DataFrame, scratch: pd.DataFrame) -> list[Claim]:
-    return [ticket_depends_on_learning_rate(tickets), scratch_matches_pruning(scratch), magnitude_beats_scratch_and_tickets(scratch)]
+def pie_counts_grow(counts: pd.DataFrame) -> Claim:
+    counts = counts.sort_values("sparsity")
+    n = counts["pie_count"].to_list()
+    grows = all(b >= a for a, b in zip(n, n[1:])) and n[-1] > n[0]
+    return Claim(
+        "003-C9",
+        "Hooker et al. 2019: the number of pruning identified exemplars grows with sparsity.",
+        "the PIE count never falls from one sparsity to the next and is larger at the highest sparsity than at the lowest",
+        "; ".join(f"{s:g}: {c} PIEs" for s, c in zip(counts["sparsity"], n)) + f" ({int(counts['models_per_population'].iloc[0])} models per population)",
+        grows if len(n) > 1 else None,
+    )
+
+
+def pies_are_harder(counts: pd.DataFrame) -> Claim:
+    tests, observed = [], []
+    for row in counts.sort_values("sparsity").itertuples():
+        if row.pie_count == 0:
+            observed.append(f"{row.sparsity:g}: no PIE")
+            continue
+        tests += [row.dense_accuracy_rest - row.dense_accuracy_pie > MARGIN_POINTS, row.pruned_accuracy_rest - row.pruned_accuracy_pie > MARGIN_POINTS]
+        observed.append(
+            f"{row.sparsity:g}: dense {row.dense_accuracy_pie:.1f} on PIEs vs {row.dense_accuracy_rest:.1f} on the rest, pruned {row.pruned_accuracy_pie:.1f} vs {row.pruned_accuracy_rest:.1f}"
+        )
+    return Claim(
+        "003-C10",
+        "Figure 7 (Hooker et al. 2019): both the pruned and the unpruned models do worse on PIEs than on the other images.",
+        f"at every sparsity with a PIE, the mean accuracy of the dense population and of the pruned population on PIEs is more than {MARGIN_POINTS:g} point below their accuracy on the other test images",
+        "test accuracy %, population means: " + "; ".join(observed),
+        _all(tests),
+    )
+
+
+def part2_claims(tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame) -> list[Claim]:
+    return [
+        ticket_depends_on_learning_rate(tickets),
+        scratch_matches_pruning(scratch),
+        magnitude_beats_scratch_and_tickets(scratch),
+        pie_counts_grow(pie_counts),
+        pies_are_harder(pie_counts),
+    ]
 
 

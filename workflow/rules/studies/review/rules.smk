@@ -72,6 +72,9 @@ rule rv_claims:
     input:
         runs=f"{RV}/runs/sparsity_runs.csv",
         published=RV_PUBLISHED,
+        tickets=f"{RV}/runs/ticket_runs.csv",
+        scratch=f"{RV}/runs/scratch_runs.csv",
+        pie_counts=f"{RV}/003-F7_pie_counts.csv",
     output:
         report(multiext(f"{RV}/003-claims", ".csv", ".md"), caption=f"{RV_CAPTIONS}/claims.rst", category=RV_CATEGORY),
     params:
@@ -271,7 +274,26 @@ rule rv_pie:
         "../../../scripts/review/pie.py"
 
 
+
+rule rv_procedure:
+    output:
+        dot=f"{RV}/runs/rulegraph.dot",
+        png=report(f"{RV}/003-F1_procedure.png", caption=f"{RV_CAPTIONS}/F1.rst", category=RV_CATEGORY),
+        pdf=f"{RV}/003-F1_procedure.pdf",
+    params:
+        config=lambda wildcards: dict(workflow.config_settings.overwrite_config),  # this run's config files and --config: its graph
+        snakefile=workflow.main_snakefile,
+        targets=["review"],
+    localrule: True
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/F1.log",
+    script:
+        "../../../scripts/review/procedure.py"
+
+
 register_study(
     "review",
-    lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims, rules.rv_part2_tables, rules.rv_part2_figures, rules.rv_pie],
+    lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims, rules.rv_part2_tables, rules.rv_part2_figures, rules.rv_pie, rules.rv_procedure],
 )
