@@ -80,6 +80,11 @@ class RewindPoint(Sparsifier):
         if step == self.step:
             self.state = _copy_state(model)
 
+    def saved(self) -> dict[str, torch.Tensor]:
+        if self.state is None:
+            raise ValueError(f"rewind_step {self.step}: the dense run ended before that optimizer step")
+        return self.state
+
 
 def _copy_state(model: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}

@@ -16,6 +16,6 @@ with job_log(snakemake.log[0]):
     point = RewindPoint(params.rewind_step)
     result = train(model, data, TrainConfig.from_dict(params.train), seed, stage="dense", sparsifier=point)
     save_checkpoint(snakemake.output.model, result.model, spec)
-    save_checkpoint(snakemake.output.rewind, rewound(build_model(**spec), point.state, {}), spec)
+    save_checkpoint(snakemake.output.rewind, rewound(build_model(**spec), point.saved(), {}), spec)
     metrics = {split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("val", "test")}
     write_json(snakemake.output.metrics, {"metrics": metrics, "provenance": provenance({"model": spec, "train": params.train, "rewind_step": params.rewind_step}, seed, data.checksum())})
