@@ -1,5 +1,6 @@
-"""End to end: study 003 part 1 (review) on configs/smoke.yaml through the real Snakemake workflow."""
+"""End to end: study 003 (review), parts 1 and 2, on configs/smoke.yaml through the real Snakemake workflow."""
 import json
+import math
 
 import pandas as pd
 import pytest
@@ -50,7 +51,7 @@ def test_every_003_artifact_is_produced_and_well_formed(smoke_run):
     assert len(published) == 380 and published["source"].str.startswith("google-research/google-research@").all()
 
     claims = pd.read_csv(study / "003-claims.csv")
-    assert list(claims["claim_id"]) == [f"003-C{i}" for i in range(1, 6)]
+    assert list(claims["claim_id"]) == [f"003-C{i}" for i in range(1, 11)]
     assert set(claims["holds"]) <= set(STATUSES)
     assert claims.set_index("claim_id").loc["003-C4", "observed"].startswith("reported")
 
@@ -88,3 +89,64 @@ def test_a_sweep_that_does_not_fit_fails_before_any_job_naming_the_key(tmp_path)
     assert done.returncode != 0
     assert "config key studies.review.sweep.variational_dropout.kl_weight: 1 values for 2 prune.sparsities" in done.stdout + done.stderr
     assert not (tmp_path / "results").exists()
+
+
+PART2_FIGURES = ["003-F1_procedure", "003-F2_winning_ticket", "003-F6_scratch", "003-F7_pie"]
+PART2_TABLES = ["003-F2_winning_ticket", "003-F6_scratch", "003-F7_pie_counts", "003-F7_pie_classes"]
+TICKETS = SMOKE["tickets"]
+
+
+def test_every_part2_artifact_is_produced_and_well_formed(smoke_run):
+    study = smoke_run / "results/review"
+    for name in PART2_FIGURES:
+        with Image.open(study / f"{name}.png") as image:
+            image.verify()
+            assert min(image.size) > 200
+        assert (study / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    for name in PART2_TABLES:
+        assert (study / f"{name}.md").read_text().count("\n|") >= 3
+    catalog = json.loads((smoke_run / "results/artifacts.json").read_text())["review"]
+    assert {f"review/{name}.{ext}" for name in PART2_FIGURES for ext in ("png", "pdf")} <= set(catalog)
+    assert {f"review/{name}.{ext}" for name in PART2_TABLES for ext in ("csv", "md")} <= set(catalog)
+
+    dot = (study / "runs/rulegraph.dot").read_text()
+    for rule in ("prepare_data", "rv_ticket_dense", "rv_ticket_level", "rv_ticket_control", "rv_retrain", "rv_pie"):
+        assert f'label = "{rule}"' in dot
+
+    f2 = pd.read_csv(study / "003-F2_winning_ticket.csv")
+    pruned = f2[f2["arm"] != "dense"]
+    levels = TICKETS["levels"]
+    assert len(pruned) == len(TICKETS["learning_rates"]) * 2 * levels * 2  # lr x schedule x level x (ticket, re-init)
+    expected = (1 - TICKETS["rate"]) ** pruned["level"]
+    assert (pruned["remaining_mean"] - expected).abs().max() < 0.02  # each layer rounded to whole weights
+
+    f6 = pd.read_csv(study / "003-F6_scratch.csv")
+    assert set(f6["arm"]) == {"magnitude pruning", "lottery ticket", "scratch-E", "scratch-B", "random masks (ticket init)"}
+    pie = pd.read_csv(study / "003-F7_pie_counts.csv")
+    assert list(pie["sparsity"]) == SMOKE["pie"]["sparsities"]
+    assert (pie["models_per_population"] == SMOKE["pie"]["population"]).all()
+    classes = pd.read_csv(study / "003-F7_pie_classes.csv")
+    assert len(classes) == 10 * len(SMOKE["pie"]["sparsities"]) and classes["p_value"].dropna().between(0, 1).all()
+
+
+def test_each_ticket_level_keeps_the_previous_levels_pruned_weights_pruned(smoke_run):
+    for run in (smoke_run / "results/review/tickets/digits").glob("lr*/seed0"):
+        previous = None
+        for level in range(1, TICKETS["levels"] + 1):
+            masks = load_masks(run / f"iterative/level{level}/masks.pt")
+            for name, mask in masks.items():
+                assert int((mask == 0).sum()) == round((1 - (1 - TICKETS["rate"]) ** level) * mask.numel())
+                if previous is not None:
+                    assert torch.all(mask[previous[name] == 0] == 0)
+            model, _ = load_checkpoint(run / f"iterative/level{level}/model.pt")
+            weights = dict(model.named_parameters())
+            assert all(torch.all(weights[n][m == 0] == 0) for n, m in masks.items())
+            previous = masks
+
+
+def test_scratch_b_trains_the_dense_runs_compute(smoke_run):
+    for run in (smoke_run / "results/review/runs/digits/lenet_300_100/seed0/magnitude").glob("sparsity*"):
+        e = json.loads((run / "retrain_reinit.json").read_text())["metrics"]
+        b = json.loads((run / "retrain_scratch_b.json").read_text())["metrics"]
+        assert e["epochs"] == SMOKE["train"]["epochs"]
+        assert b["epochs"] == math.ceil(e["epochs"] * b["dense_flops"] / b["remaining_flops"] - 1e-9) > e["epochs"]

@@ -38,6 +38,22 @@ def forward_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
     return counter.get_total_flops()
 
 
+@torch.no_grad()
+def remaining_weight_flops(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[int, ...]) -> float:
+    """FLOPs of one example's forward pass counting only the weights `masks` keep: each masked layer's FLOPs scaled
+    by the fraction of its weights kept (Liu et al.'s count for unstructured pruning), the rest as executed."""
+    device = next(model.parameters()).device
+    with FlopCounterMode(display=False) as counter:
+        model.eval()(torch.zeros((1, *input_shape), device=device))
+    counts = counter.get_flop_counts()
+    root = type(model).__name__
+    total = float(counter.get_total_flops())
+    for name, mask in masks.items():
+        layer = sum(counts.get(f"{root}.{name.removesuffix('.weight')}", {}).values())
+        total -= layer * (1.0 - float(mask.float().mean()))
+    return total
+
+
 def cost_record(model: nn.Module, input_shape: tuple[int, ...], masks: dict[str, torch.Tensor] | None = None) -> dict:
     """`model` with `masks` applied; the slimmed network's parameters, FLOPs and widths besides the executed ones."""
     nonzero, total = nonzero_parameters(model)

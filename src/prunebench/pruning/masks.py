@@ -17,7 +17,7 @@ from prunebench.pruning.params import method_params
 SCOPES = ("local", "global")
 
 
-def _lowest_fraction_mask(scores: torch.Tensor, sparsity: float) -> torch.Tensor:
+def lowest_fraction_mask(scores: torch.Tensor, sparsity: float) -> torch.Tensor:
     """0 for the round(sparsity * n) lowest scores, 1 elsewhere; ties broken by position (stable sort)."""
     flat = scores.flatten()
     n_prune = round(sparsity * flat.numel())
@@ -84,9 +84,9 @@ def compute_masks(
     }
 
     if scope == "local":
-        kept = {name: _lowest_fraction_mask(s, sparsity) for name, s in scores.items()}
+        kept = {name: lowest_fraction_mask(s, sparsity) for name, s in scores.items()}
     else:
-        flat = _lowest_fraction_mask(torch.cat([s.flatten() for s in scores.values()]), sparsity)
+        flat = lowest_fraction_mask(torch.cat([s.flatten() for s in scores.values()]), sparsity)
         kept = dict(zip(scores, flat.split([s.numel() for s in scores.values()])))
         kept = {name: m.view_as(scores[name]) for name, m in kept.items()}
 

@@ -16,9 +16,14 @@ def sweep_point_params(variant: dict, sweep: dict, index: int) -> dict:
 
 
 def variant_params_at(cfg: dict, variant: str, sparsity: float) -> dict:
-    """A study's variant's `params` at the sweep point labelled `sparsity` (one of its prune.sparsities)."""
+    """A study's variant's `params` at the sweep point labelled `sparsity` (one of its prune.sparsities); a variant
+    without a sweep trains to any target sparsity with its own `params` (003's PIE populations use sparsities of
+    their own)."""
+    sweep = cfg.get("sweep", {}).get(variant, {})
+    if not sweep:
+        return dict(cfg["prune"]["variants"][variant].get("params", {}))
     index = [float(s) for s in cfg["prune"]["sparsities"]].index(float(sparsity))
-    return sweep_point_params(cfg["prune"]["variants"][variant], cfg.get("sweep", {}).get(variant, {}), index)
+    return sweep_point_params(cfg["prune"]["variants"][variant], sweep, index)
 
 
 def _variant_errors(key: str, variant: dict, sweep: dict, points: int) -> list[str]:

@@ -72,6 +72,9 @@ rule rv_claims:
     input:
         runs=f"{RV}/runs/sparsity_runs.csv",
         published=RV_PUBLISHED,
+        tickets=f"{RV}/runs/ticket_runs.csv",
+        scratch=f"{RV}/runs/scratch_runs.csv",
+        pie_counts=f"{RV}/003-F7_pie_counts.csv",
     output:
         report(multiext(f"{RV}/003-claims", ".csv", ".md"), caption=f"{RV_CAPTIONS}/claims.rst", category=RV_CATEGORY),
     params:
@@ -84,4 +87,213 @@ rule rv_claims:
         "../../../scripts/review/claims.py"
 
 
-register_study("review", lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims])
+
+# Part 2: lottery tickets, scratch training (003-F2, F6), pruning identified exemplars (003-F7), the procedure (003-F1).
+# 003-F2's chain per (learning rate, seed): rv_ticket_dense -> level 1 -> level 2 -> ... (rv_ticket_level, schedule
+# `iterative`: each level prunes the previous level's trained weights, rewinds, retrains); one-shot pruning to a
+# level's sparsity is the same rule reading the dense model (schedule `oneshot`); rv_ticket_control retrains a level's
+# masks from a fresh initialization. 003-F6 retrains the final masks of part 1's magnitude runs (rv_retrain).
+
+
+rule rv_ticket_dense:
+    input:
+        data=f"{DATA}.pt",
+    output:
+        model=f"{RV_TICKETS}/dense/model.pt",
+        rewind=f"{RV_TICKETS}/dense/rewind.pt",
+        metrics=f"{RV_TICKETS}/dense/metrics.json",
+    params:
+        model=lambda wildcards: rv_part2("tickets")["model"],
+        train=rv_ticket_params,
+        rewind_step=lambda wildcards: rv_part2("tickets")["rewind_step"],
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/dense.log",
+    script:
+        "../../../scripts/review/ticket_dense.py"
+
+
+rule rv_ticket_level:
+    input:
+        unpack(rv_previous_level),
+        data=f"{DATA}.pt",
+        rewind=f"{RV_TICKETS}/dense/rewind.pt",
+    output:
+        masks=f"{RV_LEVEL}/masks.pt",
+        model=f"{RV_LEVEL}/model.pt",
+        metrics=f"{RV_LEVEL}/metrics.json",
+    params:
+        train=rv_ticket_params,
+        rate=lambda wildcards: rv_part2("tickets")["rate"],
+        scope=lambda wildcards: rv_part2("tickets")["scope"],
+        layers=lambda wildcards: rv_part2("tickets")["layers"],
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+        schedule="iterative|oneshot",
+        level=r"\d+",
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}.log",
+    script:
+        "../../../scripts/review/ticket_level.py"
+
+
+rule rv_ticket_control:
+    input:
+        data=f"{DATA}.pt",
+        masks=f"{RV_LEVEL}/masks.pt",
+        rewind=f"{RV_TICKETS}/dense/rewind.pt",
+    output:
+        metrics=f"{RV_LEVEL}/{{arm}}.json",
+    params:
+        train=rv_ticket_params,
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+        schedule="iterative|oneshot",
+        level=r"\d+",
+        arm="reinit|scratch_b|random_masks",
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}_{{arm}}.log",
+    script:
+        "../../../scripts/review/retrain.py"
+
+
+rule rv_dense_initialization:
+    input:
+        data=f"{DATA}.pt",
+    output:
+        model=f"{DENSE}/initialization.pt",
+    params:
+        model=model_params,
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{RUN}/dense_initialization.log",
+    script:
+        "../../../scripts/review/dense_initialization.py"
+
+
+rule rv_retrain:
+    input:
+        data=f"{DATA}.pt",
+        masks=lambda wildcards: pruned_model(wildcards)["masks"],
+        rewind=f"{DENSE}/initialization.pt",
+    output:
+        metrics=RV_RETRAINED,
+    params:
+        train=train_params,
+    wildcard_constraints:
+        arm="|".join(RV_F6_ARMS),
+    threads: job_threads
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/retrain_{{arm}}.log",
+    script:
+        "../../../scripts/review/retrain.py"
+
+
+rule rv_part2_tables:
+    input:
+        levels=lambda wildcards: paths(f"{RV_LEVEL}/metrics.json", rv_ticket_runs()),
+        controls=lambda wildcards: paths(f"{RV_LEVEL}/reinit.json", rv_ticket_runs()),
+        dense=lambda wildcards: paths(f"{RV_TICKETS}/dense/metrics.json", rv_dense_ticket_runs()),
+        runs=f"{RV}/runs/sparsity_runs.csv",
+        retrained=lambda wildcards: [RV_RETRAINED.format(**run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
+    output:
+        tickets=f"{RV}/runs/ticket_runs.csv",
+        scratch=f"{RV}/runs/scratch_runs.csv",
+        f2=report(multiext(f"{RV}/003-F2_winning_ticket", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F2.rst", category=RV_CATEGORY),
+        f6=report(multiext(f"{RV}/003-F6_scratch", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F6.rst", category=RV_CATEGORY),
+    params:
+        tickets=lambda wildcards: rv_ticket_runs(),
+        dense=lambda wildcards: rv_dense_ticket_runs(),
+        scratch=lambda wildcards: [dict(run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
+        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+        scratch_variant=lambda wildcards: rv_part2("scratch")["variant"],
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/part2_tables.log",
+    script:
+        "../../../scripts/review/part2_tables.py"
+
+
+rule rv_part2_figures:
+    input:
+        tickets=f"{RV}/runs/ticket_runs.csv",
+        scratch=f"{RV}/runs/scratch_runs.csv",
+    output:
+        f2=report(f"{RV}/003-F2_winning_ticket.png", caption=f"{RV_CAPTIONS}/F2.rst", category=RV_CATEGORY),
+        f2_pdf=f"{RV}/003-F2_winning_ticket.pdf",
+        f6=report(f"{RV}/003-F6_scratch.png", caption=f"{RV_CAPTIONS}/F6.rst", category=RV_CATEGORY),
+        f6_pdf=f"{RV}/003-F6_scratch.pdf",
+    params:
+        tickets=lambda wildcards: rv_part2("tickets"),
+        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/F2_F6.log",
+    script:
+        "../../../scripts/review/part2_figures.py"
+
+
+
+rule rv_pie:
+    input:
+        data=lambda wildcards: f"{DATA}.pt".format(dataset=study_cfg("review")["datasets"][0]),
+        dense=lambda wildcards: paths(f"{DENSE}/model.pt", rv_pie_runs()),
+        pruned_models=lambda wildcards: [model for _, model, _ in rv_pie_pruned()],
+        pruned_masks=lambda wildcards: [masks for _, _, masks in rv_pie_pruned()],
+    output:
+        counts=report(multiext(f"{RV}/003-F7_pie_counts", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        classes=report(multiext(f"{RV}/003-F7_pie_classes", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        pies=f"{RV}/runs/pie_images.csv",
+        png=report(f"{RV}/003-F7_pie.png", caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        pdf=f"{RV}/003-F7_pie.pdf",
+    params:
+        sparsities=lambda wildcards: [float(s) for s in rv_part2("pie")["sparsities"]],
+        pruned_sparsity=lambda wildcards: [s for s, _, _ in rv_pie_pruned()],
+        grid=lambda wildcards: rv_part2("pie")["grid"],
+        model=lambda wildcards: rv_part2("pie")["model"],
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/F7.log",
+    script:
+        "../../../scripts/review/pie.py"
+
+
+
+rule rv_procedure:
+    output:
+        dot=f"{RV}/runs/rulegraph.dot",
+        png=report(f"{RV}/003-F1_procedure.png", caption=f"{RV_CAPTIONS}/F1.rst", category=RV_CATEGORY),
+        pdf=f"{RV}/003-F1_procedure.pdf",
+    params:
+        config=lambda wildcards: dict(workflow.config_settings.overwrite_config),  # this run's config files and --config: its graph
+        snakefile=workflow.main_snakefile,
+        targets=["review"],
+    localrule: True
+    conda:
+        ENV
+    log:
+        f"{LOGS}/review/F1.log",
+    script:
+        "../../../scripts/review/procedure.py"
+
+
+register_study(
+    "review",
+    lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims, rules.rv_part2_tables, rules.rv_part2_figures, rules.rv_pie, rules.rv_procedure],
+)

@@ -1,0 +1,42 @@
+"""003 part 2: one retraining from a set of masks (a lottery-ticket level, a control, Scratch-E / Scratch-B) and what
+it measures; the jobs of 003-F2 and 003-F6 all call `retrain`."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from prunebench.data import PreparedData
+from prunebench.determinism import device
+from prunebench.metrics.cost import forward_flops, remaining_weight_flops
+from prunebench.pruning import FixedMasks
+from prunebench.pruning.iterative import ARMS, retraining_start, scratch_b_epochs
+from prunebench.training import TrainConfig, evaluate, train
+
+STAGE = "retrain"  # every arm of a run sees the same data order: two arms differ in their start, nothing else
+
+
+def retrain(
+    arm: str, masks: dict[str, torch.Tensor], rewind: nn.Module, spec: dict, data: PreparedData, train_cfg: dict, seed: int
+) -> tuple[nn.Module, dict[str, torch.Tensor], dict]:
+    """Train `arm` of ARMS from `masks` (the rewind point: `rewind`'s weights) under fixed masks with `train_cfg`;
+    Scratch-B's epochs are `train_cfg`'s scaled by the FLOPs ratio. Returns the trained model, its masks and its
+    metrics: test / val accuracy, sparsity, epochs and the FLOPs (counting only the remaining weights)."""
+    start, masks = retraining_start(arm, masks, rewind.state_dict(), spec, seed)
+    start = start.to(device())
+    dense_flops = forward_flops(start, data.input_shape)
+    pruned_flops = remaining_weight_flops(start, masks, data.input_shape)
+    epochs = train_cfg["epochs"]
+    if ARMS[arm]["epochs"] == "same_compute":
+        epochs = scratch_b_epochs(epochs, dense_flops, pruned_flops)
+    cfg = TrainConfig.from_dict({**train_cfg, "epochs": epochs})
+    result = train(start, data, cfg, seed, stage=STAGE, sparsifier=FixedMasks(masks))
+    removed = sum(int((m == 0).sum()) for m in masks.values())
+    metrics = {
+        "arm": arm,
+        "epochs": epochs,
+        "sparsity": removed / sum(m.numel() for m in masks.values()),
+        "dense_flops": dense_flops,
+        "remaining_flops": pruned_flops,
+        **{split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("val", "test")},
+    }
+    return result.model, masks, metrics

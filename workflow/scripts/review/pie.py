@@ -1,0 +1,40 @@
+import pandas as pd
+import torch
+
+from prunebench.atomic import write_csv
+from prunebench.data import load_prepared
+from prunebench.joblog import job_log
+from prunebench.models import load_checkpoint
+from prunebench.plots import save_figure
+from prunebench.pruning import apply_masks, load_masks
+from prunebench.studies.review.pie import class_changes, pie_summary, predict
+from prunebench.studies.review.pie_figure import pie_figure
+from prunebench.tables import write_table
+
+inp, out, params = snakemake.input, snakemake.output, snakemake.params
+
+
+def predictions(models, masks=None):
+    out = []
+    for i, path in enumerate(models):
+        model, _ = load_checkpoint(path)
+        if masks is not None:
+            apply_masks(model, load_masks(masks[i]))
+        out.append(predict(model, data.test_x))
+    return torch.stack(out)
+
+
+with job_log(snakemake.log[0]):
+    data = load_prepared(inp.data)
+    dense = predictions(inp.dense)
+    pruned = {}
+    for s in params.sparsities:
+        chosen = [i for i, label in enumerate(params.pruned_sparsity) if label == s]
+        pruned[s] = predictions([inp.pruned_models[i] for i in chosen], [inp.pruned_masks[i] for i in chosen])
+    counts, pies = pie_summary(dense, pruned, data.test_y, data.num_classes)
+    classes = pd.concat([class_changes(dense, p, data.test_y, data.classes).assign(sparsity=s) for s, p in pruned.items()], ignore_index=True)
+    classes = classes[["sparsity", *[c for c in classes.columns if c != "sparsity"]]]
+    write_table(counts, *out.counts, title="003-F7: PIE count per sparsity and the populations' accuracy (%) on PIEs and on the rest")
+    write_table(classes, *out.classes, title="003-F7: per class, recall minus accuracy (points), dense vs pruned population, Welch's t-test")
+    write_csv(out.pies, pies)
+    save_figure(pie_figure(data.test_x, pies, counts, classes, data.classes, params.grid, params.model), out.png, out.pdf)
