@@ -11,6 +11,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
+def one_thread():
+    """Small networks: one thread is fastest, and does not stall on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
 def small_mlp():
     torch.manual_seed(0)
     return build_model("mlp", (1, 8, 8), 10, hidden=[40, 30, 20])

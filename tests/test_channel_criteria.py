@@ -11,12 +11,7 @@ from prunebench.pruning import PRUNING_METHODS, ChannelSpace, apply_masks, compu
 SHAPE = (1, 28, 28)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture

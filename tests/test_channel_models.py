@@ -7,13 +7,7 @@ from prunebench.models import build_model
 from prunebench.pruning import channel_prunable
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small networks: one thread is fastest, and does not stall on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 

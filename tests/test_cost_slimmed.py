@@ -11,12 +11,7 @@ from prunebench.pruning import ChannelSpace, apply_masks, compute_masks
 SHAPE = (1, 28, 28)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_a_channel_pruned_network_costs_what_its_slimmed_network_costs():

@@ -25,15 +25,20 @@ def sparse_runs(results):
     return sorted((results / "review/runs/digits/lenet_300_100/seed0").glob("*/sparsity*"))
 
 
-def test_every_003_artifact_is_produced_and_well_formed(smoke_run):
-    study = smoke_run / "results/review"
-    for name in FIGURES:
+def assert_well_formed(study, figures, tables):
+    """Each figure a readable PNG of some size and a PDF, each table a Markdown table with rows."""
+    for name in figures:
         with Image.open(study / f"{name}.png") as image:
             image.verify()
             assert min(image.size) > 200
         assert (study / f"{name}.pdf").read_bytes().startswith(b"%PDF")
-    for name in TABLES:
+    for name in tables:
         assert (study / f"{name}.md").read_text().count("\n|") >= 3
+
+
+def test_every_003_artifact_is_produced_and_well_formed(smoke_run):
+    study = smoke_run / "results/review"
+    assert_well_formed(study, FIGURES, TABLES)
 
     cost = pd.read_csv(study / "003-B1_training_cost.csv")
     assert set(cost["technique"]) == TECHNIQUES | {"dense"}
@@ -98,13 +103,7 @@ TICKETS = SMOKE["tickets"]
 
 def test_every_part2_artifact_is_produced_and_well_formed(smoke_run):
     study = smoke_run / "results/review"
-    for name in PART2_FIGURES:
-        with Image.open(study / f"{name}.png") as image:
-            image.verify()
-            assert min(image.size) > 200
-        assert (study / f"{name}.pdf").read_bytes().startswith(b"%PDF")
-    for name in PART2_TABLES:
-        assert (study / f"{name}.md").read_text().count("\n|") >= 3
+    assert_well_formed(study, PART2_FIGURES, PART2_TABLES)
     catalog = json.loads((smoke_run / "results/artifacts.json").read_text())["review"]
     assert {f"review/{name}.{ext}" for name in PART2_FIGURES for ext in ("png", "pdf")} <= set(catalog)
     assert {f"review/{name}.{ext}" for name in PART2_TABLES for ext in ("csv", "md")} <= set(catalog)
