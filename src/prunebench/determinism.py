@@ -22,6 +22,7 @@ class Stream(str, Enum):
     TRAINING_NOISE = "training_noise"  # noise inside the forward pass while training (reparameterization, dropout)
     PRUNING = "pruning"  # random pruning criteria
     MONTE_CARLO = "monte_carlo"  # Monte-Carlo estimates (001's Student-T KL)
+    SEARCH_NOISE = "search_noise"  # noise of a structured search's gates (DP's Gumbel-sigmoid)
 
 
 def derived_seed(seed: int, purpose: Stream, *salt) -> int:

@@ -12,6 +12,7 @@ from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, Sparsifie
 from prunebench.pruning.slimming import slim, slimming_record
 from prunebench.pruning.stats import mask_stats
 from prunebench.pruning import during_training  # noqa: E402,F401  (registers the training-time methods)
+from prunebench.pruning import search  # noqa: E402,F401  (registers the structured-search methods)
 
 __all__ = [
     "ChannelSpace",

@@ -20,12 +20,15 @@ def method_params(method: str, values: dict | None):
 
 
 def params_schema(method: str) -> dict:
-    """JSON schema of `method`'s `params` mapping, built from its dataclass (types and names)."""
+    """JSON schema of `method`'s `params` mapping, built from its dataclass (types and names, and the allowed values
+    of a field declared with `metadata={"choices": ...}`)."""
     params_class = PRUNING_METHODS[method].Params
     hints = typing.get_type_hints(params_class)
     properties = {}
     for field in dataclasses.fields(params_class):
         properties[field.name] = {"type": JSON_TYPES[hints[field.name]]}
+        if "choices" in field.metadata:
+            properties[field.name]["enum"] = list(field.metadata["choices"])
     return {"type": "object", "additionalProperties": False, "properties": properties}
 
 

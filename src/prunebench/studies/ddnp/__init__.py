@@ -1,1 +1,2 @@
-"""Study 002 (ddnp): Gao, Huang, Zhang & Huang, "Disentangled Differentiable Network Pruning", ECCV 2022."""
+"""002 — Disentangled Differentiable Network Pruning (Gao, Huang, Zhang & Huang, ECCV 2022): DDNP against its
+baselines on physically slimmed networks."""

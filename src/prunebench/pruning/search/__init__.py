@@ -1,0 +1,18 @@
+"""Structured search (DESIGN.md's fourth pruning family): per-layer widths and channel choices learnt as gates on a
+frozen network, then hard channel masks for slimming and fine-tuning.
+
+topk.py: DDNP's soft (smoothstep) and hard top-k masks; generators.py: its width and importance generators;
+flops.py: FLOPs as a function of the widths, and the FLOPs regularizer; gating.py: channel gates on any model through
+forward hooks; base.py: what the methods share; ddnp.py, dp.py: the methods (registered as "ddnp" and "dp");
+loop.py: the search stage.
+"""
+from prunebench.pruning.search import ddnp, dp  # noqa: F401  (registers the methods)
+from prunebench.pruning.search.base import SearchParams, Searcher, StructuredSearchMethod
+from prunebench.pruning.search.flops import FlopsModel, flops_regularizer
+from prunebench.pruning.search.gating import ChannelGates
+from prunebench.pruning.search.loop import SearchData, SearchResult, SearchSettings, search, search_data
+
+__all__ = [
+    "ChannelGates", "FlopsModel", "SearchData", "SearchParams", "SearchResult", "SearchSettings", "Searcher",
+    "StructuredSearchMethod", "flops_regularizer", "search", "search_data",
+]

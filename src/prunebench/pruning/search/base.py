@@ -1,0 +1,77 @@
+"""What every structured-search method shares (DESIGN.md's "structured search" family: train -> search -> slim ->
+fine-tune -> evaluate): its parameters, the FLOPs budget, and the searcher the search loop drives.
+
+A searcher is a small module of learnable gate parameters over a frozen network. Each step the loop asks it for the
+masks of the prunable layers' channels (`train_masks`), runs the gated network on a batch, and adds its `penalty`
+(computed from those same masks) to the cross-entropy; at evaluation it gives noiseless 0/1 masks (`final_masks`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import torch
+from torch import nn
+
+from prunebench.pruning.methods import PruningMethod
+from prunebench.pruning.search.flops import BUDGET_SCOPES, REGULARIZERS, FlopsModel, budget_flops, flops_regularizer
+
+
+def choice(default: str, choices: tuple[str, ...]):
+    """A string parameter with a fixed set of values (checked on construction, and enumerated in the config schema)."""
+    return field(default=default, metadata={"choices": choices})
+
+
+def check_choices(params) -> None:
+    for f in fields(params):
+        value = getattr(params, f.name)
+        if "choices" in f.metadata and value not in f.metadata["choices"]:
+            raise ValueError(f"{type(params).__name__} {f.name}: {value!r} is not one of {list(f.metadata['choices'])}")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    lr: float = 1e-3  # Adam, constant (the document: 1e-3)
+    lam: float = 2.0  # lambda of Eq. 10 (the document: 2 on CIFAR-10, 4 on ImageNet; the authors' CIFAR code: 4)
+    regularizer: str = choice("one_sided", REGULARIZERS)  # R of Eq. 10: "one_sided" (the document), "two_sided"
+    budget_scope: str = choice("prunable", BUDGET_SCOPES)  # pT of the prunable FLOPs (the document) or of all FLOPs
+
+    def __post_init__(self):
+        check_choices(self)
+
+
+class Searcher(nn.Module):
+    def __init__(self, flops: FlopsModel, p: float, params: SearchParams):
+        super().__init__()
+        self.flops, self.params = flops, params
+        self.offset, self.budget = budget_flops(flops, p, params.budget_scope)
+
+    @property
+    def channels(self) -> list[int]:
+        return list(self.flops.channels)
+
+    def flops_penalty(self, widths: torch.Tensor) -> torch.Tensor:
+        """lambda R(T(w), pT) for real-valued widths w (channels)."""
+        return self.params.lam * flops_regularizer(self.flops(widths) - self.offset, self.budget, self.params.regularizer)
+
+    def train_masks(self) -> list[torch.Tensor]:
+        raise NotImplementedError
+
+    def penalty(self) -> torch.Tensor:
+        """The regularization of the masks of the last `train_masks` call."""
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def final_masks(self) -> list[torch.Tensor]:
+        """Noiseless 0/1 masks (bool), each keeping at least one channel."""
+        raise NotImplementedError
+
+
+class StructuredSearchMethod(PruningMethod):
+    family = "structured_search"
+    structure = "channel"
+    Params = SearchParams
+
+    def searcher(self, flops: FlopsModel, p: float, noise: torch.Generator) -> Searcher:
+        """The searcher at FLOPs budget `p` (its parameters drawn from torch's global RNG, which the search loop
+        points at the initialization stream; `noise`: the search-noise stream for gates that sample)."""
+        raise NotImplementedError
