@@ -19,3 +19,11 @@ def ddnp_searches():
         for run in pruned_runs_of("ddnp")
         if PRUNING_METHODS[variants[run["variant"]]["method"]].family == "structured_search"
     ]
+
+
+def ddnp_claims_inputs(wildcards):
+    """002-T1, and 002-F4's curves where the config runs searches."""
+    inputs = {"table": f"{DDNP}/002-T1_comparison.csv"}
+    if ddnp_searches():
+        inputs["curves"] = f"{DDNP}/002-F4_search_accuracy.csv"
+    return inputs
