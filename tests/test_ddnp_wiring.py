@@ -35,7 +35,8 @@ def curves(finals: dict[str, list[float]]) -> pd.DataFrame:
         for seed, accuracy in enumerate(accuracies):
             for rate in (0.5, 0.65):
                 base = {"dataset": "d", "model": "m", "variant": variant, "method": "ddnp", "target_flops_reduction": rate, "seed": seed}
-                rows += [{**base, "epoch": 0, "heldout_accuracy": 0.1}, {**base, "epoch": 1, "heldout_accuracy": accuracy}]
+                rows += [{**base, "epoch": 0, "heldout_accuracy": 0.1, "within_budget": False},
+                         {**base, "epoch": 1, "heldout_accuracy": accuracy, "within_budget": True}]
     return pd.DataFrame(rows)
 
 
@@ -49,7 +50,7 @@ def test_a_search_claim_needs_more_than_the_margin_and_the_seed_spread():
         "ddnp_abs": [0.80 - 4 * margin, 0.80, 0.80 + 4 * margin],  # mean gap 0, large spread
     }
     claims = {c.claim_id: c for c in search_claims(curves(finals))}
-    assert claims["002-C3"].holds is True
+    assert claims["002-C3"].holds is True and "both within budget" in claims["002-C3"].observed
     assert claims["002-C4"].holds is False
     assert claims["002-C5"].holds is None and "ddnp_square" in claims["002-C5"].observed
     assert [c.holds for c in search_claims(None)] == [None, None, None]

@@ -79,7 +79,8 @@ def beats_everywhere(summary: pd.DataFrame, winner: str, losers: list[str]) -> t
             spread = 100 * max(0.0 if pd.isna(r.heldout_accuracy_std_a) else r.heldout_accuracy_std_a,
                                0.0 if pd.isna(r.heldout_accuracy_std_b) else r.heldout_accuracy_std_b)
             won &= gap > MARGIN_POINTS and gap > spread
-            observed.append(f"vs {loser}, {r.dataset}/{r.model} at {r.target_flops_reduction:g}: {gap:+.2f} points (larger std {spread:.2f})")
+            budget = "both within budget" if r.within_budget_a and r.within_budget_b else "NOT both within budget"
+            observed.append(f"vs {loser}, {r.dataset}/{r.model} at {r.target_flops_reduction:g}: {gap:+.2f} points (larger std {spread:.2f}; {budget})")
     return won, "; ".join(observed)
 
 

@@ -47,8 +47,9 @@ def searched_widths(runs: list[dict], records: list[str]) -> pd.DataFrame:
 
 def final_accuracy(curves: pd.DataFrame) -> pd.DataFrame:
     """Per (dataset, model, variant, budget): mean and std over seeds of the held-out accuracy at the last search
-    epoch (the gates the search keeps with `select: last`)."""
+    epoch (the gates the search keeps with `select: last`), and whether every seed's last masks are within budget."""
     last = curves.loc[curves.groupby(KEYS)["epoch"].idxmax()]
     group = ["dataset", "model", "variant", "method", "target_flops_reduction"]
     summary = last.groupby(group)["heldout_accuracy"].agg(["mean", "std", "count"]).reset_index()
+    summary["within_budget"] = last.groupby(group)["within_budget"].all().to_numpy()  # every seed's last masks
     return summary.rename(columns={"mean": "heldout_accuracy_mean", "std": "heldout_accuracy_std", "count": "n_seeds"})
