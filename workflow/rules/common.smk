@@ -75,6 +75,31 @@ def prune_params(wildcards):
     }
 
 
+def variant_names(searched):
+    """The variant names, over every study, whose method is (searched=True) or is not a structured search: the
+    search stage writes the masks of the first, the prune stage those of the others."""
+    return sorted(
+        {
+            name
+            for study in config["studies"].values()
+            if study and "prune" in study
+            for name, variant in study["prune"]["variants"].items()
+            if (PRUNING_METHODS[variant["method"]].family == "structured_search") == searched
+        }
+    )
+
+
+SEARCHED_VARIANTS = variant_names(searched=True)
+if set(SEARCHED_VARIANTS) & set(variant_names(searched=False)):
+    raise ValueError(
+        f"config key studies.*.prune.variants: {sorted(set(SEARCHED_VARIANTS) & set(variant_names(searched=False)))} name a "
+        "structured search in one study and another method in another; give them different names"
+    )
+# Rule-level constraints on {variant}: which of prune / search writes a variant's masks.pt.
+SEARCHED_VARIANT = "|".join(SEARCHED_VARIANTS) or "(?!)"  # (?!): matches nothing
+NOT_SEARCHED_VARIANT = rf"(?!(?:{SEARCHED_VARIANT})(?![A-Za-z0-9_]))[A-Za-z0-9_]+"
+
+
 def prune_inputs(wildcards):
     """The model to prune and, for a criterion that needs training data (Taylor), the prepared data."""
     inputs = {"model": base_model(wildcards)}

@@ -8,6 +8,8 @@ rule prune:
     output:
         masks=f"{PRUNED}/masks.pt",
         stats=f"{PRUNED}/masks.json",
+    wildcard_constraints:
+        variant=NOT_SEARCHED_VARIANT,  # structured-search variants: search.smk
     params:
         prune=prune_params,
     conda:

@@ -1,14 +1,24 @@
-"""002 claims decided on 002-T1 (seed means of the runs here, and the document's reported rows). A claim about a
-method with no runs in the table is "not tested", naming what is missing. The claims read off the search curves
-(002-F4: soft vs hard top-k, the importance generator's architecture and output function) belong with those figures.
+"""002 claims decided on 002-T1 (seed means of the runs here, and the document's reported rows) and on the search
+curves of 002-F4 (soft vs hard top-k, the importance generator's architecture and output function). A claim about a
+method or variant with no runs is "not tested", naming what is missing.
+
+F4's claims share one definition (that of the other studies): A beats B at a FLOPs budget when A's seed-mean held-out
+accuracy at the end of the search is above B's by more than MARGIN_POINTS and by more than the larger of the two seed
+standard deviations (0 for a single seed); a claim holds when A beats each B at every budget of every (dataset, model).
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from prunebench.claims import Claim
+from prunebench.studies.ddnp.search_results import F4_COMPARISONS, final_accuracy
 
 DDNP, DP = "ddnp", "dp"  # the registered names of the two search methods
+MARGIN_POINTS = 0.5  # accuracy points: see the module docstring
+BEATS = (
+    f"A beats B at a budget: seed-mean held-out accuracy at the last search epoch above B's by more than {MARGIN_POINTS:g} "
+    "point and more than the larger seed std; at every budget of every (dataset, model)"
+)
 
 
 def _runs(table: pd.DataFrame, method: str) -> pd.DataFrame:
@@ -54,5 +64,43 @@ def ddnp_within_reported_range(table: pd.DataFrame) -> Claim:
     return Claim("002-C2", document, test, observed, bool((deltas >= low).all()))
 
 
-def all_claims(table: pd.DataFrame) -> list[Claim]:
-    return [ddnp_beats_dp(table), ddnp_within_reported_range(table)]
+def beats_everywhere(summary: pd.DataFrame, winner: str, losers: list[str]) -> tuple[bool | None, str]:
+    """Whether `winner` beats every one of `losers` (variants) at every budget, and the gaps observed."""
+    present = set(summary["variant"])
+    missing = [v for v in [winner, *losers] if v not in present]
+    if missing:
+        return None, f"no searches of {', '.join(missing)}"
+    keys = ["dataset", "model", "target_flops_reduction"]
+    won, observed = True, []
+    for loser in losers:
+        pairs = summary[summary["variant"] == winner].merge(summary[summary["variant"] == loser], on=keys, suffixes=("_a", "_b"))
+        for r in pairs.itertuples():
+            gap = 100 * (r.heldout_accuracy_mean_a - r.heldout_accuracy_mean_b)
+            spread = 100 * max(0.0 if pd.isna(r.heldout_accuracy_std_a) else r.heldout_accuracy_std_a,
+                               0.0 if pd.isna(r.heldout_accuracy_std_b) else r.heldout_accuracy_std_b)
+            won &= gap > MARGIN_POINTS and gap > spread
+            budget = "both within budget" if r.within_budget_a and r.within_budget_b else "NOT both within budget"
+            observed.append(f"vs {loser}, {r.dataset}/{r.model} at {r.target_flops_reduction:g}: {gap:+.2f} points (larger std {spread:.2f}; {budget})")
+    return won, "; ".join(observed)
+
+
+def search_claims(curves: pd.DataFrame | None) -> list[Claim]:
+    """002-C3..C5 on 002-F4's curves (None: the config runs no searches)."""
+    summary = final_accuracy(curves) if curves is not None else pd.DataFrame(columns=["variant"])
+    specs = [
+        ("002-C3", "Soft top-k (the smoothstep window) finds better sub-networks during the search than hard top-k (Fig. 4 b, f)",
+         F4_COMPARISONS["soft vs hard top-k"]),
+        ("002-C4", "The GRU+FC importance generator g_s beats simpler ones (an FC layer, one parameter per channel) (Fig. 4 c, g)",
+         F4_COMPARISONS["g_s architecture"]),
+        ("002-C5", "The sigmoid output function of g_s beats abs and square (Fig. 4 d, h)",
+         F4_COMPARISONS["g_s output function"]),
+    ]
+    claims = []
+    for claim_id, document, (winner, *losers) in specs:
+        holds, observed = beats_everywhere(summary, winner, losers)
+        claims.append(Claim(claim_id, document, f"{winner} beats each of {', '.join(losers)} ({BEATS})", observed, holds))
+    return claims
+
+
+def all_claims(table: pd.DataFrame, curves: pd.DataFrame | None = None) -> list[Claim]:
+    return [ddnp_beats_dp(table), ddnp_within_reported_range(table), *search_claims(curves)]

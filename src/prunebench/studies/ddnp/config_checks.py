@@ -5,10 +5,21 @@ from prunebench.pruning import PRUNING_METHODS
 
 
 def config_errors(cfg: dict, config: dict) -> list[str]:
-    """Every variant prunes channels (its sparsity is the fraction of FLOPs removed, its network is slimmed)."""
-    return [
+    """Every variant prunes channels (its sparsity is the fraction of FLOPs removed, its network is slimmed); a
+    structured-search variant needs the `search` settings; `search_ablations` name structured-search variants."""
+    variants = cfg["prune"]["variants"]
+    errors = [
         f"config key studies.ddnp.prune.variants.{name}.method: {variant['method']!r} does not prune channels "
         f"(channel methods: {[m for m in PRUNING_METHODS.names() if PRUNING_METHODS[m].structure == 'channel']})"
-        for name, variant in cfg["prune"]["variants"].items()
+        for name, variant in variants.items()
         if PRUNING_METHODS[variant["method"]].structure != "channel"
     ]
+    searched = [name for name, variant in variants.items() if PRUNING_METHODS[variant["method"]].family == "structured_search"]
+    if searched and "search" not in cfg:
+        errors.append(f"config key studies.ddnp.search: missing, and the variants {searched} are structured searches")
+    errors += [
+        f"config key studies.ddnp.search_ablations: {name!r} is not a structured-search variant of studies.ddnp.prune.variants"
+        for name in cfg.get("search_ablations", [])
+        if name not in searched
+    ]
+    return errors

@@ -5,6 +5,25 @@ DDNP_REPORTED = str(TABLE1)  # the document's Table 1, shipped with the library
 
 
 def ddnp_pruned_runs():
-    """Every (run, variant, FLOPs reduction) of the study with its method's name."""
+    """Every (run, variant, FLOPs reduction) of 002-T1 with its method's name (the search ablations are not in it)."""
     variants = study_cfg("ddnp")["prune"]["variants"]
-    return [{**run, "method": variants[run["variant"]]["method"]} for run in pruned_runs_of("ddnp")]
+    ablations = study_cfg("ddnp").get("search_ablations", [])
+    return [{**run, "method": variants[run["variant"]]["method"]} for run in pruned_runs_of("ddnp") if run["variant"] not in ablations]
+
+
+def ddnp_searches():
+    """Every (run, structured-search variant, FLOPs reduction) of the study, ablations included (002-F3, F4)."""
+    variants = study_cfg("ddnp")["prune"]["variants"]
+    return [
+        {**run, "method": variants[run["variant"]]["method"]}
+        for run in pruned_runs_of("ddnp")
+        if PRUNING_METHODS[variants[run["variant"]]["method"]].family == "structured_search"
+    ]
+
+
+def ddnp_claims_inputs(wildcards):
+    """002-T1, and 002-F4's curves where the config runs searches."""
+    inputs = {"table": f"{DDNP}/002-T1_comparison.csv"}
+    if ddnp_searches():
+        inputs["curves"] = f"{DDNP}/002-F4_search_accuracy.csv"
+    return inputs

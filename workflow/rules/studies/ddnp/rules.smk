@@ -1,7 +1,7 @@
-# Study 002 (DDNP channel pruning): its table and claims under results/ddnp/.
-# Stages it uses: prepare_data -> train_dense -> prune (channel methods at a FLOPs budget: uniform, L1) -> slim ->
-# finetune (the slimmed network) -> evaluate. A search stage (DDNP, DP) slots in where prune is: it writes the
-# variant's masks.pt, and slim, finetune and evaluate follow unchanged.
+# Study 002 (DDNP channel pruning): its table, figures and claims under results/ddnp/.
+# Stages it uses: prepare_data -> train_dense -> prune (one-shot channel criteria at a FLOPs budget: uniform, L1) or
+# search (DDNP, DP: search.smk) -> slim -> finetune (the slimmed network) -> evaluate. The search ablations of 002-F4
+# (`search_ablations`) stop after the search.
 
 DDNP = f"{RESULTS}/ddnp"
 DDNP_CAPTIONS = "../../../report/ddnp"
@@ -27,9 +27,55 @@ rule ddnp_comparison_table:
         "../../../scripts/ddnp/comparison_table.py"
 
 
+rule ddnp_soft_mask_figure:
+    output:
+        png=report(f"{DDNP}/002-F2_soft_mask.png", caption=f"{DDNP_CAPTIONS}/F2.rst", category=DDNP_CATEGORY),
+        pdf=f"{DDNP}/002-F2_soft_mask.pdf",
+    conda:
+        ENV
+    log:
+        f"{LOGS}/ddnp/F2.log",
+    script:
+        "../../../scripts/ddnp/soft_mask_figure.py"
+
+
+rule ddnp_layer_widths:
+    input:
+        records=lambda wildcards: paths(f"{PRUNED}/search.json", ddnp_searches()),
+    output:
+        png=report(f"{DDNP}/002-F3_layer_widths.png", caption=f"{DDNP_CAPTIONS}/F3.rst", category=DDNP_CATEGORY),
+        pdf=f"{DDNP}/002-F3_layer_widths.pdf",
+        csv=f"{DDNP}/002-F3_layer_widths.csv",
+    params:
+        runs=lambda wildcards: ddnp_searches(),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/ddnp/F3.log",
+    script:
+        "../../../scripts/ddnp/layer_widths.py"
+
+
+rule ddnp_search_accuracy:
+    input:
+        histories=lambda wildcards: paths(f"{PRUNED}/search_history.csv", ddnp_searches()),
+    output:
+        png=report(f"{DDNP}/002-F4_search_accuracy.png", caption=f"{DDNP_CAPTIONS}/F4.rst", category=DDNP_CATEGORY),
+        pdf=f"{DDNP}/002-F4_search_accuracy.pdf",
+        csv=f"{DDNP}/002-F4_search_accuracy.csv",
+    params:
+        runs=lambda wildcards: ddnp_searches(),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/ddnp/F4.log",
+    script:
+        "../../../scripts/ddnp/search_accuracy.py"
+
+
 rule ddnp_claims:
     input:
-        table=f"{DDNP}/002-T1_comparison.csv",
+        unpack(ddnp_claims_inputs),
     output:
         report(multiext(f"{DDNP}/002-claims", ".csv", ".md"), caption=f"{DDNP_CAPTIONS}/claims.rst", category=DDNP_CATEGORY),
     conda:
@@ -40,4 +86,8 @@ rule ddnp_claims:
         "../../../scripts/ddnp/claims.py"
 
 
-register_study("ddnp", lambda: [rules.ddnp_comparison_table, rules.ddnp_claims])
+register_study(
+    "ddnp",
+    lambda: [rules.ddnp_comparison_table, rules.ddnp_soft_mask_figure, rules.ddnp_claims]
+    + ([rules.ddnp_layer_widths, rules.ddnp_search_accuracy] if ddnp_searches() else []),
+)

@@ -1,0 +1,56 @@
+"""The search stage's glue (one FLOPs count for the search and the one-shot criteria; gates where slimming cuts) and
+002's F4 claims."""
+import pandas as pd
+import torch
+
+from prunebench.models import build_model
+from prunebench.pruning.channel_criteria import uniform_widths
+from prunebench.pruning.channels import ChannelSpace
+from prunebench.pruning.search.channel_search import gate_module, space_flops_model
+from prunebench.pruning.search.flops import budget_flops
+from prunebench.studies.ddnp.claims import MARGIN_POINTS, search_claims
+
+
+def test_the_search_flops_model_is_the_channel_space_count_and_the_budget_is_the_criteria_budget():
+    model = build_model("cifar_resnet", (1, 8, 8), 10, depth=20, width_multiplier=0.25)
+    space = ChannelSpace(model, (1, 8, 8))
+    flops = space_flops_model(space)
+    widths = {layer: int(torch.randint(1, c + 1, (1,), generator=torch.Generator().manual_seed(i))) for i, (layer, c) in enumerate(space.channels.items())}
+    assert float(flops(torch.tensor(list(widths.values()), dtype=torch.float64))) == float(space.flops(widths))
+    offset, budget = budget_flops(flops, 0.5, "prunable")
+    criteria = uniform_widths(space, 0.5, "prunable")
+    assert space.flops(criteria) <= offset + budget  # the criteria's widths fit the search's budget
+
+
+def test_gates_sit_on_the_last_module_producing_the_channels():
+    resnet = ChannelSpace(build_model("cifar_resnet", (3, 32, 32), 10, depth=20), (3, 32, 32))
+    assert gate_module(resnet, "layer1.0.conv1") == "layer1.0.bn1"
+    mobilenet = ChannelSpace(build_model("cifar_mobilenetv2", (3, 32, 32), 10), (3, 32, 32))
+    assert gate_module(mobilenet, "blocks.1.conv.0") == "blocks.1.conv.4"  # the depthwise conv's BatchNorm
+
+
+def curves(finals: dict[str, list[float]]) -> pd.DataFrame:
+    rows = []
+    for variant, accuracies in finals.items():
+        for seed, accuracy in enumerate(accuracies):
+            for rate in (0.5, 0.65):
+                base = {"dataset": "d", "model": "m", "variant": variant, "method": "ddnp", "target_flops_reduction": rate, "seed": seed}
+                rows += [{**base, "epoch": 0, "heldout_accuracy": 0.1, "within_budget": False},
+                         {**base, "epoch": 1, "heldout_accuracy": accuracy, "within_budget": True}]
+    return pd.DataFrame(rows)
+
+
+def test_a_search_claim_needs_more_than_the_margin_and_the_seed_spread():
+    margin = MARGIN_POINTS / 100
+    finals = {
+        "ddnp": [0.80, 0.80, 0.80],
+        "ddnp_hard": [0.80 - 2 * margin] * 3,  # beaten
+        "ddnp_gs_fc": [0.80 - 2 * margin] * 3,
+        "ddnp_gs_channel": [0.80 - margin / 2] * 3,  # within the margin: not beaten
+        "ddnp_abs": [0.80 - 4 * margin, 0.80, 0.80 + 4 * margin],  # mean gap 0, large spread
+    }
+    claims = {c.claim_id: c for c in search_claims(curves(finals))}
+    assert claims["002-C3"].holds is True and "both within budget" in claims["002-C3"].observed
+    assert claims["002-C4"].holds is False
+    assert claims["002-C5"].holds is None and "ddnp_square" in claims["002-C5"].observed
+    assert [c.holds for c in search_claims(None)] == [None, None, None]

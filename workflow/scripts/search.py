@@ -1,0 +1,28 @@
+import pandas as pd
+
+from prunebench.atomic import save_torch, write_csv, write_json
+from prunebench.data import load_prepared
+from prunebench.determinism import seed_everything
+from prunebench.joblog import job_log
+from prunebench.models import load_checkpoint
+from prunebench.provenance import provenance
+from prunebench.pruning.search import SearchSettings, search_channels
+
+params = snakemake.params.prune
+seed = int(snakemake.wildcards.seed)
+flops_kept = 1 - float(snakemake.wildcards.sparsity)
+with job_log(snakemake.log[0]) as log:
+    seed_everything(seed, snakemake.threads)
+    model, spec = load_checkpoint(snakemake.input.model)
+    data = load_prepared(snakemake.input.data)
+    settings = SearchSettings(**snakemake.params.search)
+    result = search_channels(
+        model, tuple(spec["input_shape"]), data, params["method"], params["params"], flops_kept, settings, seed, params["layers"]
+    )
+    log.info("%s at p = %g: %s", params["method"], flops_kept, result.record)
+    save_torch(snakemake.output.masks, result.masks)
+    write_csv(snakemake.output.history, pd.DataFrame(result.history))
+    write_json(
+        snakemake.output.record,
+        {"search": result.record, "provenance": provenance({**params, "search": snakemake.params.search, "flops_kept": flops_kept}, seed, data.checksum())},
+    )
