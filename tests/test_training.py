@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from prunebench.data import load_raw, prepare
@@ -98,3 +99,17 @@ def test_recomputed_masks_follow_the_current_magnitudes_at_the_exact_sparsity():
         assert torch.all(params[name][mask == 0] == 0)
         assert torch.equal(mask, compute_masks(result.model, "lowest", 0.5, layers="all")[name])
     assert isinstance(variant_sparsifier(first, {**variant, "mask_update_steps": None}, 0.5, seed=0), FixedMasks)
+
+
+def test_step_schedule_decays_tenfold_at_half_and_three_quarters_of_the_epochs():
+    from prunebench.training.optim import make_optimizer, make_schedule
+
+    cfg = TrainConfig(epochs=8, optimizer="sgd", lr=0.1, schedule="step")
+    optimizer = make_optimizer([torch.nn.Parameter(torch.zeros(1))], cfg)
+    schedule = make_schedule(optimizer, cfg)
+    rates = []
+    for _ in range(cfg.epochs):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        schedule.step()
+    assert rates == pytest.approx([0.1] * 4 + [0.01] * 2 + [0.001] * 2)
