@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from prunebench.config import check_data_sources, validate_config
+from prunebench.config import ConfigError, check_data_sources, validate_config
 from prunebench.pruning import PRUNING_METHODS
 
 validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
@@ -91,7 +91,7 @@ def variant_names(searched):
 
 SEARCHED_VARIANTS = variant_names(searched=True)
 if set(SEARCHED_VARIANTS) & set(variant_names(searched=False)):
-    raise ValueError(
+    raise ConfigError(
         f"config key studies.*.prune.variants: {sorted(set(SEARCHED_VARIANTS) & set(variant_names(searched=False)))} name a "
         "structured search in one study and another method in another; give them different names"
     )
