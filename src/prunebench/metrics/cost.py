@@ -30,21 +30,23 @@ def serialized_sizes(model: nn.Module) -> tuple[int, int]:
 
 
 @torch.no_grad()
-def forward_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
-    """FLOPs of one example's forward pass as executed (dense kernels count masked weights too)."""
+def _count_forward(model: nn.Module, input_shape: tuple[int, ...]) -> FlopCounterMode:
+    """The FLOP counter after one example's forward pass in eval mode."""
     device = next(model.parameters()).device
     with FlopCounterMode(display=False) as counter:
         model.eval()(torch.zeros((1, *input_shape), device=device))
-    return counter.get_total_flops()
+    return counter
 
 
-@torch.no_grad()
+def forward_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """FLOPs of one example's forward pass as executed (dense kernels count masked weights too)."""
+    return _count_forward(model, input_shape).get_total_flops()
+
+
 def remaining_weight_flops(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[int, ...]) -> float:
     """FLOPs of one example's forward pass counting only the weights `masks` keep: each masked layer's FLOPs scaled
     by the fraction of its weights kept (Liu et al.'s count for unstructured pruning), the rest as executed."""
-    device = next(model.parameters()).device
-    with FlopCounterMode(display=False) as counter:
-        model.eval()(torch.zeros((1, *input_shape), device=device))
+    counter = _count_forward(model, input_shape)
     counts = counter.get_flop_counts()
     root = type(model).__name__
     total = float(counter.get_total_flops())
