@@ -143,3 +143,29 @@ def test_search_data_draws_the_pruning_subset_from_the_training_split():
     with pytest.raises(ValueError, match="prune_size=1000"):
         search_data(data, 1000, seed=0)
 
+
+
+def test_the_history_carries_each_searchers_gate_state(flops):
+    data = search_data(random_data(), 64, seed=0)
+    settings = SearchSettings(epochs=1, batch_size=32, prune_size=64)
+    ddnp = search(trained_tiny_net(), PRUNABLE, flops, data, DDNP(DDNPParams(lr=0.05)), 0.5, settings, seed=0).history
+    assert all({"mean_width", "mean_score_fraction", "scores_saturated"} <= set(row) for row in ddnp)
+    assert ddnp[0]["mean_width"] == pytest.approx(torch.sigmoid(torch.tensor(3.0)).item(), abs=0.1)  # the +3 bias
+    dp = search(trained_tiny_net(), PRUNABLE, flops, data, DifferentiablePruning(DPParams(lr=0.2)), 0.5, settings, seed=0).history
+    assert dp[0]["mean_logit"] == dp[0]["min_logit"] == 3.0
+    assert dp[1]["min_logit"] < 3.0
+
+
+def test_ddnp_counts_a_score_as_saturated_beyond_four_temperatures(flops):
+    searcher = DDNP(DDNPParams()).searcher(flops, 0.5, torch.Generator())
+    heads = searcher.importance_generator.heads
+    with torch.no_grad():
+        for head in heads:
+            head.weight.zero_()
+    assert searcher.gate_state()["scores_saturated"] == 0.0
+    assert searcher.gate_state()["mean_score_fraction"] == pytest.approx(0.5)
+    with torch.no_grad():
+        heads[0].weight.fill_(1.0)  # layer 0's scores: 256 positive features summed, far beyond 4 t
+    state = searcher.gate_state()
+    assert state["scores_saturated"] == pytest.approx(WIDTHS[0] / sum(WIDTHS))
+    assert state["mean_score_fraction"] == pytest.approx((1.0 + 0.5 + 0.5) / 3)

@@ -65,6 +65,11 @@ class Searcher(nn.Module):
         """Noiseless 0/1 masks (bool), each keeping at least one channel."""
         raise NotImplementedError
 
+    @torch.no_grad()
+    def gate_state(self) -> dict[str, float]:
+        """A few numbers that say where the gate parameters stand (a column each in the search history)."""
+        return {}
+
 
 class StructuredSearchMethod(PruningMethod):
     family = "structured_search"

@@ -20,6 +20,7 @@ from prunebench.pruning.search.generators import IMPORTANCE_ARCHITECTURES, SCORE
 from prunebench.pruning.search.topk import hard_topk_mask, soft_topk_mask, window
 
 CONSISTENCY = ("squared", "log_abs")
+SATURATED = 4.0  # |s-bar / t| beyond which sigmoid' < 0.018: the constraint hardly moves that score any more
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,15 @@ class DDNPSearcher(Searcher):
         score_side = consistency(k.detach(), fractions, params.consistency)
         constraint = width_side + score_side - width_side.detach()
         return self.flops_penalty(widths) + params.rho * constraint.sum()
+
+    @torch.no_grad()
+    def gate_state(self):
+        """The mean width k, the mean of Eq. 5's score fractions m, and the share of saturated scores."""
+        t = self.params.temperature
+        raw = self.importance_generator()
+        fractions = torch.stack([torch.sigmoid(s / t).mean() for s in raw])
+        saturated = torch.cat([(s / t).abs() > SATURATED for s in raw]).double().mean()
+        return {"mean_width": float(self.width_generator().mean()), "mean_score_fraction": float(fractions.mean()), "scores_saturated": float(saturated)}
 
     @torch.no_grad()
     def final_masks(self):

@@ -53,6 +53,12 @@ class DPSearcher(Searcher):
         return self.flops_penalty(torch.stack([g.sum() for g in self._gates]))
 
     @torch.no_grad()
+    def gate_state(self):
+        """The mean and the smallest gate logit (a gate closes at evaluation when its logit falls below 0)."""
+        logits = torch.cat(list(self.logits))
+        return {"mean_logit": float(logits.mean()), "min_logit": float(logits.min())}
+
+    @torch.no_grad()
     def final_masks(self):
         return [noiseless_gate(theta) for theta in self.logits]
 

@@ -90,6 +90,7 @@ def judge(model: nn.Module, gates: ChannelGates, searcher: Searcher, data: Searc
     row = {"heldout_loss": heldout["loss"], "heldout_accuracy": heldout["accuracy"]}
     row.update(flops=hard_flops, flops_ratio=hard_flops / searcher.flops.full)
     row["within_budget"] = hard_flops - searcher.offset <= searcher.budget * (1 + 1e-9)
+    row.update(searcher.gate_state())
     row.update({f"kept_{i}": int(k) for i, k in enumerate(kept)})
     return row, masks
 
@@ -110,7 +111,7 @@ def search(
 
     History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks; None at epoch 0),
     heldout_loss / heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full
-    network's), within_budget, and kept_<l> (channels kept in prunable layer l)."""
+    network's), within_budget, the searcher's `gate_state` columns, and kept_<l> (channels kept in prunable layer l)."""
     if list(flops.channels) != list(prunable.values()):
         raise ValueError(f"FLOPs model widths {list(flops.channels)} differ from the prunable layers' {list(prunable.values())}")
     device = next(model.parameters()).device
