@@ -25,7 +25,7 @@ rule artifact_catalog:
         "../scripts/artifact_catalog.py"
 
 
-# Every study's claims in one table: results/claims.{csv,md}.
+# Every study's claims in one table: results/claims.{csv,md}, and the report's claims page results/claims.html.
 CLAIMS_FILES = {study: path for study, paths in STUDY_ARTIFACTS.items() for path in paths if path.endswith("-claims.csv")}
 
 
@@ -33,8 +33,21 @@ rule claims_page:
     input:
         list(CLAIMS_FILES.values()),
     output:
-        f"{RESULTS}/claims.csv",
-        f"{RESULTS}/claims.md",
+        csv=report(
+            f"{RESULTS}/claims.csv",
+            caption="../report/claims.rst",
+            category="All studies",
+            subcategory="Claims of every study",
+            labels={"type": "table (CSV)"},
+        ),
+        md=f"{RESULTS}/claims.md",
+        html=report(
+            f"{RESULTS}/claims.html",
+            caption="../report/claims.rst",
+            category="All studies",
+            subcategory="Claims of every study",
+            labels={"type": "page (HTML)"},
+        ),
     params:
         claims_files=CLAIMS_FILES,
     localrule: True

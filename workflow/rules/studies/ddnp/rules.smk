@@ -5,7 +5,7 @@
 
 DDNP = f"{RESULTS}/ddnp"
 DDNP_CAPTIONS = "../../../report/ddnp"
-DDNP_CATEGORY = "002 DDNP channel pruning"
+DDNP_CATEGORY = "002 Disentangled differentiable network pruning (DDNP)"
 
 
 rule ddnp_comparison_table:
@@ -15,7 +15,16 @@ rule ddnp_comparison_table:
         slimmings=lambda wildcards: paths(f"{PRUNED}/slimmed.json", ddnp_pruned_runs()),
         reported=DDNP_REPORTED,
     output:
-        table=report(multiext(f"{DDNP}/002-T1_comparison", ".csv", ".md"), caption=f"{DDNP_CAPTIONS}/T1.rst", category=DDNP_CATEGORY),
+        table=[
+            report(
+                f"{DDNP}/002-T1_comparison.csv",
+                caption=f"{DDNP_CAPTIONS}/T1.rst",
+                category=DDNP_CATEGORY,
+                subcategory="002-T1 channel pruning at a FLOPs budget",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{DDNP}/002-T1_comparison.md",
+        ],
         runs=f"{DDNP}/runs/pruned_runs.csv",
     params:
         runs=lambda wildcards: ddnp_pruned_runs(),
@@ -29,7 +38,13 @@ rule ddnp_comparison_table:
 
 rule ddnp_soft_mask_figure:
     output:
-        png=report(f"{DDNP}/002-F2_soft_mask.png", caption=f"{DDNP_CAPTIONS}/F2.rst", category=DDNP_CATEGORY),
+        png=report(
+            f"{DDNP}/002-F2_soft_mask.png",
+            caption=f"{DDNP_CAPTIONS}/F2.rst",
+            category=DDNP_CATEGORY,
+            subcategory="002-F2 soft top-k mask",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{DDNP}/002-F2_soft_mask.pdf",
     conda:
         ENV
@@ -43,9 +58,21 @@ rule ddnp_layer_widths:
     input:
         records=lambda wildcards: paths(f"{PRUNED}/search.json", ddnp_searches()),
     output:
-        png=report(f"{DDNP}/002-F3_layer_widths.png", caption=f"{DDNP_CAPTIONS}/F3.rst", category=DDNP_CATEGORY),
+        png=report(
+            f"{DDNP}/002-F3_layer_widths.png",
+            caption=f"{DDNP_CAPTIONS}/F3.rst",
+            category=DDNP_CATEGORY,
+            subcategory="002-F3 layer widths after the search",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{DDNP}/002-F3_layer_widths.pdf",
-        csv=f"{DDNP}/002-F3_layer_widths.csv",
+        csv=report(
+            f"{DDNP}/002-F3_layer_widths.csv",
+            caption=f"{DDNP_CAPTIONS}/F3_table.rst",
+            category=DDNP_CATEGORY,
+            subcategory="002-F3 layer widths after the search",
+            labels={"type": "table (CSV)"},
+        ),
     params:
         runs=lambda wildcards: ddnp_searches(),
     conda:
@@ -60,9 +87,21 @@ rule ddnp_search_accuracy:
     input:
         histories=lambda wildcards: paths(f"{PRUNED}/search_history.csv", ddnp_searches()),
     output:
-        png=report(f"{DDNP}/002-F4_search_accuracy.png", caption=f"{DDNP_CAPTIONS}/F4.rst", category=DDNP_CATEGORY),
+        png=report(
+            f"{DDNP}/002-F4_search_accuracy.png",
+            caption=f"{DDNP_CAPTIONS}/F4.rst",
+            category=DDNP_CATEGORY,
+            subcategory="002-F4 accuracy during the search",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{DDNP}/002-F4_search_accuracy.pdf",
-        csv=f"{DDNP}/002-F4_search_accuracy.csv",
+        csv=report(
+            f"{DDNP}/002-F4_search_accuracy.csv",
+            caption=f"{DDNP_CAPTIONS}/F4_table.rst",
+            category=DDNP_CATEGORY,
+            subcategory="002-F4 accuracy during the search",
+            labels={"type": "table (CSV)"},
+        ),
     params:
         runs=lambda wildcards: ddnp_searches(),
     conda:
@@ -77,7 +116,14 @@ rule ddnp_claims:
     input:
         unpack(ddnp_claims_inputs),
     output:
-        report(multiext(f"{DDNP}/002-claims", ".csv", ".md"), caption=f"{DDNP_CAPTIONS}/claims.rst", category=DDNP_CATEGORY),
+        report(
+            f"{DDNP}/002-claims.csv",
+            caption=f"{DDNP_CAPTIONS}/claims.rst",
+            category=DDNP_CATEGORY,
+            subcategory="002 claims",
+            labels={"type": "table (CSV)"},
+        ),
+        f"{DDNP}/002-claims.md",
     conda:
         ENV
     log:

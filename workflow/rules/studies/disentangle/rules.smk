@@ -6,7 +6,7 @@
 # per Beta-VAE-Classif run -> dis_mig_results (000-B1). Then dis_table (000-T1), dis_claims.
 
 DIS_CAPTIONS = "../../../report/disentangle"
-DIS_CATEGORY = "000 disentanglement"
+DIS_CATEGORY = "000 Impact of disentanglement on pruning"
 
 
 rule dis_headless:
@@ -38,7 +38,17 @@ rule dis_table:
         pruned=lambda wildcards: paths(f"{PRUNED}/evaluation.json", dis_pruned_runs()),
         data_info=lambda wildcards: paths(f"{DATA}.json", dis_runs()),
     output:
-        table=multiext(f"{DIS}/000-T1_accuracy_compression", ".csv", ".md", ".tex"),
+        table=[
+            report(
+                f"{DIS}/000-T1_accuracy_compression.csv",
+                caption=f"{DIS_CAPTIONS}/T1.rst",
+                category=DIS_CATEGORY,
+                subcategory="000-T1 accuracy and compression",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{DIS}/000-T1_accuracy_compression.md",
+            f"{DIS}/000-T1_accuracy_compression.tex",
+        ],
     params:
         runs=lambda wildcards: dis_runs(),
     conda:
@@ -53,7 +63,13 @@ rule dis_architecture:
     input:
         model=lambda wildcards: f"{DENSE}/model.pt".format(**dis_first_beta_run()),
     output:
-        png=report(f"{DIS}/000-F1_beta_vae_classif.png", caption=f"{DIS_CAPTIONS}/F1.rst", category=DIS_CATEGORY),
+        png=report(
+            f"{DIS}/000-F1_beta_vae_classif.png",
+            caption=f"{DIS_CAPTIONS}/F1.rst",
+            category=DIS_CATEGORY,
+            subcategory="000-F1 Beta-VAE-Classif architecture",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{DIS}/000-F1_beta_vae_classif.pdf",
     conda:
         ENV
@@ -129,8 +145,23 @@ rule dis_mig_results:
         accuracy_headless=lambda wildcards: paths(f"{HEADLESS}/evaluation.json", dis_mig_runs()),
         accuracy_pruned=lambda wildcards: paths(f"{PRUNED}/evaluation.json", dis_mig_runs()),
     output:
-        table=multiext(f"{DIS}/000-B1_mig", ".csv", ".md"),
-        png=report(f"{DIS}/000-B1_mig.png", caption=f"{DIS_CAPTIONS}/B1.rst", category=DIS_CATEGORY),
+        table=[
+            report(
+                f"{DIS}/000-B1_mig.csv",
+                caption=f"{DIS_CAPTIONS}/B1_table.rst",
+                category=DIS_CATEGORY,
+                subcategory="000-B1 disentanglement (MIG) on dSprites",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{DIS}/000-B1_mig.md",
+        ],
+        png=report(
+            f"{DIS}/000-B1_mig.png",
+            caption=f"{DIS_CAPTIONS}/B1.rst",
+            category=DIS_CATEGORY,
+            subcategory="000-B1 disentanglement (MIG) on dSprites",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{DIS}/000-B1_mig.pdf",
     params:
         runs=lambda wildcards: dis_mig_runs(),
@@ -146,7 +177,14 @@ rule dis_claims:
     input:
         unpack(dis_claims_inputs),
     output:
-        multiext(f"{DIS}/000-claims", ".csv", ".md"),
+        report(
+            f"{DIS}/000-claims.csv",
+            caption=f"{DIS_CAPTIONS}/claims.rst",
+            category=DIS_CATEGORY,
+            subcategory="000 claims",
+            labels={"type": "table (CSV)"},
+        ),
+        f"{DIS}/000-claims.md",
     conda:
         ENV
     log:

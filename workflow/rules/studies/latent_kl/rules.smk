@@ -5,7 +5,7 @@
 
 KL = f"{RESULTS}/latent_kl"
 KL_CAPTIONS = "../../../report/latent_kl"
-KL_CATEGORY = "001 latent-space KL"
+KL_CATEGORY = "001 Pruning through a probabilistic latent space (AP2, AP3)"
 
 
 rule kl_divergences:
@@ -36,8 +36,26 @@ rule kl_tables:
     input:
         runs=lambda wildcards: paths(f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv", runs_of("latent_kl")),
     output:
-        rank=multiext(f"{KL}/001-B1_rank_correlation", ".csv", ".md"),
-        summary=multiext(f"{KL}/001-B2_divergence_pd", ".csv", ".md"),
+        rank=[
+            report(
+                f"{KL}/001-B1_rank_correlation.csv",
+                caption=f"{KL_CAPTIONS}/B1.rst",
+                category=KL_CATEGORY,
+                subcategory="001-B1 rank correlation of divergence and PD",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{KL}/001-B1_rank_correlation.md",
+        ],
+        summary=[
+            report(
+                f"{KL}/001-B2_divergence_pd.csv",
+                caption=f"{KL_CAPTIONS}/B2.rst",
+                category=KL_CATEGORY,
+                subcategory="001-B2 every divergence and PD",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{KL}/001-B2_divergence_pd.md",
+        ],
     params:
         runs=lambda wildcards: runs_of("latent_kl"),
         models=lambda wildcards: study_cfg("latent_kl")["models"],
@@ -53,19 +71,61 @@ rule kl_figures:
     input:
         summary=f"{KL}/001-B2_divergence_pd.csv",
     output:
-        ap2_test=report(f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F2.rst", category=KL_CATEGORY),
+        ap2_test=report(
+            f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F2.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F2 AP2 and PD on the test set",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
+        ),
         ap2_test_pdf=f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.pdf",
-        ap2_train=report(f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F7.rst", category=KL_CATEGORY),
+        ap2_train=report(
+            f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F7.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F7 AP2 and PD on the training set",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
+        ),
         ap2_train_pdf=f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.pdf",
-        t_test=report(f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F4.rst", category=KL_CATEGORY),
+        t_test=report(
+            f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F4.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F4 AP3 (Student-T) and PD on the test set",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
+        ),
         t_test_pdf=f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.pdf",
-        t_train=report(f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F12.rst", category=KL_CATEGORY),
+        t_train=report(
+            f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F12.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F12 AP3 (Student-T) and PD on the training set",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
+        ),
         t_train_pdf=f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.pdf",
-        g_test=report(f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F11.rst", category=KL_CATEGORY),
+        g_test=report(
+            f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F11.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F11 AP3 (Gaussian, AR(1) covariance) and PD",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}", "PD on": "test"},
+        ),
         g_test_pdf=f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.pdf",
-        g_train=report(f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F11.rst", category=KL_CATEGORY),
+        g_train=report(
+            f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F11.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F11 AP3 (Gaussian, AR(1) covariance) and PD",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}", "PD on": "train"},
+        ),
         g_train_pdf=f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.pdf",
-        ap2_vs_ap3=report(f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.png", caption=f"{KL_CAPTIONS}/F17.rst", category=KL_CATEGORY),
+        ap2_vs_ap3=report(
+            f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.png",
+            caption=f"{KL_CAPTIONS}/F17.rst",
+            category=KL_CATEGORY,
+            subcategory="001-F17 AP3 against AP2",
+            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
+        ),
         ap2_vs_ap3_pdf=f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.pdf",
     conda:
         ENV
@@ -80,7 +140,14 @@ rule kl_claims:
         rank=f"{KL}/001-B1_rank_correlation.csv",
         summary=f"{KL}/001-B2_divergence_pd.csv",
     output:
-        multiext(f"{KL}/001-claims", ".csv", ".md"),
+        report(
+            f"{KL}/001-claims.csv",
+            caption=f"{KL_CAPTIONS}/claims.rst",
+            category=KL_CATEGORY,
+            subcategory="001 claims",
+            labels={"type": "table (CSV)"},
+        ),
+        f"{KL}/001-claims.md",
     conda:
         ENV
     log:

@@ -4,7 +4,7 @@
 
 RV = f"{RESULTS}/review"
 RV_CAPTIONS = "../../../report/review"
-RV_CATEGORY = "003 review of pruning"
+RV_CATEGORY = "003 Pruning deep neural networks (a review)"
 
 
 rule rv_tables:
@@ -16,7 +16,16 @@ rule rv_tables:
     output:
         runs=f"{RV}/runs/sparsity_runs.csv",
         dense=f"{RV}/runs/dense_runs.csv",
-        cost=report(multiext(f"{RV}/003-B1_training_cost", ".csv", ".md"), caption=f"{RV_CAPTIONS}/B1.rst", category=RV_CATEGORY),
+        cost=[
+            report(
+                f"{RV}/003-B1_training_cost.csv",
+                caption=f"{RV_CAPTIONS}/B1.rst",
+                category=RV_CATEGORY,
+                subcategory="003-B1 training cost of each technique",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{RV}/003-B1_training_cost.md",
+        ],
     params:
         runs=lambda wildcards: rv_sos_runs(),
         dense=lambda wildcards: runs_of("review"),
@@ -33,11 +42,29 @@ rule rv_figures:
         runs=f"{RV}/runs/sparsity_runs.csv",
         dense=f"{RV}/runs/dense_runs.csv",
     output:
-        f3=report(f"{RV}/003-F3_accuracy_sparsity.png", caption=f"{RV_CAPTIONS}/F3.rst", category=RV_CATEGORY),
+        f3=report(
+            f"{RV}/003-F3_accuracy_sparsity.png",
+            caption=f"{RV_CAPTIONS}/F3.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F3 accuracy against sparsity (the Transformer comparison)",
+            labels={"type": "figure (PNG)"},
+        ),
         f3_pdf=f"{RV}/003-F3_accuracy_sparsity.pdf",
-        f4=report(f"{RV}/003-F4_accuracy_sparsity.png", caption=f"{RV_CAPTIONS}/F4.rst", category=RV_CATEGORY),
+        f4=report(
+            f"{RV}/003-F4_accuracy_sparsity.png",
+            caption=f"{RV_CAPTIONS}/F4.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F4 accuracy against sparsity (the ResNet-50 comparison)",
+            labels={"type": "figure (PNG)"},
+        ),
         f4_pdf=f"{RV}/003-F4_accuracy_sparsity.pdf",
-        f5=report(f"{RV}/003-F5_extended_magnitude.png", caption=f"{RV_CAPTIONS}/F5.rst", category=RV_CATEGORY),
+        f5=report(
+            f"{RV}/003-F5_extended_magnitude.png",
+            caption=f"{RV_CAPTIONS}/F5.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F5 extended magnitude pruning",
+            labels={"type": "figure (PNG)"},
+        ),
         f5_pdf=f"{RV}/003-F5_extended_magnitude.pdf",
     params:
         figures=lambda wildcards: rv_figure_models(),
@@ -55,8 +82,23 @@ rule rv_published:
         dense=f"{RV}/runs/dense_runs.csv",
         published=RV_PUBLISHED,
     output:
-        table=report(multiext(f"{RV}/003-B2_published", ".csv", ".md"), caption=f"{RV_CAPTIONS}/B2.rst", category=RV_CATEGORY),
-        png=report(f"{RV}/003-B2_published.png", caption=f"{RV_CAPTIONS}/B2.rst", category=RV_CATEGORY),
+        table=[
+            report(
+                f"{RV}/003-B2_published.csv",
+                caption=f"{RV_CAPTIONS}/B2_table.rst",
+                category=RV_CATEGORY,
+                subcategory="003-B2 the published State of Sparsity results",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{RV}/003-B2_published.md",
+        ],
+        png=report(
+            f"{RV}/003-B2_published.png",
+            caption=f"{RV_CAPTIONS}/B2.rst",
+            category=RV_CATEGORY,
+            subcategory="003-B2 the published State of Sparsity results",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{RV}/003-B2_published.pdf",
     params:
         figures=lambda wildcards: rv_figure_models(),
@@ -76,7 +118,14 @@ rule rv_claims:
         scratch=f"{RV}/runs/scratch_runs.csv",
         pie_counts=f"{RV}/003-F7_pie_counts.csv",
     output:
-        report(multiext(f"{RV}/003-claims", ".csv", ".md"), caption=f"{RV_CAPTIONS}/claims.rst", category=RV_CATEGORY),
+        report(
+            f"{RV}/003-claims.csv",
+            caption=f"{RV_CAPTIONS}/claims.rst",
+            category=RV_CATEGORY,
+            subcategory="003 claims",
+            labels={"type": "table (CSV)"},
+        ),
+        f"{RV}/003-claims.md",
     params:
         figures=lambda wildcards: rv_figure_models(),
     conda:
@@ -212,8 +261,26 @@ rule rv_part2_tables:
     output:
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
-        f2=report(multiext(f"{RV}/003-F2_winning_ticket", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F2.rst", category=RV_CATEGORY),
-        f6=report(multiext(f"{RV}/003-F6_scratch", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F6.rst", category=RV_CATEGORY),
+        f2=[
+            report(
+                f"{RV}/003-F2_winning_ticket.csv",
+                caption=f"{RV_CAPTIONS}/F2_table.rst",
+                category=RV_CATEGORY,
+                subcategory="003-F2 winning ticket against random re-initialization",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{RV}/003-F2_winning_ticket.md",
+        ],
+        f6=[
+            report(
+                f"{RV}/003-F6_scratch.csv",
+                caption=f"{RV_CAPTIONS}/F6_table.rst",
+                category=RV_CATEGORY,
+                subcategory="003-F6 magnitude pruning against training from scratch",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{RV}/003-F6_scratch.md",
+        ],
     params:
         tickets=lambda wildcards: rv_ticket_runs(),
         dense=lambda wildcards: rv_dense_ticket_runs(),
@@ -233,9 +300,21 @@ rule rv_part2_figures:
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
     output:
-        f2=report(f"{RV}/003-F2_winning_ticket.png", caption=f"{RV_CAPTIONS}/F2.rst", category=RV_CATEGORY),
+        f2=report(
+            f"{RV}/003-F2_winning_ticket.png",
+            caption=f"{RV_CAPTIONS}/F2.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F2 winning ticket against random re-initialization",
+            labels={"type": "figure (PNG)"},
+        ),
         f2_pdf=f"{RV}/003-F2_winning_ticket.pdf",
-        f6=report(f"{RV}/003-F6_scratch.png", caption=f"{RV_CAPTIONS}/F6.rst", category=RV_CATEGORY),
+        f6=report(
+            f"{RV}/003-F6_scratch.png",
+            caption=f"{RV_CAPTIONS}/F6.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F6 magnitude pruning against training from scratch",
+            labels={"type": "figure (PNG)"},
+        ),
         f6_pdf=f"{RV}/003-F6_scratch.pdf",
     params:
         tickets=lambda wildcards: rv_part2("tickets"),
@@ -256,10 +335,34 @@ rule rv_pie:
         pruned_models=lambda wildcards: [model for _, model, _ in rv_pie_pruned()],
         pruned_masks=lambda wildcards: [masks for _, _, masks in rv_pie_pruned()],
     output:
-        counts=report(multiext(f"{RV}/003-F7_pie_counts", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
-        classes=report(multiext(f"{RV}/003-F7_pie_classes", ".csv", ".md"), caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        counts=[
+            report(
+                f"{RV}/003-F7_pie_counts.csv",
+                caption=f"{RV_CAPTIONS}/F7_counts.rst",
+                category=RV_CATEGORY,
+                subcategory="003-F7 pruning identified exemplars (PIE)",
+                labels={"type": "PIE counts (CSV)"},
+            ),
+            f"{RV}/003-F7_pie_counts.md",
+        ],
+        classes=[
+            report(
+                f"{RV}/003-F7_pie_classes.csv",
+                caption=f"{RV_CAPTIONS}/F7_classes.rst",
+                category=RV_CATEGORY,
+                subcategory="003-F7 pruning identified exemplars (PIE)",
+                labels={"type": "per-class recall change (CSV)"},
+            ),
+            f"{RV}/003-F7_pie_classes.md",
+        ],
         pies=f"{RV}/runs/pie_images.csv",
-        png=report(f"{RV}/003-F7_pie.png", caption=f"{RV_CAPTIONS}/F7.rst", category=RV_CATEGORY),
+        png=report(
+            f"{RV}/003-F7_pie.png",
+            caption=f"{RV_CAPTIONS}/F7.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F7 pruning identified exemplars (PIE)",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{RV}/003-F7_pie.pdf",
     params:
         sparsities=lambda wildcards: [float(s) for s in rv_part2("pie")["sparsities"]],
@@ -278,7 +381,13 @@ rule rv_pie:
 rule rv_procedure:
     output:
         dot=f"{RV}/runs/rulegraph.dot",
-        png=report(f"{RV}/003-F1_procedure.png", caption=f"{RV_CAPTIONS}/F1.rst", category=RV_CATEGORY),
+        png=report(
+            f"{RV}/003-F1_procedure.png",
+            caption=f"{RV_CAPTIONS}/F1.rst",
+            category=RV_CATEGORY,
+            subcategory="003-F1 the train, prune, fine-tune procedure",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{RV}/003-F1_procedure.pdf",
     params:
         config=lambda wildcards: dict(workflow.config_settings.overwrite_config),  # this run's config files and --config: its graph

@@ -5,7 +5,7 @@
 
 WVU = f"{RESULTS}/weight_vs_unit"
 WVU_CAPTIONS = "../../../report/weight_vs_unit"
-WVU_CATEGORY = "004 weight vs unit pruning"
+WVU_CATEGORY = "004 Weight vs unit pruning"
 
 
 # Timings must not share the machine: the job claims every core given to Snakemake (and a whole node on Slurm).
@@ -36,13 +36,36 @@ rule wvu_tables:
         masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", wvu_pruned_runs()),
         latency=lambda wildcards: rules.wvu_forward_latency.output.timings.format(**wvu_first_run()),
     output:
-        loss_accuracy=report(
-            multiext(f"{WVU}/004-T1_loss_accuracy_vs_k", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/T1.rst", category=WVU_CATEGORY
-        ),
-        ks=report(multiext(f"{WVU}/004-B1_elimination_ks", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B1.rst", category=WVU_CATEGORY),
-        forward_time=report(
-            multiext(f"{WVU}/004-B2_forward_time", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B2.rst", category=WVU_CATEGORY
-        ),
+        loss_accuracy=[
+            report(
+                f"{WVU}/004-T1_loss_accuracy_vs_k.csv",
+                caption=f"{WVU_CAPTIONS}/T1.rst",
+                category=WVU_CATEGORY,
+                subcategory="004-T1 loss and accuracy against k",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{WVU}/004-T1_loss_accuracy_vs_k.md",
+        ],
+        ks=[
+            report(
+                f"{WVU}/004-B1_elimination_ks.csv",
+                caption=f"{WVU_CAPTIONS}/B1.rst",
+                category=WVU_CATEGORY,
+                subcategory="004-B1 eliminated against surviving magnitudes",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{WVU}/004-B1_elimination_ks.md",
+        ],
+        forward_time=[
+            report(
+                f"{WVU}/004-B2_forward_time.csv",
+                caption=f"{WVU_CAPTIONS}/B2.rst",
+                category=WVU_CATEGORY,
+                subcategory="004-B2 forward time (the numbers of 004-F5)",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{WVU}/004-B2_forward_time.md",
+        ],
     params:
         runs=lambda wildcards: wvu_pruned_runs(),
     conda:
@@ -57,7 +80,13 @@ rule wvu_training_curves:
     input:
         histories=lambda wildcards: paths(f"{DENSE}/history.csv", wvu_runs()),
     output:
-        png=report(f"{WVU}/004-F1_training_curves.png", caption=f"{WVU_CAPTIONS}/F1.rst", category=WVU_CATEGORY),
+        png=report(
+            f"{WVU}/004-F1_training_curves.png",
+            caption=f"{WVU_CAPTIONS}/F1.rst",
+            category=WVU_CATEGORY,
+            subcategory="004-F1 training curves",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{WVU}/004-F1_training_curves.pdf",
     params:
         seeds=lambda wildcards: [r["seed"] for r in wvu_runs()],
@@ -73,9 +102,21 @@ rule wvu_metrics_against_k:
     input:
         table=f"{WVU}/004-T1_loss_accuracy_vs_k.csv",
     output:
-        weight_png=report(f"{WVU}/004-F2_weight_pruning.png", caption=f"{WVU_CAPTIONS}/F2.rst", category=WVU_CATEGORY),
+        weight_png=report(
+            f"{WVU}/004-F2_weight_pruning.png",
+            caption=f"{WVU_CAPTIONS}/F2.rst",
+            category=WVU_CATEGORY,
+            subcategory="004-F2 weight pruning",
+            labels={"type": "figure (PNG)"},
+        ),
         weight_pdf=f"{WVU}/004-F2_weight_pruning.pdf",
-        unit_png=report(f"{WVU}/004-F3_unit_pruning.png", caption=f"{WVU_CAPTIONS}/F3.rst", category=WVU_CATEGORY),
+        unit_png=report(
+            f"{WVU}/004-F3_unit_pruning.png",
+            caption=f"{WVU_CAPTIONS}/F3.rst",
+            category=WVU_CATEGORY,
+            subcategory="004-F3 unit pruning",
+            labels={"type": "figure (PNG)"},
+        ),
         unit_pdf=f"{WVU}/004-F3_unit_pruning.pdf",
     conda:
         ENV
@@ -90,7 +131,13 @@ rule wvu_magnitude_histograms:
         model=lambda wildcards: f"{DENSE}/model.pt".format(**wvu_first_run()),
         masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", wvu_histogram_runs()),
     output:
-        png=report(f"{WVU}/004-F4_magnitude_histograms.png", caption=f"{WVU_CAPTIONS}/F4.rst", category=WVU_CATEGORY),
+        png=report(
+            f"{WVU}/004-F4_magnitude_histograms.png",
+            caption=f"{WVU_CAPTIONS}/F4.rst",
+            category=WVU_CATEGORY,
+            subcategory="004-F4 eliminated and surviving magnitudes",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{WVU}/004-F4_magnitude_histograms.pdf",
     params:
         variants=lambda wildcards: [r["variant"] for r in wvu_histogram_runs()],
@@ -107,7 +154,13 @@ rule wvu_forward_time:
     input:
         table=f"{WVU}/004-B2_forward_time.csv",
     output:
-        png=report(f"{WVU}/004-F5_forward_time.png", caption=f"{WVU_CAPTIONS}/F5.rst", category=WVU_CATEGORY),
+        png=report(
+            f"{WVU}/004-F5_forward_time.png",
+            caption=f"{WVU_CAPTIONS}/F5.rst",
+            category=WVU_CATEGORY,
+            subcategory="004-F5 forward time against k",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{WVU}/004-F5_forward_time.pdf",
     params:
         batch_size=lambda wildcards: wvu_cfg()["latency"]["batch_size"],
@@ -124,7 +177,16 @@ rule wvu_protocol_table:
         evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", wvu_protocol_pruned_runs()),
         dense=lambda wildcards: paths(f"{DENSE}/metrics.json", wvu_protocol_runs()),
     output:
-        report(multiext(f"{WVU}/004-B3_protocol_choices", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/B3.rst", category=WVU_CATEGORY),
+        [
+            report(
+                f"{WVU}/004-B3_protocol_choices.csv",
+                caption=f"{WVU_CAPTIONS}/B3_table.rst",
+                category=WVU_CATEGORY,
+                subcategory="004-B3 protocol choices the document leaves open",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{WVU}/004-B3_protocol_choices.md",
+        ],
     params:
         runs=lambda wildcards: wvu_protocol_pruned_runs(),
         dense_runs=lambda wildcards: wvu_protocol_runs(),
@@ -141,7 +203,13 @@ rule wvu_protocol_figure:
     input:
         table=f"{WVU}/004-B3_protocol_choices.csv",
     output:
-        png=report(f"{WVU}/004-B3_protocol_choices.png", caption=f"{WVU_CAPTIONS}/B3.rst", category=WVU_CATEGORY),
+        png=report(
+            f"{WVU}/004-B3_protocol_choices.png",
+            caption=f"{WVU_CAPTIONS}/B3.rst",
+            category=WVU_CATEGORY,
+            subcategory="004-B3 protocol choices the document leaves open",
+            labels={"type": "figure (PNG)"},
+        ),
         pdf=f"{WVU}/004-B3_protocol_choices.pdf",
     conda:
         ENV
@@ -157,7 +225,14 @@ rule wvu_claims:
         ks=f"{WVU}/004-B1_elimination_ks.csv",
         forward_time=f"{WVU}/004-B2_forward_time.csv",
     output:
-        report(multiext(f"{WVU}/004-claims", ".csv", ".md"), caption=f"{WVU_CAPTIONS}/claims.rst", category=WVU_CATEGORY),
+        report(
+            f"{WVU}/004-claims.csv",
+            caption=f"{WVU_CAPTIONS}/claims.rst",
+            category=WVU_CATEGORY,
+            subcategory="004 claims",
+            labels={"type": "table (CSV)"},
+        ),
+        f"{WVU}/004-claims.md",
     params:
         histogram_k=lambda wildcards: wvu_k_percent("histogram_sparsity"),
     conda:
