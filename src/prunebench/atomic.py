@@ -1,4 +1,4 @@
-"""Atomic writes: a killed job never leaves a half-written output behind."""
+"""Atomic writes: a killed job never leaves a half-written output behind; reads that name a damaged file."""
 from __future__ import annotations
 
 import json
@@ -39,6 +39,26 @@ def save_torch(path: str | os.PathLike, obj) -> None:
 
     with atomic_path(path) as tmp:
         torch.save(obj, tmp)
+
+
+class CorruptFileError(OSError):
+    """A stored result that cannot be read back: damaged on disk, or written by something else."""
+
+
+def load_torch(path: str | os.PathLike, **kwargs):
+    """torch.load(path, weights_only=True), with an error naming the file and how to recompute it when it is damaged."""
+    import torch
+
+    try:
+        return torch.load(path, weights_only=True, **kwargs)
+    except FileNotFoundError:
+        raise
+    except Exception as error:
+        raise CorruptFileError(
+            f"{path} is damaged and cannot be read ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}). "
+            "Delete this file and run the same snakemake command again: the job that writes it runs again, and so does "
+            "everything computed from it; nothing else is touched."
+        ) from error
 
 
 def write_csv(path: str | os.PathLike, frame) -> None:
