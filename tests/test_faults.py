@@ -58,7 +58,7 @@ def write_config(path: Path, change) -> Path:
 def test_a_run_killed_during_training_resumes_with_the_readme_steps(smoke_run, tmp_path):
     command = [
         sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "configs/smoke.yaml",
-        "--config", f"results={tmp_path}/results", f"logs={tmp_path}/logs", f"{tmp_path}/results/{EVALUATION}",
+        "--config", f"results={tmp_path}/results", f"logs={tmp_path}/logs", "--", f"{tmp_path}/results/{EVALUATION}",
     ]
     training_log = tmp_path / "logs" / RUN / "dense.log"  # opened by the training job itself
     running = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -72,7 +72,7 @@ def test_a_run_killed_during_training_resumes_with_the_readme_steps(smoke_run, t
     prepared_mtime = prepared.stat().st_mtime_ns
     assert not (tmp_path / "results" / RUN / "dense/model.pt").exists()
 
-    args = [f"{tmp_path}/results/{EVALUATION}"]  # the command above, as conftest.snakemake runs it
+    args = ["--", f"{tmp_path}/results/{EVALUATION}"]  # the command above, as conftest.snakemake runs it
     locked = snakemake(tmp_path, *args, check=False)
     assert locked.returncode != 0 and "--unlock" in locked.stdout + locked.stderr
     # README, "Reproducibility, caching, robustness": after a killed run, `--unlock`, then the same command.
@@ -132,7 +132,7 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
     masks, checkpoint, data = results / RUN / "weight/sparsity0.5/masks.pt", results / RUN / "dense/model.pt", results / "data/digits.pt"
 
     damage(checkpoint)
-    failed = snakemake(tmp_path, str(masks), check=False)
+    failed = snakemake(tmp_path, "--", str(masks), check=False)
     assert failed.returncode != 0
     log = (tmp_path / "logs" / RUN / "weight/sparsity0.5/prune.log").read_text()
     assert f"{checkpoint} is damaged and cannot be read" in log and "Delete this file" in log
@@ -141,7 +141,7 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
 
     shutil.copy2(smoke_run / "results" / RUN / "dense/model.pt", checkpoint)
     damage(data)
-    failed = snakemake(tmp_path, str(masks.with_name("evaluation.json")), check=False)
+    failed = snakemake(tmp_path, "--", str(masks.with_name("evaluation.json")), check=False)
     assert failed.returncode != 0
     assert job_counts(failed.stdout + failed.stderr) == {"prune": 1, "evaluate": 1}, "the damaged data is not silently remade"
     assert f"{data} is damaged and cannot be read" in (tmp_path / "logs" / RUN / "weight/sparsity0.5/evaluate.log").read_text()
@@ -198,7 +198,7 @@ def test_a_diverging_training_stops_and_says_where(one_thread, small_mlp):
 
 
 @pytest.mark.workflow
-def test_a_diverging_run_is_a_failed_result_in_the_tables_and_claims_unless_strict(tmp_path):
+def test_a_diverging_run_is_a_failed_result_in_the_tables_and_claims_unless_strict(smoke_run, tmp_path):
     def diverging_004(config):
         study = config["studies"]["weight_vs_unit"]
         study["train"].update(optimizer="sgd", lr=1.0e6)  # the dense MLP's loss overflows within a few steps
@@ -208,13 +208,15 @@ def test_a_diverging_run_is_a_failed_result_in_the_tables_and_claims_unless_stri
     config = write_config(tmp_path / "diverging.yaml", diverging_004)
     strict = write_config(tmp_path / "strict.yaml", lambda c: (diverging_004(c), c.update(strict=True)))
     results = tmp_path / "results"
+    (results / "data").mkdir(parents=True)
+    shutil.copy2(smoke_run / "results/data/digits.pt", results / "data")  # the smoke run's prepared data: one job less
     dense_metrics, claims = results / RUN / "dense/metrics.json", results / "weight_vs_unit/004-claims.csv"
 
-    stopped = snakemake(tmp_path, "--configfile", str(strict), str(dense_metrics), check=False)
+    stopped = snakemake(tmp_path, "--configfile", str(strict), "--", str(dense_metrics), check=False)
     assert stopped.returncode != 0 and not dense_metrics.exists()
     assert "TrainingDiverged: dense training diverged: non-finite loss at epoch" in (tmp_path / "logs" / RUN / "dense.log").read_text()
 
-    snakemake(tmp_path, "--configfile", str(config), str(claims))
+    snakemake(tmp_path, "--configfile", str(config), "--", str(claims))
     record = json.loads(dense_metrics.read_text())
     reason = record["failed"]
     assert re.fullmatch(r"non-finite loss at epoch \d+, step \d+ of training", reason)
