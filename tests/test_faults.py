@@ -184,12 +184,12 @@ def test_a_diverging_training_stops_and_says_where(one_thread, small_mlp):
     data = random_data()
     diverging = TrainConfig(epochs=3, batch_size=20, optimizer="sgd", lr=1e6)
     start = {name: p.clone() for name, p in small_mlp.state_dict().items()}
-    with pytest.raises(TrainingDiverged, match=r"dense training diverged: non-finite loss at epoch 1, step \d+ of training"):
+    with pytest.raises(TrainingDiverged, match=r"dense training: non-finite loss at epoch 1, step \d+ \(config strict: true"):
         train(small_mlp, data, diverging, seed=0, stage="dense")
 
     small_mlp.load_state_dict(start)
     result = train(small_mlp, data, diverging, seed=0, stage="dense", record_divergence=True)
-    assert re.fullmatch(r"non-finite loss at epoch 1, step \d+ of training", result.failed)
+    assert re.fullmatch(r"dense training: non-finite loss at epoch 1, step \d+", result.failed)
     assert result.selected_epoch == 0 and len(result.history) == 1, "only the epochs before the divergence count"
     assert all(torch.equal(result.model.state_dict()[name], value) for name, value in start.items())
 
@@ -214,12 +214,12 @@ def test_a_diverging_run_is_a_failed_result_in_the_tables_and_claims_unless_stri
 
     stopped = snakemake(tmp_path, "--configfile", str(strict), "--", str(dense_metrics), check=False)
     assert stopped.returncode != 0 and not dense_metrics.exists()
-    assert "TrainingDiverged: dense training diverged: non-finite loss at epoch" in (tmp_path / "logs" / RUN / "dense.log").read_text()
+    assert "TrainingDiverged: dense training: non-finite loss at epoch" in (tmp_path / "logs" / RUN / "dense.log").read_text()
 
     snakemake(tmp_path, "--configfile", str(config), "--", str(claims))
     record = json.loads(dense_metrics.read_text())
     reason = record["failed"]
-    assert re.fullmatch(r"non-finite loss at epoch \d+, step \d+ of training", reason)
+    assert re.fullmatch(r"dense training: non-finite loss at epoch \d+, step \d+", reason)
     assert math.isnan(record["metrics"]["test"]["accuracy"])
     table = pd.read_csv(results / "weight_vs_unit/004-T1_loss_accuracy_vs_k.csv")
     assert (table["failed"] == reason).all() and table["test_accuracy_mean"].isna().all()

@@ -24,8 +24,7 @@ with job_log(snakemake.log[0]) as log:
         record_divergence=record_failures(snakemake.config),
     )
     log.info("selected epoch %d; %d mask updates", result.selected_epoch, sparsifier.updates)
-    failed = checkpoint_failure(snakemake.input.model) or (result.failed and f"fine-tuning: {result.failed}")
-    save_checkpoint(snakemake.output.model, result.model, spec, failed=failed)
+    save_checkpoint(snakemake.output.model, result.model, spec, failed=checkpoint_failure(snakemake.input.model) or result.failed)
     save_torch(snakemake.output.masks, result.masks)
     write_csv(snakemake.output.history, pd.DataFrame(result.history))
     save_torch(snakemake.output.snapshots, snapshots.weights)

@@ -131,10 +131,10 @@ def train(
             correct += (logits.detach().argmax(1) == yb).sum()
         model.eval()
         if (bad_step := int(first_nonfinite_step)) >= 0:
-            reason = f"non-finite loss at epoch {epoch}, step {bad_step} of training"
+            reason = f"{stage} training: non-finite loss at epoch {epoch}, step {bad_step}"
             if not record_divergence:
-                raise TrainingDiverged(f"{stage} training diverged: {reason} (config strict: true; with false, the run is recorded as failed)")
-            log.warning("%s training diverged: %s; stopped, keeping the weights of epoch %d", stage, reason, best_epoch)
+                raise TrainingDiverged(f"{reason} (config strict: true; with false, the run is recorded as failed)")
+            log.warning("%s; stopped, keeping the weights of epoch %d", reason, best_epoch)
             model.load_state_dict(best_state)
             return TrainResult(model, history, best_epoch, best_masks, failed=reason)
         history.append(record(epoch, {"loss": loss_sum.item() / n, "accuracy": correct.item() / n}))
