@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import ap3_student_t, search_epoch, slimming, sparse_forward, train_step, workflow_runs  # noqa: E402
+from benchmarks import ap3_student_t, paper_dag, search_epoch, slimming, sparse_forward, train_step, workflow_runs  # noqa: E402
 from prunebench.tables import write_table  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--keep", help="with --full: run the default workflow into this new folder and keep its results")
     args = parser.parse_args()
     results = workflow_runs.full_run(args.keep) if args.full else workflow_runs.noop_rerun()
-    results = [*train_step.run(), *sparse_forward.run(), *slimming.run(), *ap3_student_t.run(), *search_epoch.run(), *results]
+    results = [*train_step.run(), *sparse_forward.run(), *slimming.run(), *ap3_student_t.run(), *search_epoch.run(), *paper_dag.run(), *results]
     frame = pd.DataFrame([asdict(r) for r in results])
     frame["met"] = [{True: "yes", False: "no", None: ""}[m] for m in frame["met"]]
     machine = f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"

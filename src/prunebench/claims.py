@@ -1,7 +1,7 @@
 """A claim: one qualitative finding of a document, the numbers observed here, and whether it holds."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
@@ -31,6 +31,20 @@ class Claim:
         if self.reported_only:
             return STATUSES[3]
         return {True: STATUSES[0], False: STATUSES[1], None: STATUSES[2]}[self.holds]
+
+
+def untested_if_failed(claim: Claim, failures: list[str]) -> Claim:
+    """A claim decided on runs of which some failed (diverged) is not tested: `observed` gives the reasons instead."""
+    if not failures:
+        return claim
+    return replace(claim, holds=None, observed=f"not tested: runs it depends on failed ({'; '.join(dict.fromkeys(failures))})")
+
+
+def failures_of(table: pd.DataFrame) -> list[str]:
+    """The failure reasons in a table's `failed` column (blank where a run finished; no column: none failed)."""
+    if "failed" not in table:
+        return []
+    return [reason for reason in table["failed"].fillna("") if reason]
 
 
 def write_claims(claims: list[Claim], csv_path, markdown_path, title: str) -> None:

@@ -83,22 +83,58 @@ def _cross_key_errors(config: dict) -> list[str]:
             errors += sweep_errors(study, cfg)
         if importlib.util.find_spec(checks := f"prunebench.studies.{study}.config_checks") is not None:
             errors += importlib.import_module(checks).config_errors(cfg, config)
+    if both := sorted(variant_names(config, searched=True) & variant_names(config, searched=False)):
+        errors.append(
+            f"config key studies.*.prune.variants: {both} name a structured search in one study and another method in "
+            "another; give them different names"
+        )
     return errors
 
 
-def check_data_sources(config: dict, prepared_exists) -> None:
-    """Every dataset a study uses must be readable offline, or downloads must be allowed.
+def variant_names(config: dict, searched: bool) -> set[str]:
+    """The variant names, over every study, whose method is (searched=True) or is not a structured search: the
+    search stage writes the masks of the first, the prune stage those of the others."""
+    return {
+        name
+        for study in config["studies"].values()
+        if study and "prune" in study
+        for name, variant in study["prune"]["variants"].items()
+        if (PRUNING_METHODS[variant["method"]].family == "structured_search") == searched
+    }
 
-    `prepared_exists(name)` says whether its prepared tensors are already there (then nothing is read)."""
+
+def user_error(error: ConfigError, config_files: list[str]) -> str:
+    """What a user sees for a bad config: the problems, each naming its key, and what to do (no traceback)."""
+    files = ", ".join(config_files) or "config.yaml"
+    return (
+        f"prunebench: {error}\n"
+        f"Nothing was run. Fix the key(s) named above in your config ({files}; workflow/schemas/ describes every "
+        "key), then run the same command again."
+    )
+
+
+def check_data_sources(config: dict, prepared_exists) -> None:
+    """Every dataset a study uses must be readable offline (from an existing data_dir where one is set), unless
+    downloads are allowed.
+
+    `prepared_exists(name)` says whether its prepared tensors are already there (then nothing is read). Reading a
+    source means loading it (a generated dataset renders every image), so nothing is read where downloads are allowed:
+    the check could not fail there."""
     from prunebench.data import load_raw
 
     data = config["data"]
+    if data["download"]:
+        return
     used = sorted({dataset for cfg in config["studies"].values() for dataset in cfg["datasets"]})
     for name in used:
         if prepared_exists(name):
             continue
+        if data["data_dir"] is not None and not Path(data["data_dir"]).is_dir():
+            raise ConfigError(
+                f"config key data.data_dir: {data['data_dir']!r} is not a folder; point it at the folder holding the datasets, set it to null to read the system packages, or set "
+                "data.download: true to download into it"
+            )
         try:
             load_raw(name, data["data_dir"], download=False)
         except FileNotFoundError as e:
-            if not data["download"]:
-                raise ConfigError(f"config key data.data_dir / data.download: no source for dataset {name!r}: {e}") from None
+            raise ConfigError(f"config key data.data_dir / data.download: no source for dataset {name!r}: {e}") from None

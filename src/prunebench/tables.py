@@ -15,10 +15,18 @@ def write_table(frame: pd.DataFrame, csv_path, markdown_path, latex_path=None, t
         write_text(latex_path, frame.to_latex(index=False, float_format="%.4g", na_rep=""))
 
 
+def failure_reasons(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+    """The `failed` column of each group of `frame` (one row per run, "" where the run did not fail): its distinct
+    reasons joined, "" where every run of the group finished."""
+    return frame.groupby(by, sort=False)["failed"].agg(lambda reasons: "; ".join(dict.fromkeys(r for r in reasons if r)))
+
+
 def mean_std(frame: pd.DataFrame, by: list[str], columns: list[str]) -> pd.DataFrame:
-    """Mean, sample std (blank for a single seed) and count of `columns` over the rows of each group."""
+    """Mean, sample std (blank for a single seed) and count of `columns` over the rows of each group. A missing value
+    (a failed run's NaN) makes its group's mean and std missing too: never an average of the runs that survived."""
     grouped = frame.groupby(by, sort=False)[columns]
-    out = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_std"))
+    missing = frame[columns].isna().groupby([frame[key] for key in by], sort=False).any()
+    out = grouped.mean().mask(missing).add_suffix("_mean").join(grouped.std(ddof=1).mask(missing).add_suffix("_std"))
     out["n_seeds"] = grouped.size()
     ordered = [f"{c}_{s}" for c in columns for s in ("mean", "std")] + ["n_seeds"]
     return out[ordered].reset_index()

@@ -1,13 +1,20 @@
 # Shared helpers of every rule: config validation, path patterns, per-wildcard parameters, study targets.
 import re
+import sys
 from pathlib import Path
 
-from prunebench.config import ConfigError, check_data_sources, validate_config
+from prunebench.config import ConfigError, check_data_sources, user_error, validate_config, variant_names
 from prunebench.pruning import PRUNING_METHODS
 
-validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
-
 ENV = str(Path(workflow.basedir) / "envs/prunebench.yaml")  # for --sdm conda
+
+# A bad config is the user's to fix: its message and what to do, not a traceback of this file.
+try:
+    validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+    check_data_sources(config, lambda dataset: Path(config["results"], "data", f"{dataset}.pt").exists())
+except ConfigError as error:
+    sys.exit(user_error(error, [str(f) for f in workflow.configfiles]))
+
 RESULTS = config["results"]
 LOGS = config["logs"]
 
@@ -15,8 +22,6 @@ RUN = "{study}/runs/{dataset}/{model}/seed{seed}"
 DATA = f"{RESULTS}/data/{{dataset}}"
 DENSE = f"{RESULTS}/{RUN}/dense"
 PRUNED = f"{RESULTS}/{RUN}/{{variant}}/sparsity{{sparsity}}"
-
-check_data_sources(config, lambda dataset: Path(f"{RESULTS}/data/{dataset}.pt").exists())
 
 
 wildcard_constraints:
@@ -75,26 +80,7 @@ def prune_params(wildcards):
     }
 
 
-def variant_names(searched):
-    """The variant names, over every study, whose method is (searched=True) or is not a structured search: the
-    search stage writes the masks of the first, the prune stage those of the others."""
-    return sorted(
-        {
-            name
-            for study in config["studies"].values()
-            if study and "prune" in study
-            for name, variant in study["prune"]["variants"].items()
-            if (PRUNING_METHODS[variant["method"]].family == "structured_search") == searched
-        }
-    )
-
-
-SEARCHED_VARIANTS = variant_names(searched=True)
-if set(SEARCHED_VARIANTS) & set(variant_names(searched=False)):
-    raise ConfigError(
-        f"config key studies.*.prune.variants: {sorted(set(SEARCHED_VARIANTS) & set(variant_names(searched=False)))} name a "
-        "structured search in one study and another method in another; give them different names"
-    )
+SEARCHED_VARIANTS = sorted(variant_names(config, searched=True))
 # Rule-level constraints on {variant}: which of prune / search writes a variant's masks.pt.
 SEARCHED_VARIANT = "|".join(SEARCHED_VARIANTS) or "(?!)"  # (?!): matches nothing
 NOT_SEARCHED_VARIANT = rf"(?!(?:{SEARCHED_VARIANT})(?![A-Za-z0-9_]))[A-Za-z0-9_]+"

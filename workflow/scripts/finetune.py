@@ -4,9 +4,9 @@ from prunebench.atomic import save_torch, write_csv
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
-from prunebench.models import load_checkpoint, save_checkpoint
+from prunebench.models import checkpoint_failure, load_checkpoint, save_checkpoint
 from prunebench.pruning import load_masks, variant_sparsifier
-from prunebench.training import TrainConfig, train
+from prunebench.training import TrainConfig, record_failures, train
 from prunebench.training.snapshots import WeightSnapshots
 
 params = snakemake.params.finetune
@@ -19,9 +19,12 @@ with job_log(snakemake.log[0]) as log:
     sparsifier = variant_sparsifier(masks, snakemake.params.prune, float(snakemake.wildcards.sparsity), seed)
     config = TrainConfig.from_dict(params)
     snapshots = WeightSnapshots(list(masks) if config.snapshots else [])
-    result = train(model, data, config, seed, stage="finetune", sparsifier=sparsifier, on_epoch_end=snapshots)
+    result = train(
+        model, data, config, seed, stage="finetune", sparsifier=sparsifier, on_epoch_end=snapshots,
+        record_divergence=record_failures(snakemake.config),
+    )
     log.info("selected epoch %d; %d mask updates", result.selected_epoch, sparsifier.updates)
-    save_checkpoint(snakemake.output.model, result.model, spec)
+    save_checkpoint(snakemake.output.model, result.model, spec, failed=checkpoint_failure(snakemake.input.model) or result.failed)
     save_torch(snakemake.output.masks, result.masks)
     write_csv(snakemake.output.history, pd.DataFrame(result.history))
     save_torch(snakemake.output.snapshots, snapshots.weights)

@@ -1,6 +1,6 @@
 from prunebench.atomic import save_torch, write_json
 from prunebench.joblog import job_log
-from prunebench.models import load_checkpoint, save_checkpoint
+from prunebench.models import checkpoint_failure, load_checkpoint, save_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning import apply_masks, load_masks, slimming_record
 
@@ -10,6 +10,6 @@ with job_log(snakemake.log[0]) as log:
     masks = load_masks(snakemake.input.masks)
     slimmed, slimmed_spec, remaining, record = slimming_record(apply_masks(model, masks), spec, masks)
     log.info("widths %s; FLOPs %d -> %d", record["widths"], record["dense_flops"], record["slimmed_flops"])
-    save_checkpoint(snakemake.output.model, slimmed, slimmed_spec)
+    save_checkpoint(snakemake.output.model, slimmed, slimmed_spec, failed=checkpoint_failure(snakemake.input.model))
     save_torch(snakemake.output.masks, remaining)
     write_json(snakemake.output.record, {"slimming": record, "provenance": provenance({"model": spec}, seed)})

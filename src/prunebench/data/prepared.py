@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 import torch
 
-from prunebench.atomic import save_torch
+from prunebench.atomic import load_torch, save_torch
 
 TENSOR_FIELDS = ("train_x", "train_y", "val_x", "val_y", "test_x", "test_y")
 
@@ -43,7 +43,7 @@ def save_prepared(path: str | os.PathLike, data: PreparedData) -> None:
 
 
 def load_prepared(path: str | os.PathLike) -> PreparedData:
-    return PreparedData(**torch.load(path, weights_only=True))
+    return PreparedData(**load_torch(path))
 
 
 def to_float(x: torch.Tensor) -> torch.Tensor:

@@ -3,10 +3,10 @@ registered with @MODELS.register in any module of this package (each is imported
 import importlib
 import pkgutil
 
-from prunebench.models.checkpoint import load_checkpoint, save_checkpoint
+from prunebench.models.checkpoint import checkpoint_failure, load_checkpoint, save_checkpoint
 from prunebench.models.registry import MODELS, build_model
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["MODELS", "build_model", "load_checkpoint", "save_checkpoint"]
+__all__ = ["MODELS", "build_model", "checkpoint_failure", "load_checkpoint", "save_checkpoint"]

@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from prunebench.atomic import load_torch
 from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream
 from prunebench.determinism import generator as stream_generator
@@ -119,4 +120,4 @@ def apply_masks(model: nn.Module, masks: dict[str, torch.Tensor]) -> nn.Module:
 
 
 def load_masks(path) -> dict[str, torch.Tensor]:
-    return torch.load(path, map_location="cpu", weights_only=True)
+    return load_torch(path, map_location="cpu")

@@ -29,6 +29,11 @@ class TrainResult:
     history: list[dict]  # one row per epoch, epoch 0 = before any update
     selected_epoch: int  # the epoch whose weights `model` holds (cfg.select decides, here and nowhere else)
     masks: dict[str, torch.Tensor]  # the sparsifier's masks at that epoch (empty without one)
+    failed: str | None = None  # why training stopped early (a non-finite loss), None when it ran to the end
+
+
+class TrainingDiverged(FloatingPointError):
+    """The training objective became NaN or infinite."""
 
 
 def loss_and_logits(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -62,6 +67,7 @@ def train(
     stage: str,
     sparsifier: Sparsifier | None = None,
     on_epoch_end: EpochCallback | None = None,
+    record_divergence: bool = False,
 ) -> TrainResult:
     """Train on the training images of `cfg` and select the weights of lowest validation loss (or of the last epoch
     with cfg.select == "last").
@@ -73,6 +79,9 @@ def train(
     History rows: epoch, train_loss, train_accuracy (running means over the epoch), val_loss, val_accuracy, lr,
     plus `<split>_eval_loss` / `<split>_eval_accuracy` for each split in `cfg.track` ("train": the training images,
     "test") evaluated after the epoch, plus what `on_epoch_end` returns.
+    A non-finite objective stops training at the end of its epoch: TrainingDiverged is raised, or with
+    `record_divergence` the result holds the weights selected among the epochs before and `failed` says where it
+    diverged (the caller records the run as failed).
     """
     device = next(model.parameters()).device
     optimizer = make_optimizer(model.parameters(), cfg)
@@ -104,6 +113,7 @@ def train(
         order = torch.randperm(n, generator=order_generator)
         loss_sum = torch.zeros((), device=device, dtype=torch.float64)
         correct = torch.zeros((), device=device, dtype=torch.int64)
+        first_nonfinite_step = torch.full((), -1, device=device, dtype=torch.int64)  # kept on the device: no sync per step
         for start in tqdm(range(0, n, cfg.batch_size), desc=f"epoch {epoch}", mininterval=10):
             idx = order[start : start + cfg.batch_size]
             xb, yb = to_float(train_x[idx]).to(device), train_y[idx].to(device)
@@ -114,10 +124,19 @@ def train(
             objective.backward()
             optimizer.step()
             step += 1
+            nonfinite = (first_nonfinite_step < 0) & ~torch.isfinite(objective.detach())
+            first_nonfinite_step = torch.where(nonfinite, step, first_nonfinite_step)
             sparsifier.after_step(model, step)
             loss_sum += loss.detach() * len(idx)
             correct += (logits.detach().argmax(1) == yb).sum()
         model.eval()
+        if (bad_step := int(first_nonfinite_step)) >= 0:
+            reason = f"{stage} training: non-finite loss at epoch {epoch}, step {bad_step}"
+            if not record_divergence:
+                raise TrainingDiverged(f"{reason} (config strict: true; with false, the run is recorded as failed)")
+            log.warning("%s; stopped, keeping the weights of epoch %d", reason, best_epoch)
+            model.load_state_dict(best_state)
+            return TrainResult(model, history, best_epoch, best_masks, failed=reason)
         history.append(record(epoch, {"loss": loss_sum.item() / n, "accuracy": correct.item() / n}))
         schedule.step()
         if cfg.select == "last" or history[-1]["val_loss"] < history[best_epoch]["val_loss"]:

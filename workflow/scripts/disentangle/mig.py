@@ -1,6 +1,4 @@
-import torch
-
-from prunebench.atomic import write_json
+from prunebench.atomic import load_torch, write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
@@ -13,7 +11,7 @@ seed = int(snakemake.wildcards.seed)
 with job_log(snakemake.log[0]) as log:
     seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
-    factors = torch.load(snakemake.input.factors, weights_only=True)
+    factors = load_torch(snakemake.input.factors)
     if "model" in snakemake.input.keys():
         model, spec = load_checkpoint(snakemake.input.model, device())
     else:  # the untrained encoder: the dense run's initial weights, built as train_dense builds them

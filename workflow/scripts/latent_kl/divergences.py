@@ -1,7 +1,6 @@
 import pandas as pd
-import torch
 
-from prunebench.atomic import write_csv, write_json
+from prunebench.atomic import load_torch, write_csv, write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
@@ -19,7 +18,7 @@ with job_log(snakemake.log[0]):
     reference = dense_reference(model, data, TrainConfig.from_dict(params.finetune))
     dense_state = {name: tensor.cpu() for name, tensor in model.state_dict().items()}
     pruned = [
-        (variant, sparsity, pd.read_csv(history), torch.load(snapshots, map_location="cpu", weights_only=True))
+        (variant, sparsity, pd.read_csv(history), load_torch(snapshots, map_location="cpu"))
         for (variant, sparsity), history, snapshots in zip(params.pruned, inputs.histories, inputs.snapshots, strict=True)
     ]
     divergence = params.divergence

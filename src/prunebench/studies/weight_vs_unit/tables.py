@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import torch
 
+from prunebench.atomic import load_torch
 from prunebench.pruning import load_masks
 from prunebench.studies.weight_vs_unit.elimination import elimination_stats
 
-from prunebench.tables import mean_std
+from prunebench.tables import failure_reasons, mean_std
 
 SPLITS = ("test", "val", "train")
 COST = ("nonzero_parameters", "forward_flops", "size_bytes", "size_gzip_bytes")
@@ -24,8 +24,9 @@ def collect_evaluations(runs: list[dict], evaluation_paths: list[str]) -> pd.Dat
     """One row per (seed, variant, sparsity): loss and accuracy on each split and the cost record."""
     rows = []
     for run, path in zip(runs, evaluation_paths, strict=True):
-        metrics = _read_json(path)["metrics"]
-        row = {"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"]}
+        record = _read_json(path)
+        metrics = record["metrics"]
+        row = {"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"], "failed": record.get("failed", "")}
         for split in SPLITS:
             row[f"{split}_loss"] = metrics[split]["loss"]
             row[f"{split}_accuracy"] = metrics[split]["accuracy"]
@@ -35,10 +36,12 @@ def collect_evaluations(runs: list[dict], evaluation_paths: list[str]) -> pd.Dat
 
 
 def loss_accuracy_table(evaluations: pd.DataFrame) -> pd.DataFrame:
-    """004-T1: mean (and std over seeds) of loss and accuracy per variant and k."""
+    """004-T1: mean (and std over seeds) of loss and accuracy per variant and k; `failed`: why runs of the row failed
+    (their loss and accuracy are missing, and so are the row's)."""
     columns = [f"{s}_{m}" for s in ("test", "val") for m in ("loss", "accuracy")] + list(COST)
     table = mean_std(evaluations, ["variant", "k_percent"], columns)
     table = table.drop(columns=[f"{c}_std" for c in COST]).rename(columns={f"{c}_mean": c for c in COST})
+    table["failed"] = failure_reasons(evaluations, ["variant", "k_percent"]).to_numpy()
     return table.astype({c: int for c in COST})
 
 
@@ -47,7 +50,7 @@ def collect_elimination_stats(runs: list[dict], model_paths: list[str], mask_pat
     rows, weights = [], {}
     for run, model_path, mask_path in zip(runs, model_paths, mask_paths, strict=True):
         if model_path not in weights:
-            weights[model_path] = torch.load(model_path, map_location="cpu", weights_only=True)["state_dict"]
+            weights[model_path] = load_torch(model_path, map_location="cpu")["state_dict"]
         for layer in elimination_stats(weights[model_path], load_masks(mask_path)):
             rows.append({"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"], **layer})
     frame = pd.DataFrame(rows)
