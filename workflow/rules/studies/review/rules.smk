@@ -390,7 +390,7 @@ rule rv_procedure:
         ),
         pdf=f"{RV}/003-F1_procedure.pdf",
     params:
-        config=lambda wildcards: dict(workflow.config_settings.overwrite_config),  # this run's config files and --config: its graph
+        study=lambda wildcards: config["studies"]["review"],  # what the graph of the review target depends on
         snakefile=workflow.main_snakefile,
         targets=["review"],
     localrule: True
