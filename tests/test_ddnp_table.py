@@ -82,3 +82,21 @@ def test_ddnp_beats_dp_most_at_the_higher_rate():
 def test_ddnp_delta_is_compared_with_the_lowest_reported_delta():
     assert ddnp_within_reported_range(claims_table([run("ddnp", 0.5, 0.9, delta=-0.005)])).holds is True
     assert ddnp_within_reported_range(claims_table([run("ddnp", 0.5, 0.9, delta=-0.02)])).holds is False
+
+
+def test_a_failed_run_empties_its_row_and_leaves_the_t1_claims_not_tested(tmp_path):
+    runs, files = [], []
+    for seed, method in enumerate(["ddnp", "ddnp", "dp"]):
+        runs.append({"dataset": "digits", "model": "resnet20", "method": method, "variant": method, "sparsity": "0.5", "seed": seed})
+        files.append(write_run(tmp_path, seed, 0.9, 0.85, 100))
+    failed = json.loads(open(files[1][1]).read())
+    failed["failed"] = "finetune training: non-finite loss at epoch 1, step 3"
+    failed["metrics"]["test"]["accuracy"] = float("nan")
+    open(files[1][1], "w").write(json.dumps(failed))
+    table = comparison_table(run_rows(runs, *zip(*files)), load_reported())
+    ddnp = table[(table["source"] == "run here") & (table["method"] == "ddnp")].iloc[0]
+    assert pd.isna(ddnp["pruned_accuracy_mean"]) and ddnp["failed"] == failed["failed"]
+    assert table[(table["source"] == "run here") & (table["method"] == "dp")].iloc[0]["failed"] == ""
+    claims = all_claims(table)
+    assert [c.holds for c in claims[:2]] == [None, None]
+    assert all(failed["failed"] in c.observed for c in claims[:2])

@@ -9,6 +9,7 @@ from prunebench.metrics.cost import forward_flops
 from prunebench.pruning.search import ChannelGates, FlopsModel, SearchSettings, search, search_data
 from prunebench.pruning.search.ddnp import DDNP, DDNPParams
 from prunebench.pruning.search.dp import DifferentiablePruning, DPParams
+from prunebench.training.loop import TrainingDiverged
 
 INPUT = (1, 8, 8)
 WIDTHS = (8, 12, 16)
@@ -169,3 +170,13 @@ def test_ddnp_counts_a_score_as_saturated_beyond_four_temperatures(flops):
     state = searcher.gate_state()
     assert state["scores_saturated"] == pytest.approx(WIDTHS[0] / sum(WIDTHS))
     assert state["mean_score_fraction"] == pytest.approx((1.0 + 0.5 + 0.5) / 3)
+
+
+def test_a_diverging_search_stops_with_the_stage_named(flops):
+    data = search_data(random_data(), 64, seed=0)
+    settings = SearchSettings(epochs=2, batch_size=32, prune_size=64)
+    broken = trained_tiny_net()
+    with torch.no_grad():
+        broken.fc.bias.fill_(float("nan"))
+    with pytest.raises(TrainingDiverged, match="search: non-finite loss in epoch 1"):
+        search(broken, PRUNABLE, flops, data, DDNP(DDNPParams()), 0.5, settings, seed=0)

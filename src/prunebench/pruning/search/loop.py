@@ -21,6 +21,7 @@ from prunebench.pruning.search.base import Searcher, StructuredSearchMethod
 from prunebench.pruning.search.flops import FlopsModel
 from prunebench.pruning.search.gating import ChannelGates
 from prunebench.training.evaluate import evaluate
+from prunebench.training.loop import TrainingDiverged
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,9 @@ def search(
                 optimizer.step()
                 loss_sum += loss.detach() * len(idx)
                 correct += (logits.detach().argmax(1) == yb).sum()
+            if not torch.isfinite(loss_sum):
+                # not yet recorded as a failed result (the training stages are): the search stops the workflow
+                raise TrainingDiverged(f"search: non-finite loss in epoch {epoch}")
             record(epoch, {"prune_loss": loss_sum.item() / n, "prune_accuracy": correct.item() / n})
     selected = select_epoch(history, settings.select)
     return SearchResult(snapshots[selected], history, selected)

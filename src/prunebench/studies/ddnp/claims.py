@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prunebench.claims import Claim
+from prunebench.claims import Claim, failures_of, untested_if_failed
 from prunebench.studies.ddnp.search_results import F4_COMPARISONS, final_accuracy
 
 DDNP, DP = "ddnp", "dp"  # the registered names of the two search methods
@@ -103,4 +103,6 @@ def search_claims(curves: pd.DataFrame | None) -> list[Claim]:
 
 
 def all_claims(table: pd.DataFrame, curves: pd.DataFrame | None = None) -> list[Claim]:
-    return [ddnp_beats_dp(table), ddnp_within_reported_range(table), *search_claims(curves)]
+    """C1-C2 are decided on the runs of 002-T1: a failed run leaves them not tested. C3-C5 on the searches."""
+    failures = failures_of(table)
+    return [untested_if_failed(ddnp_beats_dp(table), failures), untested_if_failed(ddnp_within_reported_range(table), failures), *search_claims(curves)]

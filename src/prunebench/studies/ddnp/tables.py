@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from prunebench.tables import mean_std
+from prunebench.tables import failure_reasons, mean_std
 
 MEASURES = [
     "baseline_accuracy",
@@ -27,7 +27,8 @@ def _read(path) -> dict:
 
 def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.DataFrame:
     """One row per pruned run (wildcard dicts with `method`), from its dense model's metrics, its evaluation and its
-    slimming record. Latency is the evaluation's timing (not bitwise reproducible)."""
+    slimming record. Latency is the evaluation's timing (not bitwise reproducible). `failed`: why the run's training
+    diverged (carried on to its evaluation), blank when it did not."""
     rows = []
     for run, dense_path, evaluation_path, slimming_path in zip(runs, dense_metrics, evaluations, slimmings):
         dense, evaluation, slimming = _read(dense_path)["metrics"], _read(evaluation_path), _read(slimming_path)["slimming"]
@@ -40,6 +41,7 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
                 "variant": run["variant"],
                 "target_flops_reduction": float(run["sparsity"]),
                 "seed": run["seed"],
+                "failed": evaluation.get("failed", ""),
                 "baseline_accuracy": dense["test"]["accuracy"],
                 "pruned_accuracy": evaluation["metrics"]["test"]["accuracy"],
                 "delta_accuracy": evaluation["metrics"]["test"]["accuracy"] - dense["test"]["accuracy"],
@@ -55,8 +57,11 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
 
 def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
     """The runs' mean and std per (dataset, model, method, target FLOPs reduction), source "run here", then the
-    reported rows (source "reported", one value each, no std, no parameters or latency)."""
-    run = mean_std(rows, ["dataset", "model", "method", "variant", "target_flops_reduction"], MEASURES)
+    reported rows (source "reported", one value each, no std, no parameters or latency). `failed`: why runs of a row
+    failed (its measures are then missing)."""
+    keys = ["dataset", "model", "method", "variant", "target_flops_reduction"]
+    run = mean_std(rows, keys, MEASURES)
+    run["failed"] = failure_reasons(rows, keys).to_numpy()
     run.insert(0, "source", "run here")
     shown = reported.rename(columns={c: f"{c}_mean" for c in MEASURES if c in reported.columns}).drop(columns=["source"])
     shown.insert(0, "source", "reported")
