@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= $(shell nproc)
 
-.PHONY: run test benchmark report data-package clean
+.PHONY: run test benchmark report data-package test-packages clean
 
 $(BIN)/snakemake: envs/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,26 @@ data-package:
 		echo "no apt-get: set data.data_dir in config.yaml to a Fashion-MNIST copy, or data.download: true"; \
 	fi
 
+# What the end-to-end tests drive besides Python: Chromium renders the report, Slurm and munge make a one-node cluster.
+# Installed with apt where it exists (the tests skip, saying why, where these are absent).
+TEST_PACKAGES := chromium slurm-wlm munge
+test-packages:
+	@missing=$$(for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else \
+		echo "no apt-get: install $$missing for the report and Slurm tests (they are skipped without them)"; \
+	fi
+
 run: $(BIN)/snakemake data-package
 	$(BIN)/snakemake --cores $(CORES)
 
 report: $(BIN)/snakemake
 	$(BIN)/snakemake --cores $(CORES) --report report.html
 
-test: $(BIN)/snakemake data-package
+test: $(BIN)/snakemake data-package test-packages
 	$(BIN)/python -m pytest -q
 
 benchmark: $(BIN)/snakemake data-package
