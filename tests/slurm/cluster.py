@@ -17,6 +17,9 @@ from pathlib import Path
 PACKAGES = ("slurm-wlm", "munge")
 COMMANDS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")
 MUNGE_KEY = Path("/etc/munge/munge.key")
+# Where srun inside a job finds the configuration: the executor plugin's job step drops SLURM_CONF from the environment
+# of its nested srun, so the generated file is linked here for the cluster's lifetime.
+SYSTEM_CONFIG = Path("/etc/slurm/slurm.conf")
 TEMPLATE = Path(__file__).with_name("slurm.conf.template")
 # squeue, not sacct, reports job states here (no accounting database): a finished job must stay visible to squeue
 # long after it ends (the plugin falls back to sacct unless MinJobAge >= 3 x its first status-check delay).
@@ -102,6 +105,18 @@ class Cluster:
     root: Path
     env: dict
     processes: list = field(default_factory=list)
+    linked_config: bool = False
+
+    def link_config(self):
+        config = Path(self.env["SLURM_CONF"])
+        stale = SYSTEM_CONFIG.is_symlink() and not SYSTEM_CONFIG.exists()
+        if stale and Path(os.readlink(SYSTEM_CONFIG)).parent.name.startswith("prunebench-slurm-"):  # a killed test's
+            SYSTEM_CONFIG.unlink()
+        if SYSTEM_CONFIG.exists() or SYSTEM_CONFIG.is_symlink():
+            raise SlurmUnavailable(f"{SYSTEM_CONFIG} already exists (this machine's own Slurm): the test cluster needs it")
+        SYSTEM_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+        SYSTEM_CONFIG.symlink_to(config)
+        self.linked_config = True
 
     def start(self, name, command, user=None):
         log = open(self.root / f"{name}.out", "w")
@@ -120,6 +135,9 @@ class Cluster:
                     process.kill()
                     process.wait()
         self.processes.clear()
+        if self.linked_config:
+            SYSTEM_CONFIG.unlink(missing_ok=True)
+            self.linked_config = False
 
     def logs(self):
         return "\n".join(
@@ -166,6 +184,7 @@ def start_cluster() -> Cluster:
 
     cluster = Cluster(root, {**os.environ, "SLURM_CONF": str(write_config(root, munge_socket))})
     try:
+        cluster.link_config()
         cluster.start("munged", [
             shutil.which("munged"), "--foreground", "--force", f"--socket={munge_socket}",
             f"--key-file={MUNGE_KEY}", f"--log-file={munge_dir / 'munged.log'}",
@@ -184,3 +203,9 @@ def start_cluster() -> Cluster:
 
 def _node_state(cluster):
     return _run(["sinfo", "--noheader", "--format=%T"], env=cluster.env).stdout.strip()
+
+
+def job_states(cluster):
+    """Every job the cluster has run or runs (squeue keeps finished ones for MinJobAge): Slurm job id -> state."""
+    listed = _run(["squeue", "--states=all", "--noheader", "--format=%i|%T"], env=cluster.env, check=True).stdout
+    return dict(line.split("|") for line in listed.splitlines() if line.strip())
