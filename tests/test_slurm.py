@@ -1,14 +1,14 @@
-"""profiles/slurm on a real single-node Slurm: the fresh smoke run (conftest.fresh_run) went through it, every cluster
-job as a Slurm job that completed. That its metrics equal a local run's is test_workflow.py's fresh-run test."""
+"""profiles/slurm on a real single-node Slurm: the fresh smoke run (conftest.fresh_run) ran study 004 through it, every
+cluster job as a Slurm job that completed. That its metrics equal a local run's is test_workflow.py's fresh-run test."""
 import re
 
 import pytest
 
 pytestmark = pytest.mark.workflow
 
-# Rules the Snakefile declares local (data preparation; tables, figures and claims) and rules that must be Slurm jobs.
-LOCAL = {"prepare_data", "wvu_tables", "kl_figures", "dis_claims", "artifact_catalog", "claims_page"}
-CLUSTER = {"train_dense", "train_sparse", "search", "prune", "slim", "finetune", "evaluate", "rv_retrain", "dis_headless"}
+# 004's rules the Snakefile declares local (data preparation; tables, figures and claims) and those that are Slurm jobs.
+LOCAL = {"prepare_data", "wvu_tables", "wvu_training_curves", "wvu_claims"}
+CLUSTER = {"train_dense", "prune", "evaluate", "wvu_forward_latency"}
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,8 @@ def submitted_jobs(output):
 
 
 def test_every_cluster_job_ran_as_a_completed_slurm_job_and_local_rules_did_not(slurm_run):
-    finished = {int(job): rule for job, rule in re.findall(r"Finished jobid: (\d+) \(Rule: (\w+)\)", slurm_run.snakemake_output)}
-    submitted = submitted_jobs(slurm_run.snakemake_output)
+    finished = {int(job): rule for job, rule in re.findall(r"Finished jobid: (\d+) \(Rule: (\w+)\)", slurm_run.slurm_output)}
+    submitted = submitted_jobs(slurm_run.slurm_output)
     assert submitted and set(submitted) <= set(finished)
     assert sorted(submitted.values()) == sorted(slurm_run.slurm_states), "one Slurm job per submitted Snakemake job"
     assert set(slurm_run.slurm_states.values()) == {"COMPLETED"}

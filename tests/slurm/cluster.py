@@ -125,7 +125,16 @@ class Cluster:
         return process
 
     def stop(self):
-        """Stop the daemons this cluster started, by their pids, last started first."""
+        """Cancel every job still queued or running (a job outlives slurmd otherwise), then stop the daemons this
+        cluster started, by their pids, last started first."""
+        try:
+            if self.processes and all(process.poll() is None for _, process in self.processes):
+                _run(["scancel", f"--user={os.geteuid()}"], env=self.env)
+                _wait_for(lambda: not job_states(self, "PENDING,RUNNING,COMPLETING"), "the cancelled jobs to end", self)
+        finally:
+            self._stop_daemons()
+
+    def _stop_daemons(self):
         for name, process in reversed(self.processes):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -205,7 +214,7 @@ def _node_state(cluster):
     return _run(["sinfo", "--noheader", "--format=%T"], env=cluster.env).stdout.strip()
 
 
-def job_states(cluster):
-    """Every job the cluster has run or runs (squeue keeps finished ones for MinJobAge): Slurm job id -> state."""
-    listed = _run(["squeue", "--states=all", "--noheader", "--format=%i|%T"], env=cluster.env, check=True).stdout
+def job_states(cluster, states="all"):
+    """The cluster's jobs in `states` (all: finished ones too, kept for MinJobAge): Slurm job id -> state."""
+    listed = _run(["squeue", f"--states={states}", "--noheader", "--format=%i|%T"], env=cluster.env, check=True).stdout
     return dict(line.split("|") for line in listed.splitlines() if line.strip())
