@@ -48,7 +48,7 @@ def smoke_run(tmp_path_factory):
 
 @dataclass
 class FreshRun:
-    """The second smoke run: `slurm_target`'s jobs through Slurm when a cluster could be started (`slurm_unavailable`
+    """The second smoke run: SLURM_TARGET's jobs through Slurm when a cluster could be started (`slurm_unavailable`
     is None), the rest locally."""
 
     out: Path
