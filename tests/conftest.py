@@ -48,8 +48,8 @@ def smoke_run(tmp_path_factory):
 
 @dataclass
 class FreshRun:
-    """The second smoke run: SLURM_TARGET's jobs through Slurm when a cluster could be started (`slurm_unavailable`
-    is None), the rest locally."""
+    """The second smoke run: `slurm_targets` through Slurm when a cluster could be started (`slurm_unavailable` is
+    None), the rest locally."""
 
     out: Path
     slurm_unavailable: str | None
@@ -58,14 +58,20 @@ class FreshRun:
 
 
 SLURM_PROFILES = ("--profile", "profiles/slurm", "--profile", "tests/slurm/profile")
-# The study whose jobs go through Slurm: every Slurm job costs two Snakemake start-ups (~10 s of CPU with this
-# workflow, README "Running on a Slurm cluster"); the whole smoke DAG that way would not fit the suite's time.
-SLURM_TARGET = "weight_vs_unit"
+
+
+def slurm_targets(results: Path):
+    """What goes through Slurm: 004's default MLP run (its dense training, 6 prune and 6 evaluate jobs, the latency
+    benchmark: 14 Slurm jobs). Each Slurm job costs two Snakemake start-ups, ~7 s more than a local job on 2 cores
+    (README "Running on a Slurm cluster"): the whole smoke DAG that way would not fit the suite's time."""
+    run = results / "weight_vs_unit/runs/digits/mlp/seed0"
+    pruned = [run / variant / f"sparsity{k}" / "evaluation.json" for variant in ("weight", "unit") for k in ("0", "0.5", "0.9")]
+    return [str(path) for path in (run / "forward_latency.csv", *pruned)]
 
 
 @pytest.fixture(scope="session")
 def fresh_run(tmp_path_factory):
-    """configs/smoke.yaml once more into a fresh folder: SLURM_TARGET through `--profile profiles/slurm` on a
+    """configs/smoke.yaml once more into a fresh folder: `slurm_targets` through `--profile profiles/slurm` on a
     single-node Slurm started for it (tests/slurm/cluster.py) and stopped right after, then the rest of the DAG
     locally; all of it locally, with the reason, where Slurm cannot start. Its metrics must equal the session run's
     (test_workflow.py): determinism and Slurm equality in one run."""
@@ -80,7 +86,7 @@ def fresh_run(tmp_path_factory):
     try:
         done = snakemake(
             out, *SLURM_PROFILES, "--slurm-logdir", str(out / "slurm_logs"), "--slurm-keep-successful-logs",
-            SLURM_TARGET, env=cluster.env,
+            *slurm_targets(out / "results"), env=cluster.env,
         )
         states = job_states(cluster)
     finally:

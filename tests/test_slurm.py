@@ -1,13 +1,14 @@
-"""profiles/slurm on a real single-node Slurm: the fresh smoke run (conftest.fresh_run) ran study 004 through it, every
-cluster job as a Slurm job that completed. That its metrics equal a local run's is test_workflow.py's fresh-run test."""
+"""profiles/slurm on a real single-node Slurm: the fresh smoke run (conftest.fresh_run) ran 004's default MLP run through
+it, every cluster job as a Slurm job that completed. That its metrics equal a local run's is test_workflow.py's
+fresh-run test."""
 import re
 
 import pytest
 
 pytestmark = pytest.mark.workflow
 
-# 004's rules the Snakefile declares local (data preparation; tables, figures and claims) and those that are Slurm jobs.
-LOCAL = {"prepare_data", "wvu_tables", "wvu_training_curves", "wvu_claims"}
+# The rules of that part the Snakefile declares local (data preparation) and those that are Slurm jobs.
+LOCAL = {"prepare_data"}
 CLUSTER = {"train_dense", "prune", "evaluate", "wvu_forward_latency"}
 
 
