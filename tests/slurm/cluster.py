@@ -1,8 +1,10 @@
 """A real single-node Slurm for the tests: Debian's slurm-wlm and munge (installed when absent), a slurm.conf generated
 for this host, and munged, slurmctld and slurmd started in the foreground as children of the test and stopped by pid.
 
-Everything the daemons write lives in one temporary folder; no system service is touched. `SlurmUnavailable` carries
-the exact reason Slurm cannot be started here, for the test to skip with."""
+Outside the packages, it touches /etc/munge/munge.key (created when missing) and /etc/slurm/slurm.conf (a link to the
+generated file while the cluster runs); everything the daemons write lives in one temporary folder, removed when they
+stop. No system service is started. `SlurmUnavailable` carries the exact reason Slurm cannot be started here, for the
+test to skip with."""
 import os
 import pwd
 import shutil
@@ -85,7 +87,7 @@ def real_memory_mb():
 def write_config(root: Path, munge_socket: Path) -> Path:
     values = {
         "host": _run(["hostname", "-s"]).stdout.strip() or socket.gethostname().split(".")[0],
-        "cpus": os.cpu_count(),
+        "cpus": len(os.sched_getaffinity(0)),  # nproc
         "memory_mb": real_memory_mb(),
         "root": root,
         "munge_socket": munge_socket,
@@ -147,6 +149,7 @@ class Cluster:
         if self.linked_config:
             SYSTEM_CONFIG.unlink(missing_ok=True)
             self.linked_config = False
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def logs(self):
         return "\n".join(
