@@ -44,3 +44,9 @@ rule all:
         rules.artifact_catalog.output,
         rules.claims_page.output,
     default_target: True
+
+
+# Under a cluster executor these run in the main Snakemake process, not as cluster jobs: data preparation (a download
+# needs the submitting host's network) and every rule writing a catalog artifact (tables, figures, claims: seconds of
+# work each, on the results of the jobs). Generic: the `localrules:` directive with the names computed.
+workflow.localrules("prepare_data", *(r.name for r in workflow.rules if any(is_artifact(str(f)) for f in r.output)))

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,13 +26,13 @@ def small_mlp():
     return build_model("mlp", (1, 8, 8), 10, hidden=[40, 30, 20])
 
 
-def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml"):
+def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env=None):
     """Run the workflow from the repository root with results and logs under `out`."""
     command = [
         sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", configfile,
         "--config", f"results={out}/results", f"logs={out}/logs", *args,
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1500)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1500, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"snakemake failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
     return done
@@ -43,3 +44,52 @@ def smoke_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("smoke")
     snakemake(out)
     return out
+
+
+@dataclass
+class FreshRun:
+    """The second smoke run: `slurm_targets` through Slurm when a cluster could be started (`slurm_unavailable` is
+    None), the rest locally."""
+
+    out: Path
+    slurm_unavailable: str | None
+    slurm_output: str = ""  # Snakemake's output of the Slurm part
+    slurm_states: dict | None = None  # Slurm job id -> its state, from squeue at the end of the Slurm part
+
+
+SLURM_PROFILES = ("--profile", "profiles/slurm", "--profile", "tests/slurm/profile")
+
+
+def slurm_targets(results: Path):
+    """What goes through Slurm: 004's default MLP run (its dense training, 6 prune and 6 evaluate jobs, the latency
+    benchmark: 14 Slurm jobs). Each Slurm job costs two Snakemake start-ups, ~7 s more than a local job on 2 cores
+    (README "Running on a Slurm cluster"): the whole smoke DAG that way would not fit the suite's time."""
+    run = results / "weight_vs_unit/runs/digits/mlp/seed0"
+    pruned = [run / variant / f"sparsity{k}" / "evaluation.json" for variant in ("weight", "unit") for k in ("0", "0.5", "0.9")]
+    return [str(path) for path in (run / "forward_latency.csv", *pruned)]
+
+
+@pytest.fixture(scope="session")
+def fresh_run(tmp_path_factory):
+    """configs/smoke.yaml once more into a fresh folder: `slurm_targets` through `--profile profiles/slurm` on a
+    single-node Slurm started for it (tests/slurm/cluster.py) and stopped right after, then the rest of the DAG
+    locally; all of it locally, with the reason, where Slurm cannot start. Its metrics must equal the session run's
+    (test_workflow.py): determinism and Slurm equality in one run."""
+    from slurm.cluster import SlurmUnavailable, job_states, start_cluster
+
+    out = tmp_path_factory.mktemp("fresh")
+    try:
+        cluster = start_cluster()
+    except SlurmUnavailable as reason:
+        snakemake(out)
+        return FreshRun(out, slurm_unavailable=str(reason))
+    try:
+        done = snakemake(
+            out, *SLURM_PROFILES, "--slurm-logdir", str(out / "slurm_logs"), "--slurm-keep-successful-logs",
+            *slurm_targets(out / "results"), env=cluster.env,
+        )
+        states = job_states(cluster)
+    finally:
+        cluster.stop()
+    snakemake(out)
+    return FreshRun(out, None, done.stdout + done.stderr, states)

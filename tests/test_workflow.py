@@ -89,9 +89,10 @@ def test_a_second_run_has_nothing_to_do(smoke_run):
     assert "Nothing to be done" in done.stdout + done.stderr
 
 
-def test_a_fresh_run_gives_bitwise_identical_metrics(smoke_run, tmp_path):
-    snakemake(tmp_path)
-    assert metric_files(tmp_path / "results") == metric_files(smoke_run / "results")
+def test_a_fresh_run_gives_bitwise_identical_metrics(smoke_run, fresh_run):
+    """The fresh run sends 004's default MLP run through Slurm where a cluster can be started (conftest.fresh_run):
+    equal metrics then also show that profiles/slurm computes exactly what a local run does."""
+    assert metric_files(fresh_run.out / "results") == metric_files(smoke_run / "results")
 
 
 def test_a_bad_config_touches_nothing_already_computed(smoke_run, tmp_path):
