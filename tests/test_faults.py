@@ -103,12 +103,14 @@ def test_changing_one_variant_reruns_only_the_jobs_downstream_of_it(smoke_run, t
     weight_runs = len(study["seeds"]) * len(study["prune"]["sparsities"]) + len(protocols["changes"]) * len(protocols["seeds"]) * len(protocols["sparsities"])
     assert counts.pop("prune") == weight_runs, "one pruning per (protocol, seed, k) of the changed variant"
     assert counts.pop("evaluate") == weight_runs
+    # 003-F1 draws the rule graph of the run's config: its params are the whole config, so any change redraws it.
+    assert counts.pop("rv_procedure") == 1
     assert set(counts) <= {
         "wvu_forward_latency", "wvu_tables", "wvu_metrics_against_k", "wvu_magnitude_histograms", "wvu_forward_time",
         "wvu_protocol_table", "wvu_protocol_figure", "wvu_claims", "artifact_catalog", "claims_page", "all",
     }, "only 004's jobs after pruning, and the pages collecting every study"
     assert all(count == 1 for count in counts.values())
-    print(f"jobs rerun after changing one variant: {weight_runs} prune + {weight_runs} evaluate + {sum(counts.values())} of 004 and the pages")
+    print(f"jobs rerun after changing one variant: {weight_runs} prune + {weight_runs} evaluate + {sum(counts.values())} of 004 and the pages + 003-F1")
 
 
 # --- damaged files ---------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from prunebench.plots.rulegraph import draw_rule_graph, parse_rule_graph, rule_g
 
 params, out = snakemake.params, snakemake.output
 with job_log(snakemake.log[0]), tempfile.NamedTemporaryFile("w", suffix=".yaml") as configfile:
-    yaml.safe_dump(snakemake.config, configfile)  # the run's whole config: its graph
+    yaml.safe_dump(params.config, configfile)
     configfile.flush()
     dot = rule_graph_dot(params.snakefile, configfile.name, params.targets)
     write_text(out.dot, dot + "\n")

@@ -390,7 +390,7 @@ rule rv_procedure:
         ),
         pdf=f"{RV}/003-F1_procedure.pdf",
     params:
-        study=lambda wildcards: config["studies"]["review"],  # what the graph of the review target depends on
+        config=lambda wildcards: dict(workflow.config_settings.overwrite_config),  # this run's config files and --config: its graph
         snakefile=workflow.main_snakefile,
         targets=["review"],
     localrule: True
