@@ -30,7 +30,7 @@ def runs_table(accuracy: dict[str, list[float]], model="m", seeds=(0, 1), spread
             for k, seed in enumerate(seeds):
                 achieved = (sparsity or {}).get(technique, TARGETS)[i]
                 rows.append(
-                    {"model": model, "technique": technique, "target": target, "seed": seed, "achieved_sparsity": achieved,
+                    {"model": model, "technique": technique, "target": target, "seed": seed, "failed": "", "achieved_sparsity": achieved,
                      "test_accuracy": value + (spread if k else -spread), "val_accuracy": value, "steps": 100,
                      "seconds": 1.0, "ms_per_step": (ms or {}).get(technique, 1.0)}
                 )
@@ -97,6 +97,20 @@ def test_claims_on_a_run_with_known_answers():
     assert claims["003-C5"].holds is True  # VD 3.5x the time per step; magnitude at most 1 point behind
     slow = runs.assign(ms_per_step=runs["technique"].map({**ms, "variational_dropout": 2.5}))
     assert all_claims(slow, load_published(), {"F3": "mlp", "F4": "cnn", "F5": "cnn"})[4].holds is False
+
+
+def test_a_failed_run_leaves_its_row_empty_and_the_run_claims_not_tested():
+    accuracy = {"magnitude": [85, 84, 83, 80], "extended_magnitude": [87, 86, 85, 77], "variational_dropout": [86, 85, 82, 78], "l0": [86, 85, 81, 75], "random": [83, 80, 75, 60]}
+    runs = runs_table(accuracy, spread=0.1)
+    reason = "sparse training: non-finite loss at epoch 2, step 7"
+    diverged = (runs["technique"] == "l0") & (runs["target"] == 0.9) & (runs["seed"] == 1)
+    runs.loc[diverged, ["failed", "test_accuracy"]] = [reason, float("nan")]
+    dense = pd.DataFrame({"model": ["m", "m"], "seed": [0, 1], "test_accuracy": [86.0, 87.0]})
+    row = cost_table(runs, dense).set_index(["technique", "target"]).loc[("l0", 0.9)]
+    assert row["failed"] == reason and pd.isna(row["test_accuracy_mean"])
+    claims = all_claims(runs, load_published(), {"F3": "m", "F4": "m", "F5": "m"})
+    assert [c.status for c in claims] == ["not tested", "not tested", "not tested", "reported", "not tested"]
+    assert all(reason in c.observed for c in claims if c.claim_id != "003-C4")
 
 
 def test_sparsity_is_read_as_achieved_not_as_the_sweep_label():

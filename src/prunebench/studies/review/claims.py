@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from prunebench.claims import Claim
+from prunebench.claims import Claim, failures_of, untested_if_failed
 from prunebench.studies.review.published import best_runs
 from prunebench.studies.review.tables import NAMES
 
@@ -214,10 +214,14 @@ def magnitude_competitive_and_cheap(runs) -> Claim:
 
 
 def all_claims(runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[str, str]) -> list[Claim]:
-    return [
+    """Every part-1 claim is decided on the training-time runs: a failed run leaves it not tested (C4, reported
+    only, keeps its status)."""
+    failures = failures_of(runs)
+    claims = [
         transformer_pattern(runs, published, figure_models["F3"]),
         vd_beats_magnitude(runs, published, figure_models["F4"]),
         extended_overtakes(runs, published, figure_models["F5"]),
         l0_fails_at_scale(runs, published, figure_models["F4"]),
         magnitude_competitive_and_cheap(runs),
     ]
+    return [claim if claim.reported_only else untested_if_failed(claim, failures) for claim in claims]

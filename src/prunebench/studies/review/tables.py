@@ -5,7 +5,7 @@ import json
 
 import pandas as pd
 
-from prunebench.tables import mean_std
+from prunebench.tables import failure_reasons, mean_std
 
 # The State of Sparsity techniques, each the variant of the same name in the config (prune.variants).
 TECHNIQUES = ("magnitude", "variational_dropout", "l0", "random", "extended_magnitude")
@@ -25,10 +25,12 @@ def _read_json(path) -> dict:
 
 
 def collect_runs(runs: list[dict], evaluations: list[str], trainings: list[str], timings: list[str]) -> pd.DataFrame:
-    """One row per (model, technique, sweep point, seed): achieved sparsity, accuracy (%), training time."""
+    """One row per (model, technique, sweep point, seed): achieved sparsity, accuracy (%), training time, and why the
+    run failed (blank when it did not)."""
     rows = []
     for run, evaluation, training, timing in zip(runs, evaluations, trainings, timings, strict=True):
-        metrics = _read_json(evaluation)["metrics"]
+        record = _read_json(evaluation)
+        metrics = record["metrics"]
         time = pd.read_csv(timing).iloc[0]
         rows.append(
             {
@@ -36,6 +38,7 @@ def collect_runs(runs: list[dict], evaluations: list[str], trainings: list[str],
                 "technique": run["variant"],
                 "target": float(run["sparsity"]),
                 "seed": run["seed"],
+                "failed": record.get("failed", ""),
                 "achieved_sparsity": _read_json(training)["metrics"]["achieved_sparsity"],
                 "test_accuracy": 100 * metrics["test"]["accuracy"],
                 "val_accuracy": 100 * metrics["val"]["accuracy"],
@@ -57,8 +60,10 @@ def collect_dense(runs: list[dict], metrics: list[str]) -> pd.DataFrame:
 def cost_table(runs: pd.DataFrame, dense: pd.DataFrame) -> pd.DataFrame:
     """003-B1: per model, technique and sweep point, the achieved sparsity and test accuracy (mean and std over seeds)
     next to the measured training time: seconds, ms per optimizer step, and the time per step relative to magnitude
-    pruning on the same model (all its sweep points together)."""
-    table = mean_std(runs, ["model", "technique", "target"], ["achieved_sparsity", "test_accuracy"])
+    pruning on the same model (all its sweep points together); `failed`: why runs of a row failed."""
+    keys = ["model", "technique", "target"]
+    table = mean_std(runs, keys, ["achieved_sparsity", "test_accuracy"])
+    table["failed"] = failure_reasons(runs, keys).to_numpy()
     time = runs.groupby(["model", "technique", "target"], sort=False)[["steps", "seconds", "ms_per_step"]].mean().reset_index()
     table = table.merge(time, on=["model", "technique", "target"])
     magnitude = runs[runs["technique"] == "magnitude"].groupby("model")["ms_per_step"].mean()

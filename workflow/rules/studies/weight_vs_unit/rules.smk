@@ -19,8 +19,6 @@ rule wvu_forward_latency:
         latency=lambda wildcards: wvu_cfg()["latency"],
         pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "weight_vs_unit")],
     threads: workflow.cores
-    resources:
-        slurm_extra="'--exclusive'",
     conda:
         ENV
     log:
