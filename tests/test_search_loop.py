@@ -9,7 +9,7 @@ from prunebench.metrics.cost import forward_flops
 from prunebench.pruning.search import ChannelGates, FlopsModel, SearchSettings, search, search_data
 from prunebench.pruning.search.ddnp import DDNP, DDNPParams
 from prunebench.pruning.search.dp import DifferentiablePruning, DPParams
-from prunebench.training.loop import TrainingDiverged
+from prunebench.training.failure import TrainingDiverged
 
 INPUT = (1, 8, 8)
 WIDTHS = (8, 12, 16)

@@ -2,8 +2,8 @@
 prunebench.pruning Sparsifier the loop calls)."""
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
-from prunebench.training.failure import record_failures
-from prunebench.training.loop import TrainingDiverged, TrainResult, split_images, train, training_images
+from prunebench.training.failure import TrainingDiverged, record_failures
+from prunebench.training.loop import TrainResult, split_images, train, training_images
 
 __all__ = [
     "TrainConfig",

@@ -6,6 +6,10 @@ from __future__ import annotations
 import math
 
 
+class TrainingDiverged(FloatingPointError):
+    """The training objective became NaN or infinite."""
+
+
 def record_failures(config: dict) -> bool:
     """Whether a diverging run is recorded as failed (the default) rather than raised (`strict: true`)."""
     return not config.get("strict", False)

@@ -14,6 +14,7 @@ from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
+from prunebench.training.failure import TrainingDiverged
 from prunebench.training.optim import make_optimizer, make_schedule
 from prunebench.pruning import Sparsifier
 
@@ -30,10 +31,6 @@ class TrainResult:
     selected_epoch: int  # the epoch whose weights `model` holds (cfg.select decides, here and nowhere else)
     masks: dict[str, torch.Tensor]  # the sparsifier's masks at that epoch (empty without one)
     failed: str | None = None  # why training stopped early (a non-finite loss), None when it ran to the end
-
-
-class TrainingDiverged(FloatingPointError):
-    """The training objective became NaN or infinite."""
 
 
 def loss_and_logits(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

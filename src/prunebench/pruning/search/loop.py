@@ -21,7 +21,7 @@ from prunebench.pruning.search.base import Searcher, StructuredSearchMethod
 from prunebench.pruning.search.flops import FlopsModel
 from prunebench.pruning.search.gating import ChannelGates
 from prunebench.training.evaluate import evaluate
-from prunebench.training.loop import TrainingDiverged
+from prunebench.training.failure import TrainingDiverged
 
 log = logging.getLogger(__name__)
 
