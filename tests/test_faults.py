@@ -206,6 +206,7 @@ def test_a_diverging_run_is_a_failed_result_in_the_tables_and_claims_unless_stri
         study["train"].update(optimizer="sgd", lr=1.0e6)  # the dense MLP's loss overflows within a few steps
         study["prune"]["sparsities"] = [0, 0.9]  # the fewest points 004's claims are computed on
         study["histogram_sparsity"] = 0.9
+        del study["protocols"]  # 004-B3's own trainings: optional, not what this test is about
 
     config = write_config(tmp_path / "diverging.yaml", diverging_004)
     strict = write_config(tmp_path / "strict.yaml", lambda c: (diverging_004(c), c.update(strict=True)))

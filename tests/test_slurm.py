@@ -1,6 +1,6 @@
-"""profiles/slurm on a real single-node Slurm: the fresh smoke run (conftest.fresh_run) ran 004's default MLP run through
-it, every cluster job as a Slurm job that completed. That its metrics equal a local run's is test_workflow.py's
-fresh-run test."""
+"""profiles/slurm on a real single-node Slurm: the fresh smoke run (conftest.fresh_run) ran part of 004's MLP run
+through it (conftest.slurm_targets), every cluster job as a Slurm job that completed. That its metrics equal a local
+run's is test_workflow.py's fresh-run test."""
 import re
 
 import pytest
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.workflow
 
 # The rules of that part the Snakefile declares local (data preparation) and those that are Slurm jobs.
 LOCAL = {"prepare_data"}
-CLUSTER = {"train_dense", "prune", "evaluate", "wvu_forward_latency"}
+CLUSTER = {"train_dense", "prune", "evaluate"}
 
 
 @pytest.fixture(scope="module")
