@@ -8,9 +8,9 @@ from html import escape
 import pandas as pd
 
 from prunebench.atomic import write_text
-from prunebench.claims import status_counts
+from prunebench.claims import STATUSES, status_counts
 
-STATUS_COLOURS = {"holds": "#d9f2d9", "does not hold": "#f8d7d7", "not tested": "#eeeeee", "reported": "#dde8f8"}  # claims.STATUSES
+STATUS_COLOURS = dict(zip(STATUSES, ("#d9f2d9", "#f8d7d7", "#eeeeee", "#dde8f8"), strict=True))  # green, red, grey, blue
 
 STYLE = """
 body { font-family: system-ui, sans-serif; font-size: 14px; color: #1e293b; margin: 1.5em; }
@@ -54,7 +54,7 @@ def claims_html(table: pd.DataFrame) -> str:
         f"<style>{STYLE}</style></head><body>\n"
         "<h1>Claims of every study</h1>\n"
         "<p>Each row is one finding of a document (its words), the test that decides it on this run's numbers, "
-        "the numbers observed and whether it holds; <i>not tested</i>: the config lacks the runs the test needs; "
+        "the numbers observed and whether it holds; <i>not tested</i>: the config lacks the runs the test needs, or some of them failed; "
         "<i>reported</i>: only the published numbers speak to it.</p>\n"
         f"{_table(list(counts.columns), count_rows)}\n"
         f"{_table(['study', 'claim', 'document', 'test', 'observed', 'holds'], claim_rows)}\n"
