@@ -26,10 +26,11 @@ def small_mlp():
     return build_model("mlp", (1, 8, 8), 10, hidden=[40, 30, 20])
 
 
-def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env=None):
-    """Run the workflow from the repository root with results and logs under `out`."""
+def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env=None, targets=()):
+    """Run the workflow from the repository root with results and logs under `out` (`targets`: files to build, all
+    by default)."""
     command = [
-        sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", configfile,
+        sys.executable, "-m", "snakemake", *targets, "--cores", "2", "--configfile", configfile,
         "--config", f"results={out}/results", f"logs={out}/logs", *args,
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1500, env=env)
@@ -60,6 +61,18 @@ class FreshRun:
 SLURM_PROFILES = ("--profile", "profiles/slurm", "--profile", "tests/slurm/profile")
 
 
+# Files of a run that must not vary between runs (test_workflow.metric_files): each job's metrics and histories, and the
+# 004 tables computed from them; not the figures, the other tables or the catalog (written from these).
+METRIC_PATTERNS = ("**/*.json", "**/history.csv")
+METRIC_TABLES = tuple(f"weight_vs_unit/{name}" for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv", "004-B3_protocol_choices.csv"))
+CATALOG = "artifacts.json"
+
+
+def metric_paths(results: Path) -> list[Path]:
+    found = {path for pattern in METRIC_PATTERNS for path in results.glob(pattern)} | {results / name for name in METRIC_TABLES}
+    return sorted(path for path in found if path.relative_to(results).as_posix() != CATALOG)
+
+
 def slurm_targets(results: Path):
     """What goes through Slurm: part of 004's default MLP run (its dense training, then weight pruning at k = 50% and
     90%: 2 prune and 2 evaluate jobs, each pair a job array; 5 Slurm jobs). Each Slurm job costs two Snakemake
@@ -70,26 +83,29 @@ def slurm_targets(results: Path):
 
 
 @pytest.fixture(scope="session")
-def fresh_run(tmp_path_factory):
-    """configs/smoke.yaml once more into a fresh folder: `slurm_targets` through `--profile profiles/slurm` on a
-    single-node Slurm started for it (tests/slurm/cluster.py) and stopped right after, then the rest of the DAG
-    locally; all of it locally, with the reason, where Slurm cannot start. Its metrics must equal the session run's
-    (test_workflow.py): determinism and Slurm equality in one run."""
+def fresh_run(tmp_path_factory, smoke_run):
+    """configs/smoke.yaml once more into a fresh folder, building the session run's `metric_paths` (~170 of its 200
+    jobs): `slurm_targets` through `--profile profiles/slurm` on a single-node Slurm started for it
+    (tests/slurm/cluster.py) and stopped right after, then the rest locally; all of it locally, with the reason, where
+    Slurm cannot start. Its metrics must equal the session run's (test_workflow.py): determinism and Slurm equality in
+    one run."""
     from slurm.cluster import SlurmUnavailable, job_states, start_cluster
 
     out = tmp_path_factory.mktemp("fresh")
+    session_results = smoke_run / "results"
+    targets = [str(out / "results" / path.relative_to(session_results)) for path in metric_paths(session_results)]
     try:
         cluster = start_cluster()
     except SlurmUnavailable as reason:
-        snakemake(out)
+        snakemake(out, targets=targets)
         return FreshRun(out, slurm_unavailable=str(reason))
     try:
         done = snakemake(
             out, *SLURM_PROFILES, "--slurm-logdir", str(out / "slurm_logs"), "--slurm-keep-successful-logs",
-            *slurm_targets(out / "results"), env=cluster.env,
+            targets=slurm_targets(out / "results"), env=cluster.env,
         )
         states = job_states(cluster)
     finally:
         cluster.stop()
-    snakemake(out)
+    snakemake(out, targets=targets)
     return FreshRun(out, None, done.stdout + done.stderr, states)

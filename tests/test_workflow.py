@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import ROOT, snakemake
+from conftest import ROOT, metric_paths, snakemake
 from prunebench.claims import STATUSES
 
 STUDY = "weight_vs_unit"
@@ -15,15 +15,16 @@ pytestmark = pytest.mark.workflow
 
 
 def metric_files(results: Path) -> dict[str, bytes]:
-    """Every metric a run computes that must not vary between runs (timings excluded: a record's `timing` section)."""
+    """Every metric a run computes that must not vary between runs (conftest.metric_paths; timings excluded: a
+    record's `timing` section)."""
     files = {}
-    for path in sorted(results.rglob("*.json")):
-        record = {k: v for k, v in json.loads(path.read_text()).items() if k not in ("provenance", "timing")}
-        files[str(path.relative_to(results))] = json.dumps(record, sort_keys=True).encode()
-    for path in sorted(results.rglob("history.csv")):
-        files[str(path.relative_to(results))] = path.read_bytes()
-    for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv", "004-B3_protocol_choices.csv"):
-        files[name] = (results / STUDY / name).read_bytes()
+    for path in metric_paths(results):
+        name = str(path.relative_to(results))
+        if path.suffix == ".json":
+            record = {k: v for k, v in json.loads(path.read_text()).items() if k not in ("provenance", "timing")}
+            files[name] = json.dumps(record, sort_keys=True).encode()
+        else:
+            files[name] = path.read_bytes()
     return files
 
 

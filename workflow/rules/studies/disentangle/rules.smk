@@ -20,7 +20,7 @@ rule dis_headless:
     params:
         train=lambda wildcards: study_cfg(wildcards.study)["headless"],
         keep_kl=lambda wildcards: study_cfg(wildcards.study)["headless_kl"],
-    threads: 2
+    threads: job_threads
     resources:
         runtime=120,
     conda:
