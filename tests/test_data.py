@@ -257,7 +257,7 @@ def test_digits_needs_no_files():
 
 def test_unknown_dataset_lists_the_known_ones():
     with pytest.raises(KeyError, match="fashion_mnist"):
-        load_raw("imagenet")
+        load_raw("no_such_dataset")
     assert {"fashion_mnist", "mnist", "cifar10", "cifar100", "digits"} <= set(DATASETS.names())
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from prunebench.data import DATASETS
+from prunebench.data import DATASETS, LOCAL_FOLDERS, load_raw
+from prunebench.data.augment import AUGMENTATIONS
+from prunebench.data.raw import option_error
 from prunebench.models import MODELS
 from prunebench.pruning import LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
 from prunebench.pruning.during_training.sweep import sweep_errors
@@ -55,6 +57,7 @@ def load_schema(path) -> dict:
     schema["$defs"]["layer_selection"]["enum"] = list(LAYER_SELECTIONS)
     schema["$defs"]["scope"]["enum"] = list(SCOPES)
     schema["$defs"]["tracked_split"]["enum"] = list(TRACKABLE_SPLITS)
+    schema["$defs"]["augmentation"]["enum"] = list(AUGMENTATIONS)
     schema["$defs"]["prune_variant"]["allOf"] = variant_schema_rules()
     return schema
 
@@ -71,7 +74,7 @@ def validate_config(config: dict, schema_path) -> None:
 
 def _cross_key_errors(config: dict) -> list[str]:
     """Checks across keys: the shared ones, then each study's own (`prunebench.studies.<study>.config_checks`)."""
-    errors = []
+    errors = [e for name, entry in config["datasets"].items() if (e := option_error(name, entry.get("options", {})))]
     for study, cfg in config["studies"].items():
         for dataset in cfg["datasets"]:
             if dataset not in config["datasets"]:
@@ -113,28 +116,49 @@ def user_error(error: ConfigError, config_files: list[str]) -> str:
     )
 
 
+def dataset_source(config: dict, name: str) -> tuple[str | None, dict]:
+    """(data_dir, loader options) of a dataset: `datasets.<name>.data_dir` where set, else `data.data_dir`."""
+    entry = config["datasets"][name]
+    return entry.get("data_dir", config["data"]["data_dir"]), entry.get("options", {})
+
+
+def studies_without_local_data(config: dict, prepared_exists) -> dict[str, str]:
+    """Studies that cannot run here: they use a dataset only a local folder provides (ImageNet: `LOCAL_FOLDERS`) and
+    the folder is not there (nor its prepared data). study -> why, naming the key to set. The workflow leaves them out
+    and says so; every other study runs."""
+    missing = {}
+    for study, cfg in config["studies"].items():
+        for name in cfg["datasets"]:
+            if name not in LOCAL_FOLDERS or prepared_exists(name):
+                continue
+            try:
+                LOCAL_FOLDERS[name](dataset_source(config, name)[0])
+            except FileNotFoundError as e:
+                missing[study] = f"dataset {name!r} is not here: {e}"
+    return missing
+
+
 def check_data_sources(config: dict, prepared_exists) -> None:
     """Every dataset a study uses must be readable offline (from an existing data_dir where one is set), unless
     downloads are allowed.
 
     `prepared_exists(name)` says whether its prepared tensors are already there (then nothing is read). Reading a
     source means loading it (a generated dataset renders every image), so nothing is read where downloads are allowed:
-    the check could not fail there."""
-    from prunebench.data import load_raw
-
-    data = config["data"]
-    if data["download"]:
+    the check could not fail there. A dataset read from a local folder only is checked by `studies_without_local_data`."""
+    if config["data"]["download"]:
         return
-    used = sorted({dataset for cfg in config["studies"].values() for dataset in cfg["datasets"]})
+    used = sorted({dataset for cfg in config["studies"].values() for dataset in cfg["datasets"]} - set(LOCAL_FOLDERS))
     for name in used:
         if prepared_exists(name):
             continue
-        if data["data_dir"] is not None and not Path(data["data_dir"]).is_dir():
+        data_dir, options = dataset_source(config, name)
+        key = f"datasets.{name}.data_dir" if "data_dir" in config["datasets"][name] else "data.data_dir"
+        if data_dir is not None and not Path(data_dir).is_dir():
             raise ConfigError(
-                f"config key data.data_dir: {data['data_dir']!r} is not a folder; point it at the folder holding the datasets, set it to null to read the system packages, or set "
+                f"config key {key}: {data_dir!r} is not a folder; point it at the folder holding the datasets, set it to null to read the system packages, or set "
                 "data.download: true to download into it"
             )
         try:
-            load_raw(name, data["data_dir"], download=False)
+            load_raw(name, data_dir, download=False, options=options)
         except FileNotFoundError as e:
-            raise ConfigError(f"config key data.data_dir / data.download: no source for dataset {name!r}: {e}") from None
+            raise ConfigError(f"config key {key} / data.download: no source for dataset {name!r}: {e}") from None

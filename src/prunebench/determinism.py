@@ -23,6 +23,7 @@ class Stream(str, Enum):
     PRUNING = "pruning"  # random pruning criteria
     MONTE_CARLO = "monte_carlo"  # Monte-Carlo estimates (001's Student-T KL)
     SEARCH_NOISE = "search_noise"  # noise of a structured search's gates (DP's Gumbel-sigmoid)
+    AUGMENTATION = "augmentation"  # random crops and flips of training images
 
 
 def derived_seed(seed: int, purpose: Stream, *salt) -> int:

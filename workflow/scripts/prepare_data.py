@@ -5,7 +5,7 @@ from prunebench.provenance import provenance
 
 params = snakemake.params.data
 with job_log(snakemake.log[0]) as log:
-    raw = load_raw(params["name"], params["data_dir"], params["download"])
+    raw = load_raw(params["name"], params["data_dir"], params["download"], params.get("options"))
     data = prepare(
         raw,
         val_size=params["val_size"],

@@ -4,12 +4,13 @@ import importlib
 import pkgutil
 
 from prunebench.data.prepared import PreparedData, load_prepared, save_prepared, to_float
-from prunebench.data.raw import DATASETS, RawDataset, load_raw
+from prunebench.data.folder import FolderImages
+from prunebench.data.raw import DATASETS, LOCAL_FOLDERS, RawDataset, load_raw
 from prunebench.data.split import prepare
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
-    "DATASETS", "PreparedData", "RawDataset", "load_prepared", "load_raw", "prepare", "save_prepared", "to_float",
+    "DATASETS", "FolderImages", "LOCAL_FOLDERS", "PreparedData", "RawDataset", "load_prepared", "load_raw", "prepare", "save_prepared", "to_float",
 ]

@@ -19,6 +19,7 @@ class TrainConfig:
     train_subset: int | None = None  # train on the first n training examples only (the split is already shuffled)
     track: tuple[str, ...] = ()  # TRACKABLE_SPLITS evaluated after every epoch ("train": the images trained on)
     snapshots: bool = False  # keep the masked layers' weights after every epoch (fine-tuning)
+    augment: str = "none"  # one of prunebench.data.augment.AUGMENTATIONS, applied to every training batch
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":

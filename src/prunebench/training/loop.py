@@ -10,7 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
-from prunebench.data import PreparedData, to_float
+from prunebench.data import PreparedData
+from prunebench.data.augment import augmented
 from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
@@ -84,6 +85,7 @@ def train(
     optimizer = make_optimizer(model.parameters(), cfg)
     schedule = make_schedule(optimizer, cfg)
     order_generator = generator(seed, Stream.DATA_ORDER, stage)
+    augment_generator = generator(seed, Stream.AUGMENTATION, stage)
     use_global_stream(seed, Stream.TRAINING_NOISE, stage)
     sparsifier = sparsifier or Sparsifier()
     sparsifier.start(model)
@@ -113,7 +115,7 @@ def train(
         first_nonfinite_step = torch.full((), -1, device=device, dtype=torch.int64)  # kept on the device: no sync per step
         for start in tqdm(range(0, n, cfg.batch_size), desc=f"epoch {epoch}", mininterval=10):
             idx = order[start : start + cfg.batch_size]
-            xb, yb = to_float(train_x[idx]).to(device), train_y[idx].to(device)
+            xb, yb = augmented(train_x[idx], cfg.augment, augment_generator).to(device), train_y[idx].to(device)
             loss, logits = loss_and_logits(model, xb, yb)
             penalty = sparsifier.penalty(model)
             objective = loss if penalty is None else loss + penalty
