@@ -2,6 +2,7 @@
 prunes, slimming to the masked network's outputs and the FLOPs predicted from the widths, slimmed checkpoints, and the
 search's gates. The full networks at 3x32x32 without resizing (input_size None), so all of it runs in seconds on CPU."""
 import copy
+from dataclasses import dataclass
 
 import pytest
 import torch
@@ -34,10 +35,21 @@ PRUNABLE = {
 }
 
 
+@dataclass
+class Pruned:
+    arch: str
+    model: nn.Module  # dense
+    space: ChannelSpace
+    keep: dict  # the kept channels, about half of every prunable layer's
+    masked: nn.Module
+    slimmed: nn.Module
+    widths: dict
+    remaining: dict  # the masks left on the slimmed network
+
+
 @pytest.fixture(scope="module", params=ARCHS)
 def pruned(request):
-    """(arch, dense model, its channel space, the kept channels, the masked model, the slimmed model, its widths), about
-    half of every prunable layer's channels removed."""
+    """One ImageNet network with about half of every prunable layer's channels removed (one thread: small inputs)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     model = trained_looking(request.param, KWARGS, SHAPE)
@@ -46,8 +58,7 @@ def pruned(request):
     masks = space.parameter_masks(keep)
     masked = apply_masks(copy.deepcopy(model), masks).eval()
     slimmed, widths, remaining = slim(masked, masks, SHAPE)
-    assert remaining == {}
-    yield request.param, model, space, keep, masked, slimmed.eval(), widths
+    yield Pruned(request.param, model, space, keep, masked, slimmed.eval(), widths, remaining)
     torch.set_num_threads(threads)
 
 
@@ -56,51 +67,61 @@ def inputs(n=4, seed=2):
 
 
 def test_the_prunable_layers_are_ddnps_and_the_head_has_num_classes(pruned):
-    arch, model, space, *_ = pruned
-    assert space.layers == PRUNABLE[arch]
-    assert [m for m in model.modules() if isinstance(m, nn.Linear)][-1].out_features == 10
+    assert pruned.space.layers == PRUNABLE[pruned.arch]
+    assert [m for m in pruned.model.modules() if isinstance(m, nn.Linear)][-1].out_features == 10
     with torch.no_grad():
-        assert model(inputs()).shape == (4, 10)
+        assert pruned.model(inputs()).shape == (4, 10)
 
 
 def test_slimmed_network_gives_the_masked_outputs_and_the_predicted_flops(pruned):
-    arch, model, space, keep, masked, slimmed, widths = pruned
     with torch.no_grad():
-        torch.testing.assert_close(slimmed(inputs()), masked(inputs()), rtol=1e-4, atol=1e-5)
-    assert widths == {layer: int(kept.sum()) for layer, kept in keep.items()}
-    assert counted_flops(model, SHAPE) == space.flops()
-    assert counted_flops(slimmed, SHAPE) == space.flops(widths) < 0.8 * space.flops()
+        torch.testing.assert_close(pruned.slimmed(inputs()), pruned.masked(inputs()), rtol=1e-4, atol=1e-5)
+    assert pruned.remaining == {}
+    assert pruned.widths == {layer: int(kept.sum()) for layer, kept in pruned.keep.items()}
+    space = pruned.space
+    assert counted_flops(pruned.model, SHAPE) == space.flops()
+    assert counted_flops(pruned.slimmed, SHAPE) == space.flops(pruned.widths) < 0.8 * space.flops()
 
 
 def test_only_the_prunable_layers_and_what_they_feed_change_width(pruned):
     """Residual and block-output channels stay: every conv or BatchNorm not producing a prunable layer's channels keeps
     its output width."""
-    _, model, space, _, _, slimmed, _ = pruned
-    produced = {name for layer in space.layers for name in space.produces[layer]}
+    produced = {name for layer in pruned.space.layers for name in pruned.space.produces[layer]}
     width = lambda m: m.out_channels if isinstance(m, nn.Conv2d) else m.num_features  # noqa: E731
-    before = {n: width(m) for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d)) and n not in produced}
-    after = {n: width(m) for n, m in slimmed.named_modules() if n in before}
+    before = {n: width(m) for n, m in pruned.model.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d)) and n not in produced}
+    after = {n: width(m) for n, m in pruned.slimmed.named_modules() if n in before}
     assert before and after == before
 
 
 def test_a_slimmed_checkpoint_loads_with_weights_only(pruned, tmp_path):
-    arch, _, _, _, _, slimmed, widths = pruned
-    spec = {"arch": arch, "input_shape": list(SHAPE), "num_classes": 10, **KWARGS, "widths": widths}
-    save_checkpoint(tmp_path / "slim.pt", slimmed, spec)
+    spec = {"arch": pruned.arch, "input_shape": list(SHAPE), "num_classes": 10, **KWARGS, "widths": pruned.widths}
+    save_checkpoint(tmp_path / "slim.pt", pruned.slimmed, spec)
     loaded, loaded_spec = load_checkpoint(tmp_path / "slim.pt")
-    assert loaded_spec["widths"] == widths
+    assert loaded_spec["widths"] == pruned.widths
     with torch.no_grad():
-        torch.testing.assert_close(loaded.eval()(inputs()), slimmed(inputs()))
+        torch.testing.assert_close(loaded.eval()(inputs()), pruned.slimmed(inputs()))
 
 
 def test_closed_search_gates_give_the_masked_network(pruned):
     """The search gates each prunable layer where a closed gate zeroes what slimming removes (MobileNetV3: before the
     squeeze-excitation, whose last conv scales the channel rather than producing it)."""
-    _, model, space, keep, masked, _, _ = pruned
+    space = pruned.space
     gates = {gate_module(space, layer): space.channels[layer] for layer in space.layers}
-    with torch.no_grad(), ChannelGates(model.eval(), gates) as gated:
-        gated.set([keep[layer].float() for layer in space.layers])
-        torch.testing.assert_close(model(inputs()), masked(inputs()), rtol=1e-4, atol=1e-5)
+    with torch.no_grad(), ChannelGates(pruned.model.eval(), gates) as gated:
+        gated.set([pruned.keep[layer].float() for layer in space.layers])
+        torch.testing.assert_close(pruned.model(inputs()), pruned.masked(inputs()), rtol=1e-4, atol=1e-5)
+
+
+def test_imagenet_weights_load_from_a_local_file_under_a_new_head(tmp_path):
+    import torchvision
+
+    torch.manual_seed(0)
+    released = torchvision.models.mobilenet_v3_small(weights=None)
+    torch.save(released.state_dict(), tmp_path / "mobilenet_v3_small.pth")
+    model = build_model("tv_mobilenet_v3_small", SHAPE, 10, weights=str(tmp_path / "mobilenet_v3_small.pth"), **KWARGS)
+    loaded = model.state_dict()
+    assert all(torch.equal(loaded[f"net.{k}"], v) for k, v in released.state_dict().items() if not k.startswith("classifier.3."))
+    assert loaded["net.classifier.3.weight"].shape == (10, 1024)
 
 
 def random_images(n, seed):
