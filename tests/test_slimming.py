@@ -21,11 +21,11 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 
-def trained_looking(arch, kwargs):
+def trained_looking(arch, kwargs, shape=SHAPE):
     """A model whose BatchNorm statistics and affine parameters are not the identity (a removed channel's shift must
     be removed too)."""
     torch.manual_seed(0)
-    model = build_model(arch, SHAPE, 10, **kwargs)
+    model = build_model(arch, shape, 10, **kwargs)
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.running_mean.uniform_(-1, 1)
@@ -40,9 +40,9 @@ def random_half(space, seed=1):
     return {layer: torch.rand(c, generator=generator) < 0.5 for layer, c in space.channels.items()}
 
 
-def counted_flops(model):
+def counted_flops(model, shape=SHAPE):
     with FlopCounterMode(display=False) as counter:
-        model.eval()(torch.zeros(1, *SHAPE))
+        model.eval()(torch.zeros(1, *shape))
     return counter.get_total_flops()
 
 

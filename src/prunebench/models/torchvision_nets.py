@@ -1,4 +1,5 @@
-"""torchvision AlexNet, VGG16 and ResNet50 for 001's paper config (CIFAR-10/100).
+"""torchvision networks: AlexNet, VGG16 and ResNet-50 for 001's paper config (CIFAR-10/100); ResNet-34, ResNet-50,
+MobileNetV2 and MobileNetV3-small for 002's ImageNet runs ("pre-trained models released from pytorch").
 
 Small inputs (32x32 CIFAR, 28x28 grey images) are resized inside the model to `input_size` (bilinear; 224 as for
 ImageNet, the resolution the pretrained filters expect; AlexNet needs at least 63), grey images are repeated to
@@ -6,6 +7,13 @@ three channels, and the ImageNet mean/std normalization is applied. ImageNet wei
 file (`weights:` a path to torchvision's state dict, e.g. resnet50-0676ba61.pth); with `weights: null` the network
 starts from scratch. The 1000-way head is replaced by a `num_classes`-way Linear that stays the last Linear in
 definition order, so `prune.layers: last` prunes the classifier's final layer.
+
+Channel pruning (`channel_prunable`, the layers DDNP gates on, as for the CIFAR ResNet and MobileNetV2 here): a ResNet
+basic block's first conv, a bottleneck's first two convs (residual channels are never pruned); a MobileNet inverted
+residual's expanded width, the output channels of its 1x1 expansion conv (a block that starts with its depthwise conv
+has no expansion, and nothing prunable). Torch-Pruning's DependencyGraph couples the rest (BatchNorm, depthwise
+convs, MobileNetV3's squeeze-excitation). AlexNet and VGG16, without such blocks, declare no list (every Linear/Conv2d
+but the classifier).
 """
 from __future__ import annotations
 
@@ -48,11 +56,32 @@ def _build(name: str, input_shape, num_classes: int, weights: str | None, input_
         if not path.exists():
             raise FileNotFoundError(f"model kwarg weights: no ImageNet weights file at {path}")
         net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-    if name == "resnet50":
+    if name.startswith("resnet"):
         net.fc = nn.Linear(net.fc.in_features, num_classes)
-    else:  # alexnet, vgg16: classifier[-1] is the last Linear
+    else:  # alexnet, vgg16, mobilenets: classifier[-1] is the last Linear
         net.classifier[-1] = nn.Linear(net.classifier[-1].in_features, num_classes)
-    return ImageNetAdapter(net, input_size)
+    model = ImageNetAdapter(net, input_size)
+    prunable = _channel_prunable(net)
+    if prunable:
+        model.channel_prunable = [f"net.{layer}" for layer in prunable]
+    return model
+
+
+def _channel_prunable(net: nn.Module) -> list[str]:
+    """The convs whose output channels DDNP prunes (module docstring), in network order."""
+    from torchvision.models import mobilenetv2, mobilenetv3, resnet
+
+    layers = []
+    for name, block in net.named_modules():
+        if isinstance(block, resnet.BasicBlock):
+            layers.append(f"{name}.conv1")
+        elif isinstance(block, resnet.Bottleneck):
+            layers += [f"{name}.conv1", f"{name}.conv2"]
+        elif isinstance(block, (mobilenetv2.InvertedResidual, mobilenetv3.InvertedResidual)):
+            first, conv = next((n, m) for n, m in block.named_modules() if isinstance(m, nn.Conv2d))
+            if conv.groups == 1:
+                layers.append(f"{name}.{first}")
+    return layers
 
 
 @MODELS.register("tv_alexnet")
@@ -68,3 +97,18 @@ def tv_vgg16(input_shape, num_classes, weights: str | None = None, input_size: i
 @MODELS.register("tv_resnet50")
 def tv_resnet50(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
     return _build("resnet50", input_shape, num_classes, weights, input_size)
+
+
+@MODELS.register("tv_resnet34")
+def tv_resnet34(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
+    return _build("resnet34", input_shape, num_classes, weights, input_size)
+
+
+@MODELS.register("tv_mobilenet_v2")
+def tv_mobilenet_v2(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
+    return _build("mobilenet_v2", input_shape, num_classes, weights, input_size)
+
+
+@MODELS.register("tv_mobilenet_v3_small")
+def tv_mobilenet_v3_small(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
+    return _build("mobilenet_v3_small", input_shape, num_classes, weights, input_size)

@@ -3,9 +3,11 @@ prunable layers (`ChannelSpace`), its FLOPs model fitted from the space's own FL
 one-shot channel criteria: same layers, same count, same `budget_scope`), and the searched channels as the parameter
 masks the slim stage takes.
 
-Each prunable layer's channels are gated on the output of the last module producing them (a ResNet block's BatchNorm
-after its first conv; a MobileNetV2 block's depthwise BatchNorm): a closed gate then zeroes exactly what slimming
-removes, so the gated network is the slimmed one.
+Each prunable layer's channels are gated on the output of the last BatchNorm producing them (a ResNet block's BatchNorm
+after its first conv; a MobileNet block's depthwise BatchNorm), or of the last module producing them where no
+BatchNorm does (an MLP's Linear): a closed gate then zeroes exactly what slimming removes (ReLU, ReLU6 and Hardswish
+keep a zero), so the gated network is the slimmed one. A later producing module need not carry the channel itself:
+MobileNetV3's squeeze-excitation conv produces a scale per channel, and a zero there scales by hardsigmoid(0) = 0.5.
 """
 from __future__ import annotations
 
@@ -30,9 +32,10 @@ class ChannelSearch:
 
 
 def gate_module(space: ChannelSpace, layer: str) -> str:
-    """The last module, in the network's order, producing `layer`'s channels."""
+    """The last BatchNorm, in the network's order, producing `layer`'s channels; without one, the last module."""
     order = {name: i for i, name in enumerate(space.modules)}
-    return max(space.produces[layer], key=order.__getitem__)
+    batchnorms = [name for name in space.produces[layer] if isinstance(space.modules[name], nn.modules.batchnorm._BatchNorm)]
+    return max(batchnorms or space.produces[layer], key=order.__getitem__)
 
 
 def space_flops_model(space: ChannelSpace) -> FlopsModel:
