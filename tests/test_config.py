@@ -37,7 +37,7 @@ def set_path(config, dotted, value):
 CASES = [
     ("studies.weight_vs_unit.prune.variants.weight.method", "optimal_brain_damage", ["'lowest'", "'unit'"]),
     ("studies.weight_vs_unit.models.mlp.arch", "transformer", ["'mlp'"]),
-    ("studies.weight_vs_unit.datasets", ["imagenet"], ["'fashion_mnist'", "'digits'"]),
+    ("studies.weight_vs_unit.datasets", ["svhn"], ["'fashion_mnist'", "'digits'"]),
     ("studies.weight_vs_unit.prune.sparsities", [0.5, 1.0], ["maximum of 1"]),
     ("studies.weight_vs_unit.prune.sparsities", [-0.1], ["minimum of 0"]),
     ("studies.weight_vs_unit.train.epochs", -1, ["minimum of 0"]),

@@ -6,8 +6,8 @@ import pytest
 
 from prunebench.config import ConfigError, validate_config
 from prunebench.studies.ddnp.claims import all_claims, ddnp_beats_dp, ddnp_within_reported_range
-from prunebench.studies.ddnp.reported import load_reported
-from prunebench.studies.ddnp.tables import comparison_table, run_rows
+from prunebench.studies.ddnp.reported import TABLE2, load_reported
+from prunebench.studies.ddnp.tables import comparison_table, imagenet_table, run_rows
 from conftest import ROOT
 
 
@@ -21,12 +21,12 @@ def test_the_reported_rows_are_the_documents_table_1():
     assert (reported["pruned_accuracy"] - reported["baseline_accuracy"] - reported["delta_accuracy"]).abs().max() < 1e-9
 
 
-def write_run(tmp_path, seed, dense_accuracy, pruned_accuracy, slimmed_flops):
+def write_run(tmp_path, seed, dense_accuracy, pruned_accuracy, slimmed_flops, top5=(1.0, 1.0)):
     folder = tmp_path / f"seed{seed}"
     folder.mkdir()
-    (folder / "dense.json").write_text(json.dumps({"metrics": {"test": {"accuracy": dense_accuracy}}}))
+    (folder / "dense.json").write_text(json.dumps({"metrics": {"test": {"accuracy": dense_accuracy, "top5_accuracy": top5[0]}}}))
     timing = {"latency": {"threads": 1, "batch1": {"median_ms": 1.0}, "batch64": {"median_ms": 8.0}}}
-    metrics = {"test": {"accuracy": pruned_accuracy}, "cost": {"slimmed_parameters": 1000}}
+    metrics = {"test": {"accuracy": pruned_accuracy, "top5_accuracy": top5[1]}, "cost": {"slimmed_parameters": 1000}}
     (folder / "evaluation.json").write_text(json.dumps({"metrics": metrics, "timing": timing}))
     (folder / "slimmed.json").write_text(json.dumps({"slimming": {"dense_flops": 200, "slimmed_flops": slimmed_flops, "fixed_flops": 40}}))
     return [str(folder / name) for name in ("dense.json", "evaluation.json", "slimmed.json")]
@@ -45,6 +45,19 @@ def test_runs_are_averaged_over_seeds_and_labelled_beside_the_reported_rows(tmp_
     assert mine["n_seeds"] == 2 and mine["latency_batch64_ms_mean"] == 8.0
     reported = table[table["source"] == "reported"]
     assert len(reported) == 11 and reported["latency_batch1_ms_mean"].isna().all()
+
+
+def test_the_imagenet_table_has_top1_and_top5_beside_table_2(tmp_path):
+    runs = [{"dataset": "imagenet", "model": "resnet34", "method": "ddnp", "variant": "ddnp", "sparsity": "0.442", "seed": 0}]
+    files = [write_run(tmp_path, 0, 0.7331, 0.7303, 100, top5=(0.9142, 0.9123))]
+    table = imagenet_table(run_rows(runs, *zip(*files)), load_reported(TABLE2))
+    mine = table[table["source"] == "run here"].iloc[0]
+    assert mine["baseline_top1_mean"] == 0.7331 and mine["delta_top1_mean"] == pytest.approx(-0.0028)
+    assert mine["delta_top5_mean"] == pytest.approx(-0.0019) and mine["flops_reduction_mean"] == pytest.approx(0.5)
+    reported = table[table["source"] == "reported"].set_index(["model", "method"])
+    assert len(reported) == 25
+    assert reported.loc[("ResNet-34", "DDNP"), "delta_top1_mean"] == pytest.approx(-0.0028)
+    assert reported.loc[("ResNet-34", "IE"), ["baseline_top5_mean", "slimmed_parameters_mean"]].isna().all()
 
 
 def test_a_variant_that_does_not_prune_channels_is_named():

@@ -38,6 +38,8 @@ def render(tmp_path_factory):
     table.write_text("| a | b |\n|---|---|\n| 1 | 2 |\n")
     AnyFile.path = str(table)
     config = merged(yaml.safe_load((ROOT / "config.yaml").read_text()), yaml.safe_load((ROOT / "configs/smoke.yaml").read_text()))
+    paper = yaml.safe_load((ROOT / "configs/paper.yaml").read_text())
+    config["studies"]["ddnp_imagenet"] = paper["studies"]["ddnp_imagenet"]  # 002-T2: only the paper config has ImageNet
     kl = config["studies"]["latent_kl"]
     snakemake = SimpleNamespace(
         config=config,

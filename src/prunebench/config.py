@@ -138,6 +138,19 @@ def studies_without_local_data(config: dict, prepared_exists) -> dict[str, str]:
     return missing
 
 
+def check_model_files(config: dict) -> None:
+    """Every `weights:` file a model of a study names (pretrained ImageNet weights) is there."""
+    errors = [
+        f"config key studies.{study}.models.{model}.weights: no file at {spec['weights']!r} (a local copy of "
+        "torchvision's ImageNet state dict; nothing is downloaded)"
+        for study, cfg in config["studies"].items()
+        for model, spec in cfg.get("models", {}).items()
+        if spec and spec.get("weights") and not Path(spec["weights"]).expanduser().is_file()
+    ]
+    if errors:
+        raise ConfigError("\n  ".join(errors))
+
+
 def check_data_sources(config: dict, prepared_exists) -> None:
     """Every dataset a study uses must be readable offline (from an existing data_dir where one is set), unless
     downloads are allowed.

@@ -3,15 +3,27 @@ import re
 import sys
 from pathlib import Path
 
-from prunebench.config import ConfigError, check_data_sources, user_error, validate_config, variant_names
+from prunebench.config import (
+    ConfigError, check_data_sources, check_model_files, studies_without_local_data, user_error, validate_config, variant_names,
+)
 from prunebench.pruning import PRUNING_METHODS
 
 ENV = str(Path(workflow.basedir) / "envs/prunebench.yaml")  # for --sdm conda
 
-# A bad config is the user's to fix: its message and what to do, not a traceback of this file.
+
+def prepared_exists(dataset):
+    return Path(config["results"], "data", f"{dataset}.pt").exists()
+
+
+# A bad config is the user's to fix: its message and what to do, not a traceback of this file. A study whose data only
+# a local folder provides (002-T2's ImageNet) is left out, saying so, where the folder is not there; the rest runs.
 try:
     validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
-    check_data_sources(config, lambda dataset: Path(config["results"], "data", f"{dataset}.pt").exists())
+    for study, why in studies_without_local_data(config, prepared_exists).items():
+        print(f"prunebench: study {study} is left out of this run: {why}", file=sys.stderr)
+        del config["studies"][study]
+    check_model_files(config)
+    check_data_sources(config, prepared_exists)
 except ConfigError as error:
     sys.exit(user_error(error, [str(f) for f in workflow.configfiles]))
 
@@ -150,14 +162,19 @@ def runs_of(study):
     ]
 
 
+def model_sparsities(study, model):
+    """The sparsities a study prunes `model` at: its `per_model.<model>.sparsities`, else `prune.sparsities`."""
+    cfg = study_cfg(study)
+    return cfg.get("per_model", {}).get(model, {}).get("sparsities", cfg["prune"]["sparsities"])
+
+
 def pruned_runs_of(study, sparsities=None):
     """Every (run, variant, sparsity) of a study, as wildcard dicts."""
-    prune = study_cfg(study)["prune"]
     return [
         {**run, "variant": variant, "sparsity": sparsity_label(s)}
         for run in runs_of(study)
-        for variant in prune["variants"]
-        for s in (sparsities if sparsities is not None else prune["sparsities"])
+        for variant in study_cfg(study)["prune"]["variants"]
+        for s in (sparsities if sparsities is not None else model_sparsities(study, run["model"]))
     ]
 
 

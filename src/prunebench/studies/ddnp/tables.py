@@ -1,5 +1,6 @@
-"""002-T1: per model, baseline and pruned accuracy, their difference, FLOPs reduction, parameters and measured CPU
-latency of each method run here (mean and std over seeds), beside the document's reported rows."""
+"""002-T1 (CIFAR) and 002-T2 (ImageNet): per model, baseline and pruned accuracy (T2: top-1 and top-5), their
+difference, FLOPs reduction, parameters and measured CPU latency of each method run here (mean and std over seeds),
+beside the document's reported rows."""
 from __future__ import annotations
 
 import json
@@ -18,6 +19,16 @@ MEASURES = [
     "latency_batch1_ms",
     "latency_batch64_ms",
 ]
+# 002-T2's columns, named as in the document's Table 2 (data/table2_imagenet.csv) <- the columns of `run_rows`.
+IMAGENET_MEASURES = {
+    "baseline_top1": "baseline_accuracy",
+    "pruned_top1": "pruned_accuracy",
+    "delta_top1": "delta_accuracy",
+    "baseline_top5": "baseline_top5_accuracy",
+    "pruned_top5": "pruned_top5_accuracy",
+    "delta_top5": "delta_top5_accuracy",
+    **{measure: measure for measure in MEASURES if "accuracy" not in measure},
+}
 
 
 def _read(path) -> dict:
@@ -45,6 +56,9 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
                 "baseline_accuracy": dense["test"]["accuracy"],
                 "pruned_accuracy": evaluation["metrics"]["test"]["accuracy"],
                 "delta_accuracy": evaluation["metrics"]["test"]["accuracy"] - dense["test"]["accuracy"],
+                "baseline_top5_accuracy": dense["test"]["top5_accuracy"],
+                "pruned_top5_accuracy": evaluation["metrics"]["test"]["top5_accuracy"],
+                "delta_top5_accuracy": evaluation["metrics"]["test"]["top5_accuracy"] - dense["test"]["top5_accuracy"],
                 "flops_reduction": 1.0 - slimming["slimmed_flops"] / slimming["dense_flops"],
                 "prunable_flops_reduction": (slimming["dense_flops"] - slimming["slimmed_flops"]) / (slimming["dense_flops"] - slimming["fixed_flops"]),
                 "slimmed_parameters": evaluation["metrics"]["cost"]["slimmed_parameters"],
@@ -55,15 +69,21 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame, measures: list[str] = MEASURES) -> pd.DataFrame:
     """The runs' mean and std per (dataset, model, method, target FLOPs reduction), source "run here", then the
     reported rows (source "reported", one value each, no std, no parameters or latency). `failed`: why runs of a row
     failed (its measures are then missing)."""
     keys = ["dataset", "model", "method", "variant", "target_flops_reduction"]
-    run = mean_std(rows, keys, MEASURES)
+    run = mean_std(rows, keys, measures)
     run["failed"] = failure_reasons(rows, keys).to_numpy()
     run.insert(0, "source", "run here")
-    shown = reported.rename(columns={c: f"{c}_mean" for c in MEASURES if c in reported.columns}).drop(columns=["source"])
+    shown = reported.rename(columns={c: f"{c}_mean" for c in measures if c in reported.columns}).drop(columns=["source"])
     shown.insert(0, "source", "reported")
     shown["variant"] = shown["method"]
     return pd.concat([run, shown], ignore_index=True)[list(run.columns)]
+
+
+def imagenet_table(rows: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """002-T2: `comparison_table` with top-1 and top-5 accuracy, beside the document's Table 2."""
+    renamed = rows.rename(columns={run: shown for shown, run in IMAGENET_MEASURES.items()})
+    return comparison_table(renamed, reported, list(IMAGENET_MEASURES))

@@ -4,11 +4,12 @@ from prunebench.studies.ddnp.reported import TABLE1
 DDNP_REPORTED = str(TABLE1)  # the document's Table 1, shipped with the library
 
 
-def ddnp_pruned_runs():
-    """Every (run, variant, FLOPs reduction) of 002-T1 with its method's name (the search ablations are not in it)."""
-    variants = study_cfg("ddnp")["prune"]["variants"]
-    ablations = study_cfg("ddnp").get("search_ablations", [])
-    return [{**run, "method": variants[run["variant"]]["method"]} for run in pruned_runs_of("ddnp") if run["variant"] not in ablations]
+def ddnp_pruned_runs(study="ddnp"):
+    """Every (run, variant, FLOPs reduction) of 002-T1 (of 002-T2 with study ddnp_imagenet) with its method's name (the
+    search ablations are not in it)."""
+    variants = study_cfg(study)["prune"]["variants"]
+    ablations = study_cfg(study).get("search_ablations", [])
+    return [{**run, "method": variants[run["variant"]]["method"]} for run in pruned_runs_of(study) if run["variant"] not in ablations]
 
 
 def ddnp_searches():

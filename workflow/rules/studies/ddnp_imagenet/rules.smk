@@ -1,0 +1,34 @@
+# Study 002 on ImageNet (002-T2): the stages of study ddnp (prune or search -> slim -> finetune -> evaluate) on
+# ImageNet from a local folder, from torchvision's pretrained networks; its table lands beside 002-T1 in results/ddnp/.
+# Without the folder the study is left out of the run, saying so (common.smk), and the rest runs.
+
+
+rule ddnp_imagenet_table:
+    input:
+        dense=lambda wildcards: paths(f"{DENSE}/metrics.json", ddnp_pruned_runs("ddnp_imagenet")),
+        evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", ddnp_pruned_runs("ddnp_imagenet")),
+        slimmings=lambda wildcards: paths(f"{PRUNED}/slimmed.json", ddnp_pruned_runs("ddnp_imagenet")),
+        reported=DDNP_IMAGENET_REPORTED,
+    output:
+        table=[
+            report(
+                f"{DDNP}/002-T2_imagenet.csv",
+                caption=f"{DDNP_CAPTIONS}/T2.rst",
+                category=DDNP_CATEGORY,
+                subcategory="002-T2 channel pruning on ImageNet",
+                labels={"type": "table (CSV)"},
+            ),
+            f"{DDNP}/002-T2_imagenet.md",
+        ],
+        runs=f"{RESULTS}/ddnp_imagenet/runs/pruned_runs.csv",
+    params:
+        runs=lambda wildcards: ddnp_pruned_runs("ddnp_imagenet"),
+    conda:
+        ENV
+    log:
+        f"{LOGS}/ddnp/T2.log",
+    script:
+        "../../../scripts/ddnp/imagenet_table.py"
+
+
+register_study("ddnp_imagenet", lambda: [rules.ddnp_imagenet_table])
