@@ -87,3 +87,16 @@ def imagenet_table(rows: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
     """002-T2: `comparison_table` with top-1 and top-5 accuracy, beside the document's Table 2."""
     renamed = rows.rename(columns={run: shown for shown, run in IMAGENET_MEASURES.items()})
     return comparison_table(renamed, reported, list(IMAGENET_MEASURES))
+
+
+# Each table of the study by artifact ID: (the table from `run_rows` and the reported rows, its title).
+TABLES = {
+    "002-T1": (
+        comparison_table,
+        "002-T1: channel pruning at a FLOPs budget, run here (mean and std over seeds) and as reported in the document's Table 1 (CIFAR-10)",
+    ),
+    "002-T2": (
+        imagenet_table,
+        "002-T2: channel pruning on ImageNet, run here (mean and std over seeds) and as reported in the document's Table 2",
+    ),
+}

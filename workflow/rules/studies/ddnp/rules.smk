@@ -27,6 +27,7 @@ rule ddnp_comparison_table:
         ],
         runs=f"{DDNP}/runs/pruned_runs.csv",
     params:
+        artifact="002-T1",
         runs=lambda wildcards: ddnp_pruned_runs(),
     conda:
         ENV

@@ -22,13 +22,14 @@ rule ddnp_imagenet_table:
         ],
         runs=f"{RESULTS}/ddnp_imagenet/runs/pruned_runs.csv",
     params:
+        artifact="002-T2",
         runs=lambda wildcards: ddnp_pruned_runs("ddnp_imagenet"),
     conda:
         ENV
     log:
         f"{LOGS}/ddnp/T2.log",
     script:
-        "../../../scripts/ddnp/imagenet_table.py"
+        "../../../scripts/ddnp/comparison_table.py"
 
 
 register_study("ddnp_imagenet", lambda: [rules.ddnp_imagenet_table])
