@@ -13,6 +13,12 @@ from prunebench.models import build_model
 from prunebench.studies.disentangle import claims as dis_claims
 from prunebench.studies.disentangle.protocol import headless_phase
 from prunebench.studies.disentangle.tables import collect_mig, collect_runs, display_sections, mig_summary, table_one
+from prunebench.pruning.iterative import level_masks
+from prunebench.studies.review.claims_part2 import part2_claims
+from prunebench.studies.review.pie import mark_failed, pie_summary, population_failures
+from prunebench.studies.review.pie_figure import pie_figure
+from prunebench.studies.review.retraining import retrain
+from prunebench.studies.review.tickets import collect_scratch, collect_tickets, scratch_table, tickets_table
 from prunebench.training import TrainConfig, TrainingDiverged
 
 REASON = "finetune training: non-finite loss at epoch 1, step 3"
@@ -86,4 +92,77 @@ def test_a_failed_000_run_empties_its_t1_and_b1_rows_and_leaves_their_claims_not
     assert [c.holds for c in verdicts] == [None] * len(verdicts)
     assert all(REASON in c.observed for c in verdicts)
     finished = dis_claims.all_claims(t1[t1["config_model"] == "beta_vae_b1"], b1[b1["beta"] == 1.0])
+    assert not any(REASON in c.observed for c in finished)
+
+
+# --- 003 part 2 -------------------------------------------------------------------------------------------------------
+
+MLP = {"arch": "mlp", "hidden": [16], "input_shape": [1, 8, 8], "num_classes": 3}
+
+
+def test_a_diverging_retraining_is_recorded_and_raised_when_strict(one_thread):
+    data = images(shape=(1, 8, 8))
+    torch.manual_seed(0)
+    rewind = build_model(**MLP)
+    masks = level_masks(rewind, None, 0.5, 1)
+    diverging = {"epochs": 2, "batch_size": 10, "optimizer": "sgd", "lr": 1e10}
+    with pytest.raises(TrainingDiverged, match="retrain training: non-finite loss at epoch 1"):
+        retrain("rewind", masks, rewind, MLP, data, diverging, seed=0)
+    _, _, metrics, failed = retrain("rewind", masks, rewind, MLP, data, diverging, seed=0, record_divergence=True)
+    assert re.fullmatch(r"retrain training: non-finite loss at epoch 1, step \d+", failed)
+    assert math.isnan(metrics["test"]["accuracy"]) and metrics["sparsity"] == pytest.approx(0.5), "what training does not decide is measured"
+
+    fine = {**diverging, "lr": 0.01, "epochs": 1}
+    _, _, metrics, failed = retrain("reinit", masks, rewind, MLP, data, fine, seed=0, failed_before=REASON)
+    assert failed == REASON and math.isnan(metrics["val"]["accuracy"]), "masks from a failed run: failed too"
+    _, _, metrics, failed = retrain("reinit", masks, rewind, MLP, data, fine, seed=0, record_divergence=True)
+    assert failed is None and not math.isnan(metrics["test"]["accuracy"])
+
+
+def ticket_record(tmp_path, name, accuracy, failed=None):
+    accuracy = NAN if failed else accuracy  # as the scripts write a failed run's record
+    metrics = {"sparsity": 0.5, "epochs": 2, "test": {"accuracy": accuracy}, "val": {"accuracy": accuracy}}
+    return write_json(tmp_path / f"{name}.json", {"metrics": metrics, **({"failed": failed} if failed else {})})
+
+
+def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_not_tested(tmp_path):
+    runs = [{"lr": lr, "seed": seed, "schedule": "iterative", "level": 1} for lr in (0.01, 0.1) for seed in (0, 1)]
+    failing = {"lr": 0.1, "seed": 1}
+    levels = [ticket_record(tmp_path, f"level{i}", 0.8, REASON if run.items() >= failing.items() else None) for i, run in enumerate(runs)]
+    controls = [ticket_record(tmp_path, f"control{i}", 0.7) for i in range(len(runs))]
+    dense_runs = [dict(run, schedule="dense", level=0) for run in runs]
+    dense = [ticket_record(tmp_path, f"dense{i}", 0.9) for i in range(len(runs))]
+    tickets = collect_tickets(runs, levels, controls, dense_runs, dense)
+    f2 = tickets_table(tickets)
+    failed = f2[(f2["failed"] != "")]
+    assert len(failed) == 2 and (failed["failed"] == REASON).all() and failed["test_accuracy_mean"].isna().all()
+    assert set(failed["arm"]) == {"winning ticket"} and set(failed["lr"]) == {0.1}, "the iterative level and its one-shot copy"
+    assert f2[f2["failed"] == ""]["test_accuracy_mean"].notna().all()
+
+    part1 = pd.DataFrame(
+        [{"model": "mlp", "technique": "magnitude", "target": 0.5, "seed": seed, "achieved_sparsity": 0.5, "test_accuracy": 85.0, "failed": NAN} for seed in (0, 1)]
+    )
+    retrained = [{"arm": arm, "sparsity": "0.5", "seed": seed} for arm in ("rewind", "reinit", "scratch_b", "random_masks") for seed in (0, 1)]
+    paths = [ticket_record(tmp_path, f"retrain{i}", 0.8, REASON if i == 5 else None) for i in range(len(retrained))]
+    scratch = collect_scratch(part1, "mlp", "magnitude", retrained, paths)
+    f6 = scratch_table(scratch).set_index("arm")
+    assert f6.loc["scratch-B", "failed"] == REASON and math.isnan(f6.loc["scratch-B", "test_accuracy_mean"])
+    assert f6.drop(index="scratch-B")["failed"].eq("").all() and f6.drop(index="scratch-B")["test_accuracy_mean"].notna().all()
+
+    labels = torch.tensor([0, 1, 2, 0])
+    dense_predictions = torch.tensor([[0, 1, 2, 0], [0, 1, 2, 1]])
+    pruned = {0.5: torch.tensor([[0, 1, 2, 0], [0, 1, 2, 0]]), 0.9: torch.tensor([[0, 2, 2, 1], [0, 2, 2, 1]])}
+    failures = population_failures([None, None], {0.5: [None, None], 0.9: [None, REASON]})
+    counts, pies = pie_summary(dense_predictions, pruned, labels, 3)
+    counts = mark_failed(counts, failures, ["sparsity", "models_per_population"]).set_index("sparsity")
+    assert counts.loc[0.9, "failed"] == REASON and counts.loc[0.9, ["pie_count", "pruned_accuracy_pie"]].isna().all()
+    assert counts.loc[0.5, "failed"] == "" and counts.loc[0.5, "pie_count"] == 0
+    assert population_failures([REASON, None], {0.5: [None]}) == {0.5: REASON}, "a failed dense model fails every sparsity"
+    classes = pd.DataFrame({"sparsity": [0.5, 0.9], "class": ["a", "a"], "change": [1.0, 2.0], "significant": [True, True]})
+    classes = mark_failed(classes, failures, ["sparsity", "class"])
+    pie_figure(torch.zeros(4, 1, 8, 8, dtype=torch.uint8), pies[pies["sparsity"] == 0.5], counts.reset_index(), classes, ["a"], 4, "mlp")
+
+    verdicts = part2_claims(tickets, scratch, counts.reset_index())
+    assert [c.holds for c in verdicts] == [None] * 5 and all(REASON in c.observed for c in verdicts)
+    finished = part2_claims(tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1])
     assert not any(REASON in c.observed for c in finished)
