@@ -14,6 +14,10 @@ from prunebench.studies.disentangle import claims as dis_claims
 from prunebench.studies.disentangle.protocol import headless_phase
 from prunebench.studies.disentangle.tables import collect_mig, collect_runs, display_sections, mig_summary, table_one
 from prunebench.pruning.iterative import level_masks
+from prunebench.studies.latent_kl.claims import all_claims as kl_claims
+from prunebench.studies.latent_kl.divergences import run_divergences
+from prunebench.studies.latent_kl.tables import collect_runs as collect_kl_runs
+from prunebench.studies.latent_kl.tables import rank_correlation_table, summary_table
 from prunebench.studies.review.claims_part2 import part2_claims
 from prunebench.studies.review.pie import mark_failed, pie_summary, population_failures
 from prunebench.studies.review.pie_figure import pie_figure
@@ -94,6 +98,12 @@ def test_a_failed_000_run_empties_its_t1_and_b1_rows_and_leaves_their_claims_not
     finished = dis_claims.all_claims(t1[t1["config_model"] == "beta_vae_b1"], b1[b1["beta"] == 1.0])
     assert not any(REASON in c.observed for c in finished)
 
+    every_run = [dis_run_files(tmp_path, i, 0.9, failed=REASON) for i in range(4)]
+    t1 = table_one(collect_runs(runs, *map(list, zip(*every_run))))
+    accuracy_paths = {point: [f[j] for f in every_run] for j, point in enumerate(("with_head", "headless", "pruned"))}
+    b1 = collect_mig([{**run, "variant": "magnitude", "sparsity": "0.5"} for run in runs], mig_paths, accuracy_paths)
+    assert [c.holds for c in dis_claims.all_claims(t1, b1)] == [None] * len(verdicts), "nothing left to decide on"
+
 
 # --- 003 part 2 -------------------------------------------------------------------------------------------------------
 
@@ -166,3 +176,58 @@ def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_
     assert [c.holds for c in verdicts] == [None] * 5 and all(REASON in c.observed for c in verdicts)
     finished = part2_claims(tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1])
     assert not any(REASON in c.observed for c in finished)
+    every_count = counts.reset_index().assign(failed=REASON, pie_count=NAN, dense_accuracy_pie=NAN, pruned_accuracy_pie=NAN)
+    every_run = part2_claims(tickets.assign(failed=REASON, test_accuracy=NAN), scratch.assign(failed=REASON, test_accuracy=NAN), every_count)
+    assert [c.holds for c in every_run] == [None] * 5, "nothing left to decide on"
+
+
+# --- 001 --------------------------------------------------------------------------------------------------------------
+
+
+def kl_run(seed, failed=None):
+    """One dense run of 001 (test_latent_kl's synthetic study), `failed`: {(variant, sparsity): reason}."""
+    g = torch.Generator().manual_seed(seed)
+    dense = torch.randn(10, 20, generator=g)
+    pruned = []
+    for variant, shift in (("lowest", 0.01), ("random", 0.1)):
+        for sparsity in (0.3, 0.8):
+            weights = [dense + shift * sparsity * (1 + e) * torch.ones_like(dense) for e in range(3)]
+            accuracy = [0.9 - shift * sparsity * (1 + e) / 10 for e in range(3)]
+            history = pd.DataFrame({"epoch": [0, 1, 2], "test_eval_accuracy": accuracy, "train_eval_accuracy": accuracy})
+            if (variant, sparsity) in (failed or {}):  # its history and snapshots stop before the diverging epoch
+                history, weights = history.iloc[:1], weights[:1]
+            pruned.append((variant, sparsity, history, {"classifier.out.weight": weights}))
+    reference = {"test": 0.9, "train": 0.95, "test_images": 100, "train_images": 50}
+    student_t = {"df": 4.0, "dims": 10, "samples": 500, "seed": 0}
+    return run_divergences({"classifier.out.weight": dense}, reference, pruned, {"rho": 0.5, "scale": 1.0}, student_t, seed, failed, 2)
+
+
+def test_a_failed_001_fine_tuning_stays_out_of_the_seed_means_and_correlations_and_leaves_the_claims_not_tested(tmp_path):
+    finished = kl_run(0)
+    failed = kl_run(1, {("random", 0.8): REASON})
+    chain = failed[(failed["variant"] == "random") & (failed["sparsity"] == 0.8)]
+    assert list(chain["epoch"]) == [0, 1, 2] and (chain["failed"] == REASON).all(), "every epoch of the chain, failed"
+    assert chain[["ap2", "ap3_student_t", "pd_test", "test_accuracy"]].isna().all().all()
+    assert failed.drop(chain.index)[["ap2", "ap3_student_t", "pd_test"]].notna().all().all()
+    assert (failed.drop(chain.index)["failed"] == "").all()
+
+    paths = []
+    for seed, frame in enumerate((finished, failed)):
+        frame.to_csv(tmp_path / f"run{seed}.csv", index=False)
+        paths.append(str(tmp_path / f"run{seed}.csv"))
+    runs = collect_kl_runs([{"dataset": "d", "model": "m"}] * 2, paths)
+    summary = summary_table(runs)
+    cell = summary[(summary["variant"] == "random") & (summary["sparsity"] == 0.8)]
+    assert (cell["failed"] == REASON).all() and cell["pd_test_mean"].isna().all() and cell["ap2_mean"].isna().all()
+    assert summary.drop(cell.index)["pd_test_mean"].notna().all() and (summary.drop(cell.index)["failed"] == "").all()
+    rank = rank_correlation_table(summary, runs, {"m": {"arch": "small_cnn"}})
+    assert (rank["failed"] == REASON).all() and rank["spearman"].isna().all() and rank["chains"].eq(4).all()
+
+    verdicts = kl_claims(summary, rank)
+    assert [c.holds for c in verdicts] == [None] * len(verdicts) and all(REASON in c.observed for c in verdicts)
+    every_chain = {(variant, sparsity): REASON for variant in ("lowest", "random") for sparsity in (0.3, 0.8)}
+    dense_failed = pd.concat([kl_run(0, every_chain), kl_run(1, every_chain)]).assign(dataset="d", model="m")
+    dense_summary = summary_table(dense_failed)
+    assert [c.holds for c in kl_claims(dense_summary, rank_correlation_table(dense_summary, dense_failed, {"m": {}}))] == [None] * len(verdicts)
+    clean = summary_table(collect_kl_runs([{"dataset": "d", "model": "m"}], paths[:1]))
+    assert not any(c.observed.startswith("not tested") for c in kl_claims(clean, rank_correlation_table(clean, runs[runs["seed"] == 0], {"m": {"arch": "small_cnn"}})))

@@ -40,6 +40,14 @@ def untested_if_failed(claim: Claim, failures: list[str]) -> Claim:
     return replace(claim, holds=None, observed=f"not tested: runs it depends on failed ({'; '.join(dict.fromkeys(failures))})")
 
 
+def finished_rows(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The rows of a table no failed run went into: what a claim that `untested_if_failed` then marks not tested is
+    still built on, for its wording (a verdict on missing values could not be computed)."""
+    if table is None or "failed" not in table:
+        return table
+    return table[table["failed"].fillna("") == ""]
+
+
 def failures_of(table: pd.DataFrame) -> list[str]:
     """The failure reasons in a table's `failed` column (blank where a run finished; no column: none failed)."""
     if "failed" not in table:

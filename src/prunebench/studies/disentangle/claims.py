@@ -6,7 +6,7 @@ import math
 import pandas as pd
 from scipy.stats import spearmanr
 
-from prunebench.claims import Claim, failures_of, untested_if_failed
+from prunebench.claims import Claim, failures_of, finished_rows, untested_if_failed
 from prunebench.data.dsprites import SHAPES
 from prunebench.studies.disentangle.protocol import collapsed
 
@@ -238,6 +238,7 @@ def all_claims(t1: pd.DataFrame, mig: pd.DataFrame | None) -> list[Claim]:
     table with a failed run is not tested: C1-C5 and C8 on 000-T1, C6, C7 and C9 on 000-B1."""
     on_t1 = failures_of(t1)
     on_mig = [] if mig is None else failures_of(mig)
+    t1, mig = finished_rows(t1), finished_rows(mig)
     return [
         untested_if_failed(cnn_beats_vae(t1), on_t1), untested_if_failed(same_compression_ratio(t1), on_t1),
         untested_if_failed(beta_prunes_better(t1), on_t1), untested_if_failed(beta_loses_less(t1), on_t1),

@@ -109,7 +109,7 @@ def pies_are_harder(counts: pd.DataFrame) -> Claim:
 
 def part2_claims(tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame) -> list[Claim]:
     """C6 is decided on the ticket runs, C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a failed run among
-    them leaves the claim not tested."""
+    them leaves the claim not tested (its verdict, computed on the missing values, replaced)."""
     on_tickets, on_scratch, on_pie = failures_of(tickets), failures_of(scratch), failures_of(pie_counts)
     return [
         untested_if_failed(ticket_depends_on_learning_rate(tickets), on_tickets),
