@@ -11,7 +11,7 @@ from scipy.stats import kendalltau, rankdata, spearmanr
 
 from prunebench.determinism import Stream, generator
 from prunebench.studies.latent_kl.divergences import SPLITS
-from prunebench.tables import failure_reasons, mean_std
+from prunebench.tables import blank_if_finished, failure_reasons, mean_std
 
 DIVERGENCES = {
     "ap2": "AP2",
@@ -28,7 +28,7 @@ def collect_runs(runs: list[dict], paths: list[str]) -> pd.DataFrame:
     """The per-run divergence tables of a study, with dataset and model columns (`failed`: "" where a run finished)."""
     frames = [pd.read_csv(path).assign(dataset=run["dataset"], model=run["model"]) for run, path in zip(runs, paths, strict=True)]
     frame = pd.concat(frames, ignore_index=True)
-    frame["failed"] = frame["failed"].astype(object).fillna("")  # a CSV reads a blank reason as NaN
+    frame["failed"] = blank_if_finished(frame["failed"])
     return frame[["dataset", "model", *[c for c in frame.columns if c not in ("dataset", "model")]]]
 
 

@@ -5,7 +5,7 @@ import json
 
 import pandas as pd
 
-from prunebench.tables import failure_reasons, mean_std
+from prunebench.tables import blank_if_finished, failure_reasons, mean_std
 
 # 003-F6's arms (prunebench.pruning.iterative.ARMS) by the names the document uses, and part 1's magnitude pruning.
 F6_NAMES = {
@@ -65,7 +65,7 @@ def collect_scratch(part1_runs: pd.DataFrame, model: str, variant: str, retraine
     """One row per (arm, target sparsity, seed): part 1's `variant` runs of `model` (arm `magnitude`) and the
     retrainings of their masks; `failed`: why the run (or the one its masks come from) failed, "" when none did."""
     ours = part1_runs[(part1_runs["model"] == model) & (part1_runs["technique"] == variant)]
-    ours = ours.assign(failed=ours["failed"].astype(object).fillna(""))  # a CSV reads blank reasons as NaN
+    ours = ours.assign(failed=blank_if_finished(ours["failed"]))
     rows = [
         {"arm": "magnitude", "target": r.target, "seed": r.seed, "sparsity": r.achieved_sparsity, "test_accuracy": r.test_accuracy, "epochs": None, "failed": r.failed}
         for r in ours.itertuples()
