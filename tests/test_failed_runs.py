@@ -125,6 +125,8 @@ def test_a_diverging_retraining_is_recorded_and_raised_when_strict(one_thread):
     fine = {**diverging, "lr": 0.01, "epochs": 1}
     _, _, metrics, failed = retrain("reinit", masks, rewind, MLP, data, fine, seed=0, failed_before=REASON)
     assert failed == REASON and math.isnan(metrics["val"]["accuracy"]), "masks from a failed run: failed too"
+    _, _, metrics, failed = retrain("scratch_b", {}, rewind, MLP, data, fine, seed=0, failed_before=REASON)
+    assert failed == REASON and math.isnan(metrics["sparsity"]), "a failed training-time run may have set no mask"
     _, _, metrics, failed = retrain("reinit", masks, rewind, MLP, data, fine, seed=0, record_divergence=True)
     assert failed is None and not math.isnan(metrics["test"]["accuracy"])
 

@@ -2,6 +2,8 @@
 it measures; the jobs of 003-F2 and 003-F6 all call `retrain`."""
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -42,12 +44,12 @@ def retrain(
     cfg = TrainConfig.from_dict({**train_cfg, "epochs": epochs})
     result = train(start, data, cfg, seed, stage=STAGE, sparsifier=FixedMasks(masks), record_divergence=record_divergence)
     failed = failed_before or result.failed
-    removed = sum(int((m == 0).sum()) for m in masks.values())
+    removed, total = sum(int((m == 0).sum()) for m in masks.values()), sum(m.numel() for m in masks.values())
     splits = {split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("val", "test")}
     metrics = {
         "arm": arm,
         "epochs": epochs,
-        "sparsity": removed / sum(m.numel() for m in masks.values()),
+        "sparsity": removed / total if total else math.nan,  # none: from a failed run that set no mask
         "dense_flops": dense_flops,
         "remaining_flops": pruned_flops,
         **({split: unmeasured(m) for split, m in splits.items()} if failed else splits),
