@@ -9,6 +9,7 @@ from prunebench.pruning.channels import ChannelSpace
 from prunebench.pruning.search.channel_search import gate_module, space_flops_model
 from prunebench.pruning.search.flops import budget_flops
 from prunebench.studies.ddnp.claims import MARGIN_POINTS, search_claims
+from prunebench.studies.ddnp.search_results import final_accuracy
 
 
 def test_the_search_flops_model_is_the_channel_space_count_and_the_budget_is_the_criteria_budget():
@@ -35,8 +36,8 @@ def curves(finals: dict[str, list[float]]) -> pd.DataFrame:
         for seed, accuracy in enumerate(accuracies):
             for rate in (0.5, 0.65):
                 base = {"dataset": "d", "model": "m", "variant": variant, "method": "ddnp", "target_flops_reduction": rate, "seed": seed}
-                rows += [{**base, "epoch": 0, "heldout_accuracy": 0.1, "within_budget": False},
-                         {**base, "epoch": 1, "heldout_accuracy": accuracy, "within_budget": True}]
+                rows += [{**base, "epoch": 0, "heldout_accuracy": 0.1, "within_budget": False, "failed": ""},
+                         {**base, "epoch": 1, "heldout_accuracy": accuracy, "within_budget": True, "failed": ""}]
     return pd.DataFrame(rows)
 
 
@@ -54,3 +55,19 @@ def test_a_search_claim_needs_more_than_the_margin_and_the_seed_spread():
     assert claims["002-C4"].holds is False
     assert claims["002-C5"].holds is None and "ddnp_square" in claims["002-C5"].observed
     assert [c.holds for c in search_claims(None)] == [None, None, None]
+
+
+def test_a_failed_search_empties_its_row_and_leaves_the_claims_comparing_it_not_tested():
+    margin = MARGIN_POINTS / 100
+    finals = {"ddnp": [0.80] * 2, "ddnp_hard": [0.80 - 2 * margin] * 2, "ddnp_gs_fc": [0.7] * 2, "ddnp_gs_channel": [0.7] * 2}
+    searched = curves(finals)
+    reason = "search: non-finite loss in epoch 1"
+    diverged = (searched["variant"] == "ddnp_hard") & (searched["seed"] == 1) & (searched["target_flops_reduction"] == 0.5)
+    searched = searched[~(diverged & (searched["epoch"] == 1))]  # its history stops before the epoch it diverged in
+    searched.loc[diverged, "failed"] = reason
+    summary = final_accuracy(searched).set_index(["variant", "target_flops_reduction"])
+    assert summary.loc[("ddnp_hard", 0.5), "failed"] == reason and pd.isna(summary.loc[("ddnp_hard", 0.5), "heldout_accuracy_mean"])
+    assert summary.loc[("ddnp_hard", 0.65), "failed"] == "" and summary["heldout_accuracy_mean"].notna().sum() == len(summary) - 1
+    claims = {c.claim_id: c for c in search_claims(searched)}
+    assert claims["002-C3"].holds is None and reason in claims["002-C3"].observed, "ddnp vs ddnp_hard: not tested"
+    assert claims["002-C4"].holds is True and reason not in claims["002-C4"].observed, "compares no failed search"

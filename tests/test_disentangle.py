@@ -278,7 +278,7 @@ def test_table_one_pairs_the_pruning_loss_by_seed():
         [
             {"dataset": "d", "model": "m", "arch": "beta_vae_classif", "beta": 1.0, "seed": seed, "num_classes": 10,
              "pruned": pruned, "with_head_test_accuracy": 0.5, "test_accuracy": acc, "size_gzip_bytes": 1000,
-             "nonzero_parameters": 10, "total_parameters": 20}
+             "nonzero_parameters": 10, "total_parameters": 20, "failed": ""}
             for seed, pruned, acc in [(0, False, 0.80), (1, False, 0.70), (1, True, 0.69), (0, True, 0.78)]
         ]
     )

@@ -205,7 +205,7 @@ def _chain_b2(x, y, epochs):
     rows = []
     for c, (variant, sparsity) in enumerate(chain_keys):
         for e in range(epochs):
-            row = {"dataset": "d", "model": "m", "test_images": 100, "train_images": 50, "variant": variant, "sparsity": sparsity, "epoch": e}
+            row = {"dataset": "d", "model": "m", "test_images": 100, "train_images": 50, "variant": variant, "sparsity": sparsity, "epoch": e, "failed": ""}
             row.update({f"{d}_mean": x[c, e] for d in DIVERGENCES})
             row.update({"pd_test_mean": y[c, e], "pd_train_mean": y[c, e]})
             rows.append(row)

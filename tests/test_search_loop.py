@@ -178,5 +178,9 @@ def test_a_diverging_search_stops_with_the_stage_named(flops):
     broken = trained_tiny_net()
     with torch.no_grad():
         broken.fc.bias.fill_(float("nan"))
-    with pytest.raises(TrainingDiverged, match="search: non-finite loss in epoch 1"):
+    with pytest.raises(TrainingDiverged, match=r"search: non-finite loss in epoch 1 \(config strict: true"):
         search(broken, PRUNABLE, flops, data, DDNP(DDNPParams()), 0.5, settings, seed=0)
+    recorded = search(broken, PRUNABLE, flops, data, DDNP(DDNPParams()), 0.5, settings, seed=0, record_divergence=True)
+    assert recorded.failed == "search: non-finite loss in epoch 1"
+    assert [row["epoch"] for row in recorded.history] == [0] and recorded.selected_epoch == 0, "the epochs before it only"
+    assert set(recorded.masks) == set(PRUNABLE), "the masks of the last finite epoch go on to slimming, marked failed"

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 
 from prunebench.atomic import write_csv, write_text
-from prunebench.tables import write_table
+from prunebench.tables import blank_if_finished, write_table
 
 
 STATUSES = ("holds", "does not hold", "not tested", "reported")  # the `holds` column of every claims file
@@ -40,11 +40,19 @@ def untested_if_failed(claim: Claim, failures: list[str]) -> Claim:
     return replace(claim, holds=None, observed=f"not tested: runs it depends on failed ({'; '.join(dict.fromkeys(failures))})")
 
 
+def finished_rows(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The rows of a table no failed run went into: what a claim that `untested_if_failed` then marks not tested is
+    still built on, for its wording (a verdict on missing values could not be computed)."""
+    if table is None or "failed" not in table:
+        return table
+    return table[blank_if_finished(table["failed"]) == ""]
+
+
 def failures_of(table: pd.DataFrame) -> list[str]:
     """The failure reasons in a table's `failed` column (blank where a run finished; no column: none failed)."""
     if "failed" not in table:
         return []
-    return [reason for reason in table["failed"].fillna("") if reason]
+    return [reason for reason in blank_if_finished(table["failed"]) if reason]
 
 
 def write_claims(claims: list[Claim], csv_path, markdown_path, title: str) -> None:

@@ -15,6 +15,11 @@ def write_table(frame: pd.DataFrame, csv_path, markdown_path, latex_path=None, t
         write_text(latex_path, frame.to_latex(index=False, float_format="%.4g", na_rep=""))
 
 
+def blank_if_finished(failed: pd.Series) -> pd.Series:
+    """A `failed` column as a CSV reads it back (a blank reason: NaN) with "" where the run finished."""
+    return failed.astype(object).fillna("")
+
+
 def failure_reasons(frame: pd.DataFrame, by: list[str]) -> pd.Series:
     """The `failed` column of each group of `frame` (one row per run, "" where the run did not fail): its distinct
     reasons joined, "" where every run of the group finished."""

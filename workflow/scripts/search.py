@@ -4,9 +4,10 @@ from prunebench.atomic import save_torch, write_csv, write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import seed_everything
 from prunebench.joblog import job_log
-from prunebench.models import load_checkpoint
+from prunebench.models import checkpoint_failure, load_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning.search import SearchSettings, search_channels
+from prunebench.training import record_failures
 
 params = snakemake.params.prune
 seed = int(snakemake.wildcards.seed)
@@ -17,12 +18,19 @@ with job_log(snakemake.log[0]) as log:
     data = load_prepared(snakemake.input.data)
     settings = SearchSettings(**snakemake.params.search)
     result = search_channels(
-        model, tuple(spec["input_shape"]), data, params["method"], params["params"], flops_kept, settings, seed, params["layers"]
+        model, tuple(spec["input_shape"]), data, params["method"], params["params"], flops_kept, settings, seed, params["layers"],
+        record_divergence=record_failures(snakemake.config),
     )
     log.info("%s at p = %g: %s", params["method"], flops_kept, result.record)
+    # the dense model's failure carries on; the slim stage reads it from here into the pruned model's checkpoint
+    failed = checkpoint_failure(snakemake.input.model) or result.failed
     save_torch(snakemake.output.masks, result.masks)
-    write_csv(snakemake.output.history, pd.DataFrame(result.history))
+    write_csv(snakemake.output.history, pd.DataFrame(result.history).assign(failed=failed or ""))
     write_json(
         snakemake.output.record,
-        {"search": result.record, "provenance": provenance({**params, "search": snakemake.params.search, "flops_kept": flops_kept}, seed, data.checksum())},
+        {
+            "search": result.record,
+            **({"failed": failed} if failed else {}),
+            "provenance": provenance({**params, "search": snakemake.params.search, "flops_kept": flops_kept}, seed, data.checksum()),
+        },
     )

@@ -1,3 +1,5 @@
+import json
+
 from prunebench.atomic import save_torch, write_json
 from prunebench.joblog import job_log
 from prunebench.models import checkpoint_failure, load_checkpoint, save_checkpoint
@@ -10,6 +12,10 @@ with job_log(snakemake.log[0]) as log:
     masks = load_masks(snakemake.input.masks)
     slimmed, slimmed_spec, remaining, record = slimming_record(apply_masks(model, masks), spec, masks)
     log.info("widths %s; FLOPs %d -> %d", record["widths"], record["dense_flops"], record["slimmed_flops"])
-    save_checkpoint(snakemake.output.model, slimmed, slimmed_spec, failed=checkpoint_failure(snakemake.input.model))
+    failed = checkpoint_failure(snakemake.input.model)
+    if "search" in snakemake.input.keys():  # a searched variant: the search's failure (it carries the dense model's)
+        with open(snakemake.input.search) as f:
+            failed = json.load(f).get("failed") or failed
+    save_checkpoint(snakemake.output.model, slimmed, slimmed_spec, failed=failed)
     save_torch(snakemake.output.masks, remaining)
     write_json(snakemake.output.record, {"slimming": record, "provenance": provenance({"model": spec}, seed)})

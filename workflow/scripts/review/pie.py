@@ -4,10 +4,10 @@ import torch
 from prunebench.atomic import write_csv
 from prunebench.data import load_prepared
 from prunebench.joblog import job_log
-from prunebench.models import load_checkpoint
+from prunebench.models import checkpoint_failure, load_checkpoint
 from prunebench.plots import save_figure
 from prunebench.pruning import apply_masks, load_masks
-from prunebench.studies.review.pie import class_changes, pie_summary, predict
+from prunebench.studies.review.pie import class_changes, mark_failed, pie_summary, population_failures, predict
 from prunebench.studies.review.pie_figure import pie_figure
 from prunebench.tables import write_table
 
@@ -31,9 +31,15 @@ with job_log(snakemake.log[0]):
     for s in params.sparsities:
         chosen = [i for i, label in enumerate(params.pruned_sparsity) if label == s]
         pruned[s] = predictions([inp.pruned_models[i] for i in chosen], [inp.pruned_masks[i] for i in chosen])
+    failures = population_failures(
+        [checkpoint_failure(path) for path in inp.dense],
+        {s: [checkpoint_failure(inp.pruned_models[i]) for i, label in enumerate(params.pruned_sparsity) if label == s] for s in params.sparsities},
+    )
     counts, pies = pie_summary(dense, pruned, data.test_y, data.num_classes)
+    counts = mark_failed(counts, failures, ["sparsity", "models_per_population"])
+    pies = pies[pies["sparsity"].map(failures) == ""]  # a failed population's PIEs are not measured
     classes = pd.concat([class_changes(dense, p, data.test_y, data.classes).assign(sparsity=s) for s, p in pruned.items()], ignore_index=True)
-    classes = classes[["sparsity", *[c for c in classes.columns if c != "sparsity"]]]
+    classes = mark_failed(classes[["sparsity", *[c for c in classes.columns if c != "sparsity"]]], failures, ["sparsity", "class"])
     write_table(counts, *out.counts, title="003-F7: PIE count per sparsity and the populations' accuracy (%) on PIEs and on the rest")
     write_table(classes, *out.classes, title="003-F7: per class, recall minus accuracy (points), dense vs pruned population, Welch's t-test")
     write_csv(out.pies, pies)

@@ -2,11 +2,12 @@ from prunebench.atomic import save_torch, write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import seed_everything
 from prunebench.joblog import job_log
-from prunebench.models import load_checkpoint, save_checkpoint
+from prunebench.models import checkpoint_failure, load_checkpoint, save_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning import load_masks
 from prunebench.pruning.iterative import level_masks
 from prunebench.studies.review.retraining import retrain
+from prunebench.training import record_failures
 
 seed, level, params = int(snakemake.wildcards.seed), int(snakemake.wildcards.level), snakemake.params
 with job_log(snakemake.log[0]) as log:
@@ -16,9 +17,10 @@ with job_log(snakemake.log[0]) as log:
     kept = load_masks(snakemake.input.masks) if "masks" in snakemake.input.keys() else None
     masks = level_masks(previous, kept, params.rate, level, scope=params.scope, layers=params.layers)
     rewind, spec = load_checkpoint(snakemake.input.rewind)
-    model, masks, metrics = retrain("rewind", masks, rewind, spec, data, params.train, seed)
+    failed_before = checkpoint_failure(snakemake.input.model) or checkpoint_failure(snakemake.input.rewind)
+    model, masks, metrics, failed = retrain("rewind", masks, rewind, spec, data, params.train, seed, record_failures(snakemake.config), failed_before)
     log.info("%s level %d: %s", snakemake.wildcards.schedule, level, metrics)
     save_torch(snakemake.output.masks, masks)
-    save_checkpoint(snakemake.output.model, model, spec)
+    save_checkpoint(snakemake.output.model, model, spec, failed=failed)
     config = {"schedule": snakemake.wildcards.schedule, "level": level, "rate": params.rate, "scope": params.scope, "layers": params.layers, "train": params.train}
-    write_json(snakemake.output.metrics, {"metrics": metrics, "provenance": provenance(config, seed, data.checksum())})
+    write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": failed} if failed else {}), "provenance": provenance(config, seed, data.checksum())})

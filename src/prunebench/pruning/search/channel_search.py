@@ -29,6 +29,7 @@ class ChannelSearch:
     masks: dict[str, torch.Tensor]  # parameter masks (0/1) removing the searched-out channels
     history: list[dict]  # the search loop's rows, `kept_<l>` renamed `kept_<prunable layer>`
     record: dict  # selected epoch, budget, FLOPs of the selected widths, widths
+    failed: str | None = None  # why the search stopped early (prunebench.pruning.search.loop.search)
 
 
 def gate_module(space: ChannelSpace, layer: str) -> str:
@@ -54,15 +55,17 @@ def search_channels(
     settings: SearchSettings,
     seed: int,
     layers: str = "all",
+    record_divergence: bool = False,
 ) -> ChannelSearch:
     """Search `method` (a registered structured-search method with config `params`) on the frozen `model` at FLOPs
     budget `flops_kept` (p, the fraction kept) on a pruning subset of the training split, judged on the validation
-    split."""
+    split. A diverging search raises TrainingDiverged, or with `record_divergence` says why it failed (`search`)."""
     space = ChannelSpace(model, input_shape, layers)
     gates = {gate_module(space, layer): space.channels[layer] for layer in space.layers}
     flops = space_flops_model(space)
     pruning_method = PRUNING_METHODS[method](method_params(method, params))
-    result = search(model, gates, flops, search_data(data, settings.prune_size, seed), pruning_method, flops_kept, settings, seed)
+    subsets = search_data(data, settings.prune_size, seed)
+    result = search(model, gates, flops, subsets, pruning_method, flops_kept, settings, seed, record_divergence)
     keep = {layer: result.masks[gate] for layer, gate in zip(space.layers, gates)}
     widths = {layer: int(kept.sum()) for layer, kept in keep.items()}
     offset, budget = budget_flops(flops, flops_kept, pruning_method.params.budget_scope)
@@ -81,4 +84,4 @@ def search_channels(
         "channels": dict(space.channels),
         "gates": dict(zip(space.layers, gates)),
     }
-    return ChannelSearch(space.parameter_masks(keep), history, record)
+    return ChannelSearch(space.parameter_masks(keep), history, record, result.failed)

@@ -65,6 +65,7 @@ class SearchResult:
     masks: dict[str, torch.Tensor]  # {prunable layer name: bool mask of kept output channels} of the selected epoch
     history: list[dict]  # one row per epoch, epoch 0 = before any update
     selected_epoch: int
+    failed: str | None = None  # why the search stopped early (a non-finite loss), None when it ran to the end
 
 
 @contextmanager
@@ -105,6 +106,7 @@ def search(
     p: float,
     settings: SearchSettings,
     seed: int,
+    record_divergence: bool = False,
 ) -> SearchResult:
     """Learn `method`'s gates on the channels of the `prunable` layers ({module name: output channels}, in network
     order) of the frozen `model` at FLOPs budget `p` (the fraction of FLOPs kept). `flops` gives the network's FLOPs
@@ -112,7 +114,10 @@ def search(
 
     History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks; None at epoch 0),
     heldout_loss / heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full
-    network's), within_budget, the searcher's `gate_state` columns, and kept_<l> (channels kept in prunable layer l)."""
+    network's), within_budget, the searcher's `gate_state` columns, and kept_<l> (channels kept in prunable layer l).
+    A non-finite loss stops the search at the end of its epoch: TrainingDiverged is raised, or with `record_divergence`
+    the masks are selected (settings.select) among the epochs before, which the history holds, and `failed` says
+    where it diverged."""
     if list(flops.channels) != list(prunable.values()):
         raise ValueError(f"FLOPs model widths {list(flops.channels)} differ from the prunable layers' {list(prunable.values())}")
     device = next(model.parameters()).device
@@ -121,7 +126,7 @@ def search(
     optimizer = torch.optim.Adam(searcher.parameters(), lr=method.params.lr)
     order_generator = generator(seed, Stream.DATA_ORDER, STAGE)
     n = len(data.prune_y)
-    history, snapshots = [], []
+    history, snapshots, failed = [], [], None
 
     def record(epoch: int, running: dict) -> None:
         searcher.eval()
@@ -149,11 +154,14 @@ def search(
                 loss_sum += loss.detach() * len(idx)
                 correct += (logits.detach().argmax(1) == yb).sum()
             if not torch.isfinite(loss_sum):
-                # not yet recorded as a failed result (the training stages are): the search stops the workflow
-                raise TrainingDiverged(f"search: non-finite loss in epoch {epoch}")
+                failed = f"search: non-finite loss in epoch {epoch}"
+                if not record_divergence:
+                    raise TrainingDiverged(f"{failed} (config strict: true; with false, the run is recorded as failed)")
+                log.warning("%s; stopped, selecting among the epochs before", failed)
+                break
             record(epoch, {"prune_loss": loss_sum.item() / n, "prune_accuracy": correct.item() / n})
     selected = select_epoch(history, settings.select)
-    return SearchResult(snapshots[selected], history, selected)
+    return SearchResult(snapshots[selected], history, selected, failed)
 
 
 def select_epoch(history: list[dict], select: str) -> int:

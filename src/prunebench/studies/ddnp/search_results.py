@@ -6,6 +6,8 @@ import json
 
 import pandas as pd
 
+from prunebench.tables import blank_if_finished, failure_reasons, mean_std
+
 # 002-F4's comparisons (the document's Fig. 4), by variant name: the first is the document's setting. A variant the
 # config does not search is left out of its panel.
 F4_COMPARISONS = {
@@ -25,13 +27,17 @@ def _key(run: dict) -> dict:
     return {**{k: run[k] for k in KEYS if k in run}, "target_flops_reduction": float(run["sparsity"])}
 
 
+CURVE = ["epoch", "heldout_accuracy", "flops_ratio", "within_budget", "failed"]
+
+
 def search_curves(runs: list[dict], histories: list[str]) -> pd.DataFrame:
-    """Held-out accuracy, FLOPs ratio and budget flag of every search epoch (epoch 0: before any update)."""
+    """Held-out accuracy, FLOPs ratio and budget flag of every search epoch (epoch 0: before any update), and why the
+    search failed ("" when it did not; a failed search's history stops before the epoch it diverged in)."""
     frames = []
     for run, path in zip(runs, histories):
-        history = pd.read_csv(path)[["epoch", "heldout_accuracy", "flops_ratio", "within_budget"]]
-        frames.append(history.assign(**_key(run)))
-    return pd.concat(frames, ignore_index=True)[[*KEYS, "epoch", "heldout_accuracy", "flops_ratio", "within_budget"]]
+        history = pd.read_csv(path)[CURVE]
+        frames.append(history.assign(failed=blank_if_finished(history["failed"]), **_key(run)))
+    return pd.concat(frames, ignore_index=True)[[*KEYS, *CURVE]]
 
 
 def searched_widths(runs: list[dict], records: list[str]) -> pd.DataFrame:
@@ -47,9 +53,13 @@ def searched_widths(runs: list[dict], records: list[str]) -> pd.DataFrame:
 
 def final_accuracy(curves: pd.DataFrame) -> pd.DataFrame:
     """Per (dataset, model, variant, budget): mean and std over seeds of the held-out accuracy at the last search
-    epoch (the gates the search keeps with `select: last`), and whether every seed's last masks are within budget."""
+    epoch (the gates the search keeps with `select: last`), whether every seed's last masks are within budget, and
+    `failed`: why searches of the row failed (a failed search's accuracy is not counted, so the row's mean is missing)."""
     last = curves.loc[curves.groupby(KEYS)["epoch"].idxmax()]
+    failed = blank_if_finished(last["failed"])
+    last = last.assign(failed=failed, heldout_accuracy=last["heldout_accuracy"].where(failed == ""))
     group = ["dataset", "model", "variant", "method", "target_flops_reduction"]
-    summary = last.groupby(group)["heldout_accuracy"].agg(["mean", "std", "count"]).reset_index()
-    summary["within_budget"] = last.groupby(group)["within_budget"].all().to_numpy()  # every seed's last masks
-    return summary.rename(columns={"mean": "heldout_accuracy_mean", "std": "heldout_accuracy_std", "count": "n_seeds"})
+    summary = mean_std(last, group, ["heldout_accuracy"])
+    summary["within_budget"] = last.groupby(group, sort=False)["within_budget"].all().to_numpy()  # every seed's last masks
+    summary["failed"] = failure_reasons(last, group).to_numpy()
+    return summary

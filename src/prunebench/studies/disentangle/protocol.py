@@ -11,7 +11,7 @@ from torch import nn
 from prunebench.data import PreparedData, to_float
 from prunebench.metrics.mig import mig
 from prunebench.models.vae_classif import remove_reconstruction_head
-from prunebench.training import TrainConfig, evaluate, split_images, train
+from prunebench.training import TrainConfig, TrainResult, evaluate, split_images, train
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,14 @@ def warn_if_collapsed(accuracy: float, num_classes: int, what: str) -> bool:
     return False
 
 
-def headless_phase(model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, seed: int, keep_kl: bool):
+def headless_phase(
+    model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, seed: int, keep_kl: bool, record_divergence: bool = False
+) -> tuple[TrainResult, dict]:
     """Remove the reconstruction head and train on: beta * KL + cross-entropy, or cross-entropy alone without
-    `keep_kl` (CNN-Classif: cross-entropy). Returns (model, spec, history)."""
+    `keep_kl` (CNN-Classif: cross-entropy). Returns (the training's result, the headless model's spec); a diverging
+    training raises TrainingDiverged, or with `record_divergence` the result says why it failed."""
     model, spec = remove_reconstruction_head(model, spec, keep_kl)
-    result = train(model, data, cfg, seed, stage="headless")
-    return result.model, spec, result.history
+    return train(model, data, cfg, seed, stage="headless", record_divergence=record_divergence), spec
 
 
 def split_metrics(model: nn.Module, data: PreparedData, trained_on: TrainConfig) -> dict:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from prunebench.atomic import write_csv, write_text
 from prunebench.studies.disentangle.protocol import collapsed
-from prunebench.tables import mean_std
+from prunebench.tables import failure_reasons, mean_std
 
 MODEL_LABELS = {"cnn_classif": "CNN-Classif", "beta_vae_classif": "Beta-VAE-Classif"}
 
@@ -21,13 +21,15 @@ def _read_json(path) -> dict:
 
 def collect_runs(runs: list[dict], with_head_paths: list[str], unpruned_paths: list[str], pruned_paths: list[str]) -> pd.DataFrame:
     """One row per (dataset, model, seed, pruned): test accuracy (and that of the first phase, with the
-    reconstruction head), gzip size, classes. `runs`: dataset, model, seed, arch, beta (None for CNN-Classif),
-    num_classes."""
+    reconstruction head), gzip size, classes, and `failed`: why the run's training failed ("" when it did not; each
+    stage's record carries the failures of the stages before it). `runs`: dataset, model, seed, arch, beta (None for
+    CNN-Classif), num_classes."""
     rows = []
     for run, with_head, unpruned, pruned in zip(runs, with_head_paths, unpruned_paths, pruned_paths, strict=True):
         head_accuracy = _read_json(with_head)["metrics"]["test"]["accuracy"]
         for is_pruned, path in ((False, unpruned), (True, pruned)):
-            metrics = _read_json(path)["metrics"]
+            record = _read_json(path)
+            metrics = record["metrics"]
             rows.append(
                 {
                     **{k: run[k] for k in ("dataset", "model", "arch", "beta", "seed", "num_classes")},
@@ -37,6 +39,7 @@ def collect_runs(runs: list[dict], with_head_paths: list[str], unpruned_paths: l
                     "size_gzip_bytes": metrics["cost"]["size_gzip_bytes"],
                     "nonzero_parameters": metrics["cost"]["nonzero_parameters"],
                     "total_parameters": metrics["cost"]["total_parameters"],
+                    "failed": record.get("failed", ""),
                 }
             )
     return pd.DataFrame(rows)
@@ -47,42 +50,50 @@ def size_unit(dense_bytes: float) -> tuple[str, float]:
     return ("MB", 1e6) if dense_bytes >= 1e6 else ("KB", 1e3)
 
 
+T1_KEYS = ["dataset", "model", "pruned"]
+
+
 def table_one(runs: pd.DataFrame) -> pd.DataFrame:
     """000-T1: mean and sample std over seeds of test accuracy (%) and gzip size per (dataset, model, pruned); on the
-    pruned rows also the accuracy points pruning cost (unpruned - pruned, paired by seed)."""
-    rows = []
-    for (dataset, model, pruned), part in runs.groupby(["dataset", "model", "pruned"], sort=False):
-        unit, scale = size_unit(runs[(runs["dataset"] == dataset) & ~runs["pruned"]]["size_gzip_bytes"].max())
-        acc, head_acc, size = 100 * part["test_accuracy"], 100 * part["with_head_test_accuracy"], part["size_gzip_bytes"] / scale
-        first = part.iloc[0]
-        loss = math.nan * acc
-        if pruned:
-            unpruned = runs[(runs["dataset"] == dataset) & (runs["model"] == model) & ~runs["pruned"]].set_index("seed")
-            loss = 100 * unpruned.loc[part["seed"], "test_accuracy"].to_numpy() - acc
-        rows.append(
-            {
-                "dataset": dataset, "model": MODEL_LABELS[first["arch"]] + (" w/ pruning" if pruned else ""),
-                "config_model": model, "beta": first["beta"], "pruned": bool(pruned),
-                "accuracy_mean": acc.mean(), "accuracy_std": _std(acc),
-                "with_head_accuracy_mean": head_acc.mean(), "with_head_accuracy_std": _std(head_acc),
-                "pruning_loss_mean": loss.mean(), "pruning_loss_std": _std(loss),
-                "size_mean": size.mean(), "size_std": _std(size), "size_unit": unit,
-                "nonzero_parameters": int(part["nonzero_parameters"].mean()), "total_parameters": int(first["total_parameters"]),
-                "n_seeds": len(part), "chance_level_runs": sum(collapsed(a, first["num_classes"]) for a in part["test_accuracy"]),
-            }
-        )
-    table = pd.DataFrame(rows)
+    pruned rows also the accuracy points pruning cost (unpruned - pruned, paired by seed). `failed`: why runs of the
+    row failed; a failed run's accuracies are missing, and so are its row's means (`tables.mean_std`)."""
+    runs = runs.reset_index(drop=True)
+    unpruned = runs[~runs["pruned"]].set_index(["dataset", "model", "seed"])["test_accuracy"]
+    paired = unpruned.reindex(pd.MultiIndex.from_frame(runs[["dataset", "model", "seed"]])).to_numpy()
+    units = {d: size_unit(part[~part["pruned"]]["size_gzip_bytes"].max()) for d, part in runs.groupby("dataset", sort=False)}
+    per_run = runs.assign(
+        accuracy=100 * runs["test_accuracy"],
+        with_head_accuracy=100 * runs["with_head_test_accuracy"],
+        pruning_loss=(100 * (paired - runs["test_accuracy"])).where(runs["pruned"]),
+        size=runs["size_gzip_bytes"] / runs["dataset"].map(lambda d: units[d][1]),
+    )
+    table = mean_std(per_run, T1_KEYS, ["accuracy", "with_head_accuracy", "pruning_loss", "size"])
+    groups = per_run.groupby(T1_KEYS, sort=False)
+    first = groups.first()
+    table = table.assign(
+        model=[MODEL_LABELS[a] + (" w/ pruning" if p else "") for a, p in zip(first["arch"], first.index.get_level_values("pruned"))],
+        config_model=first.index.get_level_values("model"),
+        beta=first["beta"].to_numpy(),
+        size_unit=table["dataset"].map(lambda d: units[d][0]),
+        nonzero_parameters=groups["nonzero_parameters"].mean().astype(int).to_numpy(),
+        total_parameters=first["total_parameters"].astype(int).to_numpy(),
+        chance_level_runs=groups.apply(lambda part: sum(collapsed(a, c) for a, c in zip(part["test_accuracy"], part["num_classes"]))).to_numpy(),
+        failed=failure_reasons(per_run, T1_KEYS).to_numpy(),
+    )
+    columns = [
+        "dataset", "model", "config_model", "beta", "pruned", "accuracy_mean", "accuracy_std", "with_head_accuracy_mean",
+        "with_head_accuracy_std", "pruning_loss_mean", "pruning_loss_std", "size_mean", "size_std", "size_unit",
+        "nonzero_parameters", "total_parameters", "n_seeds", "chance_level_runs", "failed",
+    ]
     order = {m: i for i, m in enumerate(dict.fromkeys(runs["model"]))}
-    table["_order"] = table["config_model"].map(order)
+    table = table[columns].assign(_order=table["config_model"].map(order))
     return table.sort_values(["dataset", "_order", "pruned"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def _std(values: pd.Series) -> float:
-    """Sample std over seeds; NaN for a single seed."""
-    return values.std(ddof=1) if len(values) > 1 else math.nan
-
-
 def _pm(mean: float, std: float, digits: int) -> str:
+    """mean ± std; blank for a missing mean (a failed run's row), no std for a single seed."""
+    if math.isnan(mean):
+        return ""
     return f"{mean:.{digits}f}" + ("" if math.isnan(std) else f" ± {std:.{digits}f}")
 
 
@@ -101,11 +112,10 @@ def display_sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 "Acc. (%)": [_pm(m, s, 2) for m, s in zip(part["accuracy_mean"], part["accuracy_std"])],
                 f"Comp. ({unit})": [_pm(m, s, digits) for m, s in zip(part["size_mean"], part["size_std"])],
                 "Acc. with head (%)": [_pm(m, s, 2) for m, s in zip(part["with_head_accuracy_mean"], part["with_head_accuracy_std"])],
-                "Lost to pruning (points)": [
-                    "" if math.isnan(m) else _pm(m, s, 2) for m, s in zip(part["pruning_loss_mean"], part["pruning_loss_std"])
-                ],
+                "Lost to pruning (points)": [_pm(m, s, 2) for m, s in zip(part["pruning_loss_mean"], part["pruning_loss_std"])],
                 "Seeds": part["n_seeds"],
                 "At chance": part["chance_level_runs"],
+                "Failed": part["failed"],
             }
         )
     return sections
@@ -120,7 +130,7 @@ def write_table_one(table: pd.DataFrame, csv_path, markdown_path, latex_path, ti
         markdown += [f"## {dataset}", "", frame.to_markdown(index=False, disable_numparse=True), ""]
     write_text(markdown_path, "\n".join(markdown))
     columns = list(next(iter(sections.values())).columns)
-    latex = ["\\begin{tabular}{" + "l" * (len(columns) - 2) + "rr}", "\\toprule"]
+    latex = ["\\begin{tabular}{" + "l" * (len(columns) - 3) + "rrl}", "\\toprule"]
     for i, (dataset, frame) in enumerate(sections.items()):
         if i:
             latex.append("\\midrule")
@@ -146,11 +156,13 @@ ACCURACY_POINTS = ("with_head", "headless", "pruned")
 
 def collect_mig(runs: list[dict], mig_paths: dict[str, list[str]], accuracy_paths: dict[str, list[str]]) -> pd.DataFrame:
     """000-B1: one row per pruned Beta-VAE-Classif run on a dataset with factors (`runs`: dataset, beta, seed,
-    variant, sparsity): mig_<point> for each of MIG_POINTS, <point>_test_accuracy for each of ACCURACY_POINTS, and
-    the normalized gap of each factor after the first phase (with_head_gap_<factor>)."""
+    variant, sparsity): mig_<point> for each of MIG_POINTS, <point>_test_accuracy for each of ACCURACY_POINTS, the
+    normalized gap of each factor after the first phase (with_head_gap_<factor>), and `failed`: why the run's training
+    failed ("" when it did not), from the pruned model's evaluation, which carries every earlier stage's failure."""
     rows = []
     for i, run in enumerate(runs):
         row = {k: run[k] for k in ("dataset", "seed", "variant", "sparsity")} | {"beta": float(run["beta"])}
+        row["failed"] = _read_json(accuracy_paths["pruned"][i]).get("failed", "")
         for point in MIG_POINTS:
             row[f"mig_{point}"] = _read_json(mig_paths[point][i])["metrics"]["mig"]
         for point in ACCURACY_POINTS:
@@ -162,9 +174,12 @@ def collect_mig(runs: list[dict], mig_paths: dict[str, list[str]], accuracy_path
 
 
 def mig_summary(mig: pd.DataFrame) -> pd.DataFrame:
-    """Mean and sample std over seeds of every MIG and accuracy column, per (dataset, beta)."""
+    """Mean and sample std over seeds of every MIG and accuracy column, per (dataset, beta); `failed`: why runs of the
+    row failed (their values are missing, and so are the row's means)."""
     columns = [f"mig_{p}" for p in MIG_POINTS] + [f"{p}_test_accuracy" for p in ACCURACY_POINTS]
-    return mean_std(mig, ["dataset", "beta"], columns)
+    summary = mean_std(mig, ["dataset", "beta"], columns)
+    summary["failed"] = failure_reasons(mig, ["dataset", "beta"]).to_numpy()
+    return summary
 
 
 def write_mig_table(mig: pd.DataFrame, csv_path, markdown_path, title: str) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prunebench.claims import Claim
+from prunebench.claims import Claim, failures_of, finished_rows, untested_if_failed
 from prunebench.studies.latent_kl.tables import DIVERGENCES, PERMUTATIONS
 
 CONCORDANCE = 0.75  # method-pair concordance that counts as "the orderings match"
@@ -131,7 +131,11 @@ def finetuning_shrinks_pd(summary: pd.DataFrame) -> Claim:
 
 
 def all_claims(summary: pd.DataFrame, rank: pd.DataFrame) -> list[Claim]:
-    return [
+    """Every claim is decided on 001-B2's seed means or 001-B1's correlations over them: a failed fine-tuning run
+    leaves them all not tested (the reasons are in both tables' `failed`)."""
+    failures = failures_of(summary) + failures_of(rank)
+    summary, rank = finished_rows(summary), finished_rows(rank)
+    claims = [
         lowest_smallest(summary),
         ordering_matches(rank),
         ap3_separates_as_well(rank),
@@ -143,3 +147,4 @@ def all_claims(summary: pd.DataFrame, rank: pd.DataFrame) -> list[Claim]:
         sparsity_increases(summary),
         finetuning_shrinks_pd(summary),
     ]
+    return [untested_if_failed(claim, failures) for claim in claims]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 import pandas as pd
 import torch
@@ -46,6 +47,8 @@ def run_divergences(
     gaussian: dict,
     student_t: dict,
     seed: int,
+    failed: dict[tuple[str, float], str] | None = None,
+    finetune_epochs: int | None = None,
 ) -> pd.DataFrame:
     """One row per (variant, sparsity, epoch) of one dense run.
 
@@ -61,7 +64,11 @@ def run_divergences(
     - ap3_student_t (+ _se): Monte-Carlo KL of Student-T (student_t: df, dims, samples, seed) centred on the
       grouped weights g(w), identity scale; the same standardized samples serve every value of the run (common
       random numbers, see prunebench.divergence.student_t).
+    `failed`: {(variant, sparsity): why its fine-tuning (or the dense training) failed}; such a chain has a row for
+    each of the `finetune_epochs` + 1 epochs, with its reason in `failed` and no divergence, accuracy or PD (its
+    history stops where it diverged): a seed mean over it is missing, never the mean of the seeds that survived.
     """
+    failed = failed or {}
     layers = {last_layer_weights(snapshots)[0] for _, _, _, snapshots in pruned}
     if len(layers) != 1:
         raise ValueError(f"the pruned variants of one run must prune the same layer, got {sorted(layers)}")
@@ -70,6 +77,9 @@ def run_divergences(
     mu_dense = group_mean(dense, student_t["dims"])
     rows, grouped = [], []
     for variant, sparsity, history, snapshots in pruned:
+        if (reason := failed.get((variant, sparsity))) is not None:
+            rows += [unmeasured_row(variant, sparsity, seed, epoch, name, reference, reason) for epoch in range(finetune_epochs + 1)]
+            continue
         _, epochs = last_layer_weights(snapshots)
         history = history.set_index("epoch")
         if len(history) != len(epochs):
@@ -77,7 +87,7 @@ def run_divergences(
         for epoch, weights in enumerate(epochs):
             mu = group_mean(weights, student_t["dims"])
             row = {
-                "variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": name,
+                "variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": name, "failed": "",
                 "ap2": ap2(dense, weights), "ap2_grouped": ap2(mu_dense, mu),
                 "ap3_gaussian": gaussian_kl_ar1(dense, weights, gaussian["rho"], gaussian["scale"]),
             }
@@ -93,8 +103,24 @@ def run_divergences(
             grouped.append(mu)
     frame = pd.DataFrame(rows)
     estimator = StudentTKL(student_t["dims"], student_t["df"], student_t["samples"], seed=derived_seed(seed, Stream.MONTE_CARLO, student_t["seed"]))
-    estimates = estimator.estimate_many(mu_dense, torch.stack(grouped))
-    frame.insert(frame.columns.get_loc("ap3_gaussian") + 1, "ap3_student_t", [v for v, _ in estimates])
-    frame.insert(frame.columns.get_loc("ap3_student_t") + 1, "ap3_student_t_se", [s for _, s in estimates])
-    log.info("%d values; Student-T with %d samples in %d dims", len(frame), student_t["samples"], student_t["dims"])
+    estimates = iter(estimator.estimate_many(mu_dense, torch.stack(grouped)) if grouped else [])
+    measured = (frame["failed"] == "").to_numpy()
+    values = [next(estimates) if row_measured else (math.nan, math.nan) for row_measured in measured]
+    frame.insert(frame.columns.get_loc("ap3_gaussian") + 1, "ap3_student_t", [v for v, _ in values])
+    frame.insert(frame.columns.get_loc("ap3_student_t") + 1, "ap3_student_t_se", [s for _, s in values])
+    log.info("%d values (%d of failed runs); Student-T with %d samples in %d dims", len(frame), int((~measured).sum()), student_t["samples"], student_t["dims"])
     return frame
+
+
+def unmeasured_row(variant: str, sparsity: float, seed: int, epoch: int, layer: str, reference: dict, reason: str) -> dict:
+    """A failed chain's row at `epoch`: its keys, the image counts, the reason; no divergence, accuracy or PD."""
+    row = {"variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": layer, "failed": reason}
+    row.update({"ap2": math.nan, "ap2_grouped": math.nan, "ap3_gaussian": math.nan})
+    for split in SPLITS:
+        row.update(
+            {
+                f"{split}_accuracy": math.nan, f"dense_{split}_accuracy": reference[split], f"pd_{split}": math.nan,
+                f"{split}_images": reference[f"{split}_images"],
+            }
+        )
+    return row

@@ -11,7 +11,7 @@ from scipy.stats import kendalltau, rankdata, spearmanr
 
 from prunebench.determinism import Stream, generator
 from prunebench.studies.latent_kl.divergences import SPLITS
-from prunebench.tables import mean_std
+from prunebench.tables import blank_if_finished, failure_reasons, mean_std
 
 DIVERGENCES = {
     "ap2": "AP2",
@@ -25,20 +25,22 @@ PERMUTATIONS = 10_000  # random chain permutations per test; all of them when th
 
 
 def collect_runs(runs: list[dict], paths: list[str]) -> pd.DataFrame:
-    """The per-run divergence tables of a study, with dataset and model columns."""
+    """The per-run divergence tables of a study, with dataset and model columns (`failed`: "" where a run finished)."""
     frames = [pd.read_csv(path).assign(dataset=run["dataset"], model=run["model"]) for run, path in zip(runs, paths, strict=True)]
     frame = pd.concat(frames, ignore_index=True)
+    frame["failed"] = blank_if_finished(frame["failed"])
     return frame[["dataset", "model", *[c for c in frame.columns if c not in ("dataset", "model")]]]
 
 
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
     """001-B2: mean and std over seeds of every divergence, PD and accuracy per (dataset, model, method, sparsity, epoch),
     with the image counts PD is measured on. ap3_student_t_se_mean is the mean Monte-Carlo standard error of the
-    per-seed values."""
+    per-seed values. `failed`: why runs of the row failed (its values are then missing)."""
     columns = [*DIVERGENCES, "ap3_student_t_se", "pd_test", "pd_train", "test_accuracy", "train_accuracy"]
     keys = ["dataset", "model", *[f"{split}_images" for split in SPLITS], "variant", "sparsity", "epoch"]
-    table = mean_std(frame, keys, columns)
-    return table.drop(columns=["ap3_student_t_se_std"])
+    table = mean_std(frame, keys, columns).drop(columns=["ap3_student_t_se_std"])
+    table["failed"] = failure_reasons(frame, keys).to_numpy()
+    return table
 
 
 def pair_concordance(summary: pd.DataFrame, divergence: str, split: str) -> float:
@@ -102,27 +104,43 @@ def model_init(model_cfg: dict) -> str:
     return "from scratch" if weights is None else f"ImageNet weights ({weights})"
 
 
+RANK_STATISTICS = (
+    "spearman", "chain_permutation_p", "permutations", "epoch_spearman_min", "epoch_spearman_max", "kendall",
+    "method_pair_concordance", "spearman_with_ap2_grouped",
+)
+
+
 def rank_correlation_table(summary: pd.DataFrame, runs: pd.DataFrame, models: dict[str, dict]) -> pd.DataFrame:
     """001-B1, per dataset, model, split and divergence: the Spearman rank correlation of the divergence with PD over
     every (method, sparsity, epoch) of the seed means, its chain-permutation p-value and per-epoch range
     (`chain_permutation_test`), Kendall's tau, the method-pair concordance, the images PD is measured on, and the
-    Spearman of the divergence with the grouped squared distance over the per-seed values of `runs`."""
-    rows = []
+    Spearman of the divergence with the grouped squared distance over the per-seed values of `runs`. `failed`: why
+    runs of the (dataset, model) failed; its statistics are then missing (a correlation over the chains that survived
+    would be another experiment's)."""
+    rows, reasons = [], failure_reasons(summary, ["dataset", "model"])
     for (dataset, model), part in summary.groupby(["dataset", "model"], sort=False):
         run = runs[(runs["dataset"] == dataset) & (runs["model"] == model)]
+        failed = reasons[(dataset, model)]
         for split, (divergence, label) in itertools.product(SPLITS, DIVERGENCES.items()):
-            x, y = chain_grid(part, f"{divergence}_mean"), chain_grid(part, f"pd_{split}_mean")
             images = part[f"{split}_images"].unique()
             if len(images) != 1:
                 raise ValueError(f"{dataset}/{model}: PD on the {split} set measured on differing image counts {images}")
+            row = {
+                "dataset": dataset, "model": model, "init": model_init(models[model]), "split": split, "images": int(images[0]),
+                "divergence": label, "points": len(part), "chains": len(part[CHAIN].drop_duplicates()),
+            }
+            if failed:
+                rows.append({**row, **dict.fromkeys(RANK_STATISTICS, math.nan), "failed": failed})
+                continue
+            x, y = chain_grid(part, f"{divergence}_mean"), chain_grid(part, f"pd_{split}_mean")
             rows.append(
                 {
-                    "dataset": dataset, "model": model, "init": model_init(models[model]), "split": split,
-                    "images": int(images[0]), "divergence": label, "points": x.size, "chains": len(x),
+                    **row,
                     **chain_permutation_test(x, y),
                     "kendall": kendalltau(x.ravel(), y.ravel()).statistic,
                     "method_pair_concordance": pair_concordance(part, divergence, split),
                     "spearman_with_ap2_grouped": spearmanr(run[divergence], run["ap2_grouped"]).statistic,
+                    "failed": "",
                 }
             )
     return pd.DataFrame(rows)

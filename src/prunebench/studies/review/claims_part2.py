@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prunebench.claims import Claim
+from prunebench.claims import Claim, failures_of, untested_if_failed
 from prunebench.studies.review.claims import BEATS, MARGIN_POINTS, Curve, _all, beats
 from prunebench.studies.review.tickets import F2_NAMES, F6_NAMES
 
@@ -108,12 +108,15 @@ def pies_are_harder(counts: pd.DataFrame) -> Claim:
 
 
 def part2_claims(tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame) -> list[Claim]:
+    """C6 is decided on the ticket runs, C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a failed run among
+    them leaves the claim not tested (its verdict, computed on the missing values, replaced)."""
+    on_tickets, on_scratch, on_pie = failures_of(tickets), failures_of(scratch), failures_of(pie_counts)
     return [
-        ticket_depends_on_learning_rate(tickets),
-        scratch_matches_pruning(scratch),
-        magnitude_beats_scratch_and_tickets(scratch),
-        pie_counts_grow(pie_counts),
-        pies_are_harder(pie_counts),
+        untested_if_failed(ticket_depends_on_learning_rate(tickets), on_tickets),
+        untested_if_failed(scratch_matches_pruning(scratch), on_scratch),
+        untested_if_failed(magnitude_beats_scratch_and_tickets(scratch), on_scratch),
+        untested_if_failed(pie_counts_grow(pie_counts), on_pie),
+        untested_if_failed(pies_are_harder(pie_counts), on_pie),
     ]
 
 

@@ -103,3 +103,17 @@ def pie_summary(dense: torch.Tensor, pruned: dict[float, torch.Tensor], labels: 
         for index in torch.nonzero(flags).flatten().tolist():
             images.append({"sparsity": sparsity, "image": index, "true": int(labels[index]), "dense_modal": int(dense_modal[index]), "pruned_modal": int(pruned_modal[index])})
     return pd.DataFrame(counts), pd.DataFrame(images, columns=["sparsity", "image", "true", "dense_modal", "pruned_modal"])
+
+
+def population_failures(dense: list[str | None], pruned: dict[float, list[str | None]]) -> dict[float, str]:
+    """Per sparsity, why models of the dense population or of that sparsity's pruned population failed (each model's
+    checkpoint failure, None where it finished): the distinct reasons joined, "" when every model finished."""
+    return {sparsity: "; ".join(dict.fromkeys(r for r in [*dense, *reasons] if r)) for sparsity, reasons in pruned.items()}
+
+
+def mark_failed(frame: pd.DataFrame, failures: dict[float, str], keys: list[str]) -> pd.DataFrame:
+    """`frame` (rows per sparsity) with `failed` from `population_failures`; a failed population's numbers (every
+    column but `keys`) missing: a population is compared whole, never as the models that survived."""
+    failed = frame["sparsity"].map(failures).fillna("")
+    measured = [c for c in frame.columns if c not in keys]
+    return frame.assign(**{c: frame[c].where(failed == "") for c in measured}, failed=failed)

@@ -28,7 +28,8 @@ def pie_figure(images: torch.Tensor, pies: pd.DataFrame, counts: pd.DataFrame, c
         ax.axis("off")
     if shown.empty:
         ax = fig.add_subplot(cells[0, :])
-        ax.text(0.5, 0.5, f"no PIE at sparsity {top:g}", ha="center", va="center")
+        failed = counts.loc[counts["sparsity"] == top, "failed"].iloc[0]
+        ax.text(0.5, 0.5, f"sparsity {top:g}: failed ({failed})" if failed else f"no PIE at sparsity {top:g}", ha="center", va="center", wrap=True)
         ax.axis("off")
     bottom = outer[1].subgridspec(1, 2, width_ratios=[1, 2.4], wspace=0.25)
     ax = fig.add_subplot(bottom[0])
@@ -43,7 +44,7 @@ def pie_figure(images: torch.Tensor, pies: pd.DataFrame, counts: pd.DataFrame, c
         part = classes_table[classes_table["sparsity"] == s].set_index("class").loc[classes]
         bars = ax.bar(x + j * width, part["change"], width, label=f"sparsity {s:g}")
         for bar, significant in zip(bars, part["significant"]):
-            if significant:
+            if pd.notna(significant) and significant:  # missing for a failed population
                 height = bar.get_height()
                 ax.annotate("*", (bar.get_x() + bar.get_width() / 2, height), ha="center", va="bottom" if height >= 0 else "top", fontsize=11)
     ax.axhline(0, color="black", lw=0.8)

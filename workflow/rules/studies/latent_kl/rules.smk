@@ -14,6 +14,7 @@ rule kl_divergences:
         model=lambda wildcards: f"{DENSE}/model.pt".format(**kl_run(wildcards)),
         histories=lambda wildcards: paths(f"{PRUNED}/finetune_history.csv", pruned_runs_of_run(wildcards, "latent_kl")),
         snapshots=lambda wildcards: paths(f"{PRUNED}/finetune_weights.pt", pruned_runs_of_run(wildcards, "latent_kl")),
+        finetuned=lambda wildcards: paths(f"{PRUNED}/finetuned.pt", pruned_runs_of_run(wildcards, "latent_kl")),  # failed?
     output:
         table=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv",
         record=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.json",

@@ -197,6 +197,7 @@ rule rv_ticket_control:
     input:
         data=f"{DATA}.pt",
         masks=f"{RV_LEVEL}/masks.pt",
+        masks_from=f"{RV_LEVEL}/model.pt",  # whose failure the masks carry
         rewind=f"{RV_TICKETS}/dense/rewind.pt",
     output:
         metrics=f"{RV_LEVEL}/{{arm}}.json",
@@ -235,6 +236,7 @@ rule rv_retrain:
     input:
         data=f"{DATA}.pt",
         masks=lambda wildcards: pruned_model(wildcards)["masks"],
+        masks_from=lambda wildcards: pruned_model(wildcards)["model"],  # whose failure the masks carry
         rewind=f"{DENSE}/initialization.pt",
     output:
         metrics=RV_RETRAINED,
