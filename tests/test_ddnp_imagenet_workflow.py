@@ -41,7 +41,7 @@ def config_with_imagenet(tmp_path, data_dir) -> str:
 def test_002_t2_is_built_from_a_local_imagenet_folder(tmp_path):
     data_dir = write_imagenet(tmp_path / "imagenet")
     snakemake(tmp_path, configfile=config_with_imagenet(tmp_path, str(data_dir)), targets=["ddnp_imagenet"])
-    table = pd.read_csv(tmp_path / "results/ddnp/002-T2_imagenet.csv")
+    table = pd.read_csv(tmp_path / "results/ddnp_imagenet/002-T2_imagenet.csv")
     runs = table[table["source"] == "run here"]
     assert set(runs["method"]) == {"l1_filter", "ddnp"} and set(runs["target_flops_reduction"]) == {0.245}
     assert (runs["flops_reduction_mean"] > 0).all()
@@ -52,7 +52,7 @@ def test_002_t2_is_built_from_a_local_imagenet_folder(tmp_path):
         assert (runs[f"delta_{measure}_mean"] - (runs[f"pruned_{measure}_mean"] - runs[f"baseline_{measure}_mean"])).abs().max() < 1e-9
     reported = table[table["source"] == "reported"]
     assert len(reported) == 25 and set(reported["model"]) == {"ResNet-34", "ResNet-50", "MobileNetV2", "MobileNetV3-small"}
-    assert (tmp_path / "results/ddnp/002-T2_imagenet.md").read_text().count("\n|") > 25
+    assert (tmp_path / "results/ddnp_imagenet/002-T2_imagenet.md").read_text().count("\n|") > 25
 
 
 def test_without_the_folder_the_study_is_left_out_and_the_rest_runs(tmp_path):

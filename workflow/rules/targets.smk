@@ -15,7 +15,7 @@ rule artifact_catalog:
     output:
         f"{RESULTS}/artifacts.json",
     params:
-        artifacts=STUDY_ARTIFACTS,
+        artifacts={study: files for study, files in STUDY_ARTIFACTS.items() if study_enabled(study)},
     localrule: True
     conda:
         ENV

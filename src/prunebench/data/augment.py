@@ -14,7 +14,6 @@ import math
 
 import torch
 import torch.nn.functional as F
-from torchvision.transforms.v2 import functional as TF
 
 from prunebench.data.folder import FolderImages
 from prunebench.data.prepared import Images, to_float
@@ -57,6 +56,8 @@ def resized_crop_flip(images: Images, generator: torch.Generator) -> torch.Tenso
 
 
 def random_resized_crop_flip(image: torch.Tensor, size: int, seed: int) -> torch.Tensor:
+    from torchvision.transforms.v2 import functional as TF  # here: importing torchvision costs every job ~1.5 s
+
     generator = torch.Generator().manual_seed(seed)
     top, left, height, width = crop_box(image.shape[-2], image.shape[-1], generator)
     crop = TF.resized_crop(image, top, left, height, width, [size, size], antialias=True)

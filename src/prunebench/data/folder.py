@@ -17,7 +17,6 @@ from typing import Callable
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from torchvision.transforms.v2 import functional as TF
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,8 @@ class FolderImages:
         return torch.stack(images) if images else torch.empty(self.shape, dtype=torch.uint8)
 
     def centre_crop(self, image: torch.Tensor) -> torch.Tensor:
+        from torchvision.transforms.v2 import functional as TF  # here: importing torchvision costs every job ~1.5 s
+
         return TF.center_crop(TF.resize(image, self.decode.resize, antialias=True), self.decode.size)
 
     def update_digest(self, digest: "hashlib._Hash") -> None:

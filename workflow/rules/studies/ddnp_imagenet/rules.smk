@@ -1,5 +1,5 @@
 # Study 002 on ImageNet (002-T2): the stages of study ddnp (prune or search -> slim -> finetune -> evaluate) on
-# ImageNet from a local folder, from torchvision's pretrained networks; its table lands beside 002-T1 in results/ddnp/.
+# ImageNet from a local folder, from torchvision's pretrained networks; its table in results/ddnp_imagenet/.
 # Without the folder the study is left out of the run, saying so (common.smk), and the rest runs.
 
 
@@ -12,22 +12,22 @@ rule ddnp_imagenet_table:
     output:
         table=[
             report(
-                f"{DDNP}/002-T2_imagenet.csv",
+                f"{DDNP_IMAGENET}/002-T2_imagenet.csv",
                 caption=f"{DDNP_CAPTIONS}/T2.rst",
                 category=DDNP_CATEGORY,
                 subcategory="002-T2 channel pruning on ImageNet",
                 labels={"type": "table (CSV)"},
             ),
-            f"{DDNP}/002-T2_imagenet.md",
+            f"{DDNP_IMAGENET}/002-T2_imagenet.md",
         ],
-        runs=f"{RESULTS}/ddnp_imagenet/runs/pruned_runs.csv",
+        runs=f"{DDNP_IMAGENET}/runs/pruned_runs.csv",
     params:
         artifact="002-T2",
         runs=lambda wildcards: ddnp_pruned_runs("ddnp_imagenet"),
     conda:
         ENV
     log:
-        f"{LOGS}/ddnp/T2.log",
+        f"{LOGS}/ddnp_imagenet/T2.log",
     script:
         "../../../scripts/ddnp/comparison_table.py"
 
