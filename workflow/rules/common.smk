@@ -120,6 +120,14 @@ def is_slimmed(wildcards):
     return PRUNING_METHODS[variant_cfg(wildcards)["method"]].structure == "channel"
 
 
+def slim_inputs(wildcards):
+    """The model and channel masks to slim, and a searched variant's search record (its failure, if any)."""
+    inputs = {"model": base_model(wildcards), "masks": f"{PRUNED}/masks.pt"}
+    if wildcards.variant in SEARCHED_VARIANTS:
+        inputs["search"] = f"{PRUNED}/search.json"
+    return inputs
+
+
 def pruned_start(wildcards):
     """The pruned model the later stages start from and the masks it holds: the slimmed network and the masks left on
     it for a channel-pruned variant, else the base model with the prune stage's masks."""

@@ -5,13 +5,6 @@
 # search's reason goes into the slimmed checkpoint, as a failed dense model's does.
 
 
-def slim_inputs(wildcards):
-    inputs = {"model": base_model(wildcards), "masks": f"{PRUNED}/masks.pt"}
-    if wildcards.variant in SEARCHED_VARIANTS:
-        inputs["search"] = f"{PRUNED}/search.json"
-    return inputs
-
-
 rule slim:
     input:
         unpack(slim_inputs),
