@@ -17,6 +17,7 @@ but the classifier).
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -45,7 +46,7 @@ class ImageNetAdapter(nn.Module):
         return self.net((x - self.mean) / self.std)
 
 
-def _build(name: str, input_shape, num_classes: int, weights: str | None, input_size: int | None) -> nn.Module:
+def _build(name: str, input_shape, num_classes: int, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
     import torchvision
 
     if input_shape[0] not in (1, 3):
@@ -84,31 +85,7 @@ def _channel_prunable(net: nn.Module) -> list[str]:
     return layers
 
 
-@MODELS.register("tv_alexnet")
-def tv_alexnet(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
-    return _build("alexnet", input_shape, num_classes, weights, input_size)
-
-
-@MODELS.register("tv_vgg16")
-def tv_vgg16(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
-    return _build("vgg16", input_shape, num_classes, weights, input_size)
-
-
-@MODELS.register("tv_resnet50")
-def tv_resnet50(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
-    return _build("resnet50", input_shape, num_classes, weights, input_size)
-
-
-@MODELS.register("tv_resnet34")
-def tv_resnet34(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
-    return _build("resnet34", input_shape, num_classes, weights, input_size)
-
-
-@MODELS.register("tv_mobilenet_v2")
-def tv_mobilenet_v2(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
-    return _build("mobilenet_v2", input_shape, num_classes, weights, input_size)
-
-
-@MODELS.register("tv_mobilenet_v3_small")
-def tv_mobilenet_v3_small(input_shape, num_classes, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
-    return _build("mobilenet_v3_small", input_shape, num_classes, weights, input_size)
+# torchvision's name of each network, registered as tv_<name> (config: {arch: tv_resnet50, weights: ..., input_size: ...}).
+TORCHVISION_NETS = ("alexnet", "vgg16", "resnet34", "resnet50", "mobilenet_v2", "mobilenet_v3_small")
+for _name in TORCHVISION_NETS:
+    MODELS.register(f"tv_{_name}")(partial(_build, _name))
