@@ -1,4 +1,4 @@
-"""Runs the benchmarks and writes benchmarks/results.{csv,md} (quoted by the README).
+"""Runs the benchmarks and writes benchmarks/results.{csv,md} (quoted by docs/benchmarks.md).
 
     python benchmarks/run_all.py            micro-benchmarks + no-op rerun of results/ (brought up to date first)
     python benchmarks/run_all.py --full     micro-benchmarks + each study of the default config from scratch + no-op rerun

@@ -76,7 +76,7 @@ def metric_paths(results: Path) -> list[Path]:
 def slurm_targets(results: Path):
     """What goes through Slurm: part of 004's default MLP run (its dense training, then weight pruning at k = 50% and
     90%: 2 prune and 2 evaluate jobs, each pair a job array; 5 Slurm jobs). Each Slurm job costs two Snakemake
-    start-ups, ~7 s more than a local job on 2 cores (README "Running on a Slurm cluster"): more of the smoke DAG that
+    start-ups, ~7 s more than a local job on 2 cores (docs/cluster.md): more of the smoke DAG that
     way would not fit the suite's time."""
     run = results / "weight_vs_unit/runs/digits/mlp/seed0"
     return [str(run / "weight" / f"sparsity{k}" / "evaluation.json") for k in ("0.5", "0.9")]

@@ -75,7 +75,7 @@ def test_a_run_killed_during_training_resumes_with_the_readme_steps(smoke_run, t
     args = ["--", f"{tmp_path}/results/{EVALUATION}"]  # the command above, as conftest.snakemake runs it
     locked = snakemake(tmp_path, *args, check=False)
     assert locked.returncode != 0 and "--unlock" in locked.stdout + locked.stderr
-    # README, "Reproducibility, caching, robustness": after a killed run, `--unlock`, then the same command.
+    # docs/reproducibility.md: after a killed run, `--unlock`, then the same command.
     snakemake(tmp_path, "--unlock", *args)
     resumed = snakemake(tmp_path, *args)
 

@@ -132,7 +132,7 @@ def test_taylor_scores_are_weight_times_gradient_summed_over_batches(small_mlp):
 
 
 def test_a_new_criterion_with_a_parameter_is_one_class_and_a_config_line(small_mlp):
-    """What the README's "Add a pruning method" shows: register a class with a Params dataclass, and the config
+    """What docs/adding-a-method.md shows: register a class with a Params dataclass, and the config
     schema accepts its parameter and names a wrong one."""
     from dataclasses import dataclass
 
