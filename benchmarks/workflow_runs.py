@@ -13,7 +13,7 @@ import yaml
 from benchmarks.common import Result
 
 ROOT = Path(__file__).resolve().parents[1]
-# Each study's share of the default config on 2 cores, in minutes (DESIGN.md, "Scales"; the sum must stay < 60).
+# Each study's share of the default config on 2 cores, in minutes; their sum < 60 (docs/architecture.md, "Scales").
 STUDY_BUDGET_MIN = {"disentangle": 10, "latent_kl": 15, "ddnp": 15, "review": 22, "weight_vs_unit": 12}
 NOOP_TARGET_S = 5
 

@@ -35,8 +35,9 @@ class PruningContext:
 
 
 class PruningMethod:
-    # DESIGN.md's families: "criterion" (masks from a trained model, the prune stage), "during_training" (a Sparsifier
-    # inside the training loop), "iterative", "structured_search"; the family decides the stages of the DAG.
+    # The families of docs/architecture.md, "Pruning families": "criterion" (masks from a trained model, the prune
+    # stage), "during_training" (a Sparsifier inside the training loop), "iterative", "structured_search"; the family
+    # decides the stages of the DAG.
     family = "criterion"
     # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned; "channel": one score
     # per output channel of each channel-prunable layer, whole channel groups removed at a FLOPs budget

@@ -1,5 +1,6 @@
-"""Training-time pruning methods (DESIGN.md's "during training" family): each a registered PruningMethod of family
-`during_training` whose sparsifier acts inside the training loop and hands over a plain model with its final masks.
+"""Training-time pruning methods (the "during training" family of docs/architecture.md, "Pruning families"): each a
+registered PruningMethod of family `during_training` whose sparsifier acts inside the training loop and hands over a
+plain model with its final masks.
 
 gradual.py: gradual magnitude and random pruning (Zhu & Gupta's cubic schedule); variational_dropout.py: sparse
 variational dropout (Molchanov et al.); l0.py: L0 regularization with hard-concrete gates (Louizos et al.).

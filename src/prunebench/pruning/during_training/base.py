@@ -1,10 +1,10 @@
 """What every training-time pruning method shares: the training it runs in, its sparsifier, and the hand-over.
 
-A training-time method (DESIGN.md's "during training" family) decides its masks inside the training loop. It builds a
-`TrainingSparsifier` for a freshly initialized model before the optimizer is made (so parameters it adds, such as
-variational dropout's log sigma^2, are trained), and after training `export` hands back the plain architecture (the
-checkpoint's spec, loadable with weights_only=True) whose removed weights are exactly zero, with 0/1 masks that say
-which: the evaluation stage measures it like any other pruned model.
+A training-time method (the "during training" family of docs/architecture.md, "Pruning families") decides its masks
+inside the training loop. It builds a `TrainingSparsifier` for a freshly initialized model before the optimizer is made
+(so parameters it adds, such as variational dropout's log sigma^2, are trained), and after training `export` hands back
+the plain architecture (the checkpoint's spec, loadable with weights_only=True) whose removed weights are exactly zero,
+with 0/1 masks that say which: the evaluation stage measures it like any other pruned model.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Structured search (DESIGN.md's fourth pruning family): per-layer widths and channel choices learnt as gates on a
-frozen network, then hard channel masks for slimming and fine-tuning.
+"""Structured search (the fourth family of docs/architecture.md, "Pruning families"): per-layer widths and channel
+choices learnt as gates on a frozen network, then hard channel masks for slimming and fine-tuning.
 
 topk.py: DDNP's soft (smoothstep) and hard top-k masks; generators.py: its width and importance generators;
 flops.py: FLOPs as a function of the widths, and the FLOPs regularizer; gating.py: channel gates on any model through

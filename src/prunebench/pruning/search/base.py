@@ -1,5 +1,6 @@
-"""What every structured-search method shares (DESIGN.md's "structured search" family: train -> search -> slim ->
-fine-tune -> evaluate): its parameters, the FLOPs budget, and the searcher the search loop drives.
+"""What every structured-search method shares (the "structured search" family of docs/architecture.md, "Pruning
+families": train -> search -> slim -> fine-tune -> evaluate): its parameters, the FLOPs budget, and the searcher the
+search loop drives.
 
 A searcher is a small module of learnable gate parameters over a frozen network. Each step the loop asks it for the
 masks of the prunable layers' channels (`train_masks`), runs the gated network on a batch, and adds its `penalty`
