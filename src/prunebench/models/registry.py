@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from prunebench.models.narrowing import narrow_to_widths
 from prunebench.registry import Registry
 
 MODELS: Registry = Registry("model architecture")
@@ -11,7 +12,5 @@ def build_model(arch: str, input_shape: tuple[int, ...], num_classes: int, width
     """The architecture `arch`; with `widths` (a slimmed network's spec), narrowed to those prunable-layer widths."""
     model = MODELS[arch](tuple(input_shape), num_classes, **kwargs)
     if widths is not None:
-        from prunebench.pruning.slimming import narrow_to_widths  # the pruning package imports this registry
-
         narrow_to_widths(model, widths, tuple(input_shape))
     return model

@@ -8,7 +8,7 @@ from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
 from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_masks
 from prunebench.pruning.methods import PRUNING_METHODS, PruningContext, PruningMethod
 from prunebench.pruning.params import method_params, variant_schema_rules
-from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, Sparsifier, variant_sparsifier
+from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, variant_sparsifier
 from prunebench.pruning.slimming import slim, slimming_record
 from prunebench.pruning.stats import mask_stats
 from prunebench.pruning import during_training  # noqa: E402,F401  (registers the training-time methods)
@@ -23,7 +23,6 @@ __all__ = [
     "PruningMethod",
     "RecomputedMasks",
     "SCOPES",
-    "Sparsifier",
     "apply_masks",
     "channel_prunable",
     "compute_masks",

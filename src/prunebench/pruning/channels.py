@@ -9,13 +9,10 @@ biases, BatchNorm scale and shift, depthwise filters), so its outputs are exactl
 """
 from __future__ import annotations
 
-import logging
-import warnings
-
 import torch
-import torch_pruning as tp
 from torch import nn
 
+from prunebench.models.narrowing import channel_group, dependency_graph, out_channels
 from prunebench.pruning.layers import PRUNABLE_MODULES, select_layers
 
 ChannelMask = dict[str, torch.Tensor]  # prunable layer -> bool [out channels], True = kept
@@ -33,23 +30,6 @@ def channel_prunable(model: nn.Module) -> list[str]:
     return [name for name, m in model.named_modules() if isinstance(m, PRUNABLE_MODULES)][:-1]
 
 
-def dependency_graph(model: nn.Module, input_shape: tuple[int, ...]) -> tp.DependencyGraph:
-    """Torch-Pruning's graph of `model`, traced on one zero example in eval mode (BatchNorm statistics untouched)."""
-    device = next(model.parameters()).device
-    training = model.training
-    model.eval()
-    with warnings.catch_warnings(), torch.enable_grad():
-        warnings.simplefilter("ignore")
-        logging.getLogger("torch_pruning").setLevel(logging.ERROR)
-        graph = tp.DependencyGraph().build_dependency(model, example_inputs=torch.zeros((1, *input_shape), device=device), verbose=False)
-    model.train(training)
-    return graph
-
-
-def channel_group(graph: tp.DependencyGraph, module: nn.Module, idxs: list[int]):
-    return graph.get_pruning_group(module, graph.get_pruner_of_module(module).prune_out_channels, idxs=idxs)
-
-
 class ChannelSpace:
     """The prunable channels of one model (the given `layers`, default `channel_prunable`) and its FLOPs as a
     function of their widths."""
@@ -63,7 +43,7 @@ class ChannelSpace:
         traced = [name for name in channel_prunable(model) if self.modules[name] in self.graph.module2node]
         self.layers = select_layers(traced, layers)
         self.names = {id(m): name for name, m in self.modules.items()}
-        self.channels = {layer: self._out_channels(self.modules[layer]) for layer in self.layers}
+        self.channels = {layer: out_channels(self.modules[layer]) for layer in self.layers}
         # Per prunable layer: the modules its channels are the outputs of (dim 0), and those they are inputs of.
         self.produces: dict[str, list[str]] = {}
         self.consumes: dict[str, list[str]] = {}
@@ -83,10 +63,6 @@ class ChannelSpace:
                     consumed.append(self.names[id(module)])
             self.produces[layer], self.consumes[layer] = list(dict.fromkeys(produced)), list(dict.fromkeys(consumed))
         self._shapes = self._output_sizes()
-
-    @staticmethod
-    def _out_channels(module: nn.Module) -> int:
-        return module.out_channels if isinstance(module, nn.Conv2d) else module.out_features
 
     @torch.no_grad()
     def _output_sizes(self) -> dict[str, int]:
@@ -109,7 +85,7 @@ class ChannelSpace:
         with each prunable layer at `widths[layer]` output channels (any number or tensor: differentiable in them;
         absent layers at full width)."""
         widths = widths or {}
-        out = {name: self._out_channels(m) for name, m in self.modules.items() if name in self._shapes}
+        out = {name: out_channels(m) for name, m in self.modules.items() if name in self._shapes}
         inp = {name: (m.in_channels // m.groups if isinstance(m, nn.Conv2d) else m.in_features) for name, m in self.modules.items() if name in out}
         scale_in: dict[str, list] = {name: [] for name in out}
         for layer, width in widths.items():

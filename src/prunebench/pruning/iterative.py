@@ -23,7 +23,7 @@ from prunebench.determinism import generator as stream_generator
 from prunebench.models import build_model
 from prunebench.pruning.layers import prunable_weights
 from prunebench.pruning.masks import SCOPES, apply_masks, lowest_fraction_mask
-from prunebench.pruning.sparsifier import Sparsifier
+from prunebench.training.sparsifier import Sparsifier
 
 REWIND_INIT = 0  # rewinding to iteration 0 is rewinding to the initialization
 

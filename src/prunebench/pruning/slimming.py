@@ -3,8 +3,8 @@ Torch-Pruning's DependencyGraph), giving a smaller network with the same outputs
 slimmed the same way; nothing here knows an architecture.
 
 A slimmed network is stored as its dense spec plus the kept widths (`spec["widths"]`: {prunable layer: channels})
-and its state dict: `prunebench.models.build_model` rebuilds the dense model and narrows it to those widths, so
-checkpoints load with torch.load(weights_only=True), no pickled modules.
+and its state dict: `prunebench.models.build_model` rebuilds the dense model and narrows it to those widths
+(`prunebench.models.narrowing`), so checkpoints load with torch.load(weights_only=True), no pickled modules.
 """
 from __future__ import annotations
 
@@ -13,18 +13,8 @@ import copy
 import torch
 from torch import nn
 
-from prunebench.pruning.channels import ChannelMask, ChannelSpace, channel_group, dependency_graph, widths_of
-
-
-def _remove_channels(model: nn.Module, input_shape: tuple[int, ...], keep: ChannelMask) -> nn.Module:
-    """Remove, in place, every channel `keep` marks False, with all of its couplings."""
-    graph = dependency_graph(model, input_shape)
-    modules = dict(model.named_modules())
-    for layer, kept in keep.items():
-        removed = torch.nonzero(~kept.cpu()).flatten().tolist()
-        if removed:
-            channel_group(graph, modules[layer], removed).prune()
-    return model
+from prunebench.models.narrowing import remove_channels
+from prunebench.pruning.channels import ChannelSpace, widths_of
 
 
 def slim(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[int, ...]) -> tuple[nn.Module, dict[str, int], dict[str, torch.Tensor]]:
@@ -40,7 +30,7 @@ def slim(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[in
         if not kept.any():
             keep[layer] = kept.clone()
             keep[layer][0] = True
-    slimmed = _remove_channels(copy.deepcopy(model), input_shape, keep)
+    slimmed = remove_channels(copy.deepcopy(model), input_shape, keep)
     # The masks follow the parameters: a copy whose parameters hold the masks is slimmed the same way.
     mask_model = copy.deepcopy(model)
     with torch.no_grad():
@@ -48,21 +38,10 @@ def slim(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[in
             param.copy_(masks[name] if name in masks else torch.ones_like(param))
     remaining = {
         name: param.detach().cpu().clone()
-        for name, param in _remove_channels(mask_model, input_shape, keep).named_parameters()
+        for name, param in remove_channels(mask_model, input_shape, keep).named_parameters()
         if name in masks and bool((param == 0).any())
     }
     return slimmed, widths_of(keep), remaining
-
-
-def narrow_to_widths(model: nn.Module, widths: dict[str, int], input_shape: tuple[int, ...]) -> nn.Module:
-    """`model` (dense, freshly built) narrowed in place to `widths`: the shapes a slimmed checkpoint's state dict fits."""
-    space = ChannelSpace(model, input_shape)
-    keep = {}
-    for layer, width in widths.items():
-        if layer not in space.channels:
-            raise ValueError(f"slimmed width for {layer!r}: not a prunable layer of this model ({space.layers})")
-        keep[layer] = torch.arange(space.channels[layer]) < width
-    return _remove_channels(model, input_shape, keep)
 
 
 def slimming_record(model: nn.Module, spec: dict, masks: dict[str, torch.Tensor]) -> tuple[nn.Module, dict, dict[str, torch.Tensor], dict]:

@@ -1,9 +1,8 @@
-"""Training-time sparsification: what the training loop calls so a method can act during training.
+"""Training-time sparsification with masks: sparsifiers (prunebench.training.Sparsifier) the training loop calls.
 
-A Sparsifier is asked for a penalty added to the loss before each backward pass, is called after each optimizer
-step, and hands over its final masks. Holding fixed masks while fine-tuning is its trivial case; recomputing the
-masks from the current magnitudes every few steps (TF-MOT's ConstantSparsity, which 000's document uses) is the
-next; gradual schedules, variational dropout and L0 gates are further subclasses.
+Holding fixed masks while fine-tuning is the trivial case; recomputing the masks from the current magnitudes every few
+steps (TF-MOT's ConstantSparsity, which 000's document uses) is the next; gradual schedules, variational dropout and
+L0 gates are further subclasses.
 """
 from __future__ import annotations
 
@@ -11,23 +10,7 @@ import torch
 from torch import nn
 
 from prunebench.pruning.masks import apply_masks, compute_masks
-
-
-class Sparsifier:
-    updates = 0  # mask updates made during training
-
-    def start(self, model: nn.Module) -> None:
-        """Before the first step."""
-
-    def penalty(self, model: nn.Module) -> torch.Tensor | None:
-        """A term added to the training loss (None: nothing)."""
-        return None
-
-    def after_step(self, model: nn.Module, step: int) -> None:
-        """After optimizer step `step` (1, 2, ...)."""
-
-    def final_masks(self) -> dict[str, torch.Tensor]:
-        return {}
+from prunebench.training.sparsifier import Sparsifier
 
 
 class FixedMasks(Sparsifier):

@@ -17,7 +17,7 @@ from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
 from prunebench.training.failure import TrainingDiverged
 from prunebench.training.optim import make_optimizer, make_schedule
-from prunebench.pruning import Sparsifier
+from prunebench.training.sparsifier import Sparsifier
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from torch import nn
 
 from prunebench.pruning.methods import PRUNING_METHODS, PruningMethod
 from prunebench.pruning.params import method_params
-from prunebench.pruning.sparsifier import Sparsifier
+from prunebench.training.sparsifier import Sparsifier
 
 
 @dataclass(frozen=True)
