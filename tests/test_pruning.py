@@ -4,7 +4,7 @@ import torch.nn.utils.prune as torch_prune
 from torch import nn
 
 from conftest import ROOT
-from prunebench.pruning import PRUNING_METHODS, apply_masks, compute_masks, mask_stats, prunable_weights
+from prunebench.pruning import FAMILIES, PRUNING_METHODS, apply_masks, compute_masks, mask_stats, prunable_weights
 
 SPARSITIES = [0.0, 0.25, 0.5, 0.9, 0.99]
 
@@ -95,6 +95,10 @@ def test_unknown_method_names_the_registered_ones(small_mlp):
     with pytest.raises(KeyError, match="lowest"):
         compute_masks(small_mlp, "optimal_brain_damage", 0.5)
     assert {"lowest", "highest", "random", "unit"} <= set(PRUNING_METHODS.names())
+
+
+def test_every_registered_method_is_of_a_family_the_workflow_routes():
+    assert {PRUNING_METHODS[name].family for name in PRUNING_METHODS.names()} == set(FAMILIES)
 
 
 def test_apply_masks_zeroes_exactly_the_masked_weights(small_mlp):

@@ -1,4 +1,4 @@
-"""The iterative family (docs/architecture.md, "Pruning families"): masks decided between training rounds.
+"""Iterative pruning: masks decided between training rounds (not a method family: 003's rules chain the levels).
 
 Iterative magnitude pruning with rewinding (Frankle & Carbin 2019, "The Lottery Ticket Hypothesis"): level L removes
 `rate` of the weights that survived level L-1, by magnitude of level L-1's trained weights, so level L's sparsity is

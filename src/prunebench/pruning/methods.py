@@ -16,6 +16,11 @@ from torch import nn
 from prunebench.registry import Registry
 
 PRUNING_METHODS: Registry = Registry("pruning method")
+# A method's family decides its stages in the DAG: "criterion" (masks from a trained model: the prune stage),
+# "during_training" (a Sparsifier inside the training loop: train_sparse), "structured_search" (gates searched over a
+# frozen network: the search stage). Iterative pruning with rewinding is not a family: 003's rules chain its levels
+# (prunebench.pruning.iterative).
+FAMILIES = ("criterion", "during_training", "structured_search")
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,7 @@ class PruningContext:
 
 
 class PruningMethod:
-    # The families of docs/architecture.md, "Pruning families": "criterion" (masks from a trained model, the prune
-    # stage), "during_training" (a Sparsifier inside the training loop), "iterative", "structured_search"; the family
-    # decides the stages of the DAG.
-    family = "criterion"
+    family = "criterion"  # one of FAMILIES
     # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned; "channel": one score
     # per output channel of each channel-prunable layer, whole channel groups removed at a FLOPs budget
     # (prunebench.pruning.channel_criteria)
