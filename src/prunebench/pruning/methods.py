@@ -5,6 +5,9 @@ it in the config (`prune.variants.<variant>: {method: <name>, params: {...}}`). 
 with parameters declares them as a dataclass (`Params`): the config schema is built from it, so a wrong or unknown
 parameter is named before any job runs. A method that needs training data sets `needs_data`: the prune stage then
 reads the prepared data and the context carries the gradients of the weight on a few batches.
+
+A method from another package: that package declares its PruningMethod subclass as an entry point of group
+`prunebench.methods` (`<name> = "<module>:<class>"`); installed beside prunebench, it is registered under <name>.
 """
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ from torch import nn
 
 from prunebench.registry import Registry
 
-PRUNING_METHODS: Registry = Registry("pruning method")
 # A method's family decides its stages in the DAG: "criterion" (masks from a trained model: the prune stage),
 # "during_training" (a Sparsifier inside the training loop: train_sparse), "structured_search" (gates searched over a
 # frozen network: the search stage). Iterative pruning with rewinding is not a family: 003's rules chain its levels
@@ -53,6 +55,18 @@ class PruningMethod:
 
     def importance(self, weight: torch.Tensor, context: PruningContext) -> torch.Tensor:
         raise NotImplementedError
+
+
+def method_problem(method) -> str | None:
+    """What keeps `method` (another package's entry point) from being a pruning method; None if nothing."""
+    if not (isinstance(method, type) and issubclass(method, PruningMethod)):
+        return f"{method!r} is not a subclass of prunebench.pruning.PruningMethod"
+    if method.family not in FAMILIES:
+        return f"its family {method.family!r} is not one of {list(FAMILIES)}"
+    return None
+
+
+PRUNING_METHODS: Registry = Registry("pruning method", entry_point_group="prunebench.methods", check=method_problem)
 
 
 @PRUNING_METHODS.register("lowest")
