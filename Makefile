@@ -1,12 +1,13 @@
 # Two commands on a fresh machine (Python 3.11):
 #   make run    the embedded default config (every artifact of the enabled studies, CPU, offline)
 #   make test   the test suite (unit tests + the end-to-end smoke workflow)
+#   make lint   the gates CI runs first: ruff (pyproject.toml's [tool.ruff]) and Snakemake's linter on the smoke config
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= $(shell nproc)
 
-.PHONY: run test benchmark report data-package test-packages clean
+.PHONY: run test lint benchmark report data-package test-packages clean
 
 $(BIN)/snakemake: envs/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,10 @@ report: $(BIN)/snakemake
 
 test: $(BIN)/snakemake data-package test-packages
 	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/snakemake
+	$(BIN)/ruff check .
+	$(BIN)/snakemake --lint --configfile configs/smoke.yaml
 
 benchmark: $(BIN)/snakemake data-package
 	$(BIN)/python benchmarks/run_all.py

@@ -62,9 +62,9 @@ def gemm_ms(model: nn.Module, x: torch.Tensor) -> float:
             forward, grad_input, grad_weight = (lambda i=inp, w=w: i @ w.T), (lambda g=grad, w=w: g @ w), (lambda g=grad, i=inp: g.T @ i)
         else:
             conv = dict(stride=layer.stride, padding=layer.padding)
-            forward = lambda i=inp, w=w: torch.nn.functional.conv2d(i, w, **conv)  # noqa: E731
-            grad_input = lambda i=inp, w=w, g=grad: torch.nn.grad.conv2d_input(i.shape, w, g, **conv)  # noqa: E731
-            grad_weight = lambda i=inp, w=w, g=grad: torch.nn.grad.conv2d_weight(i, w.shape, g, **conv)  # noqa: E731
+            forward = lambda i=inp, w=w, c=conv: torch.nn.functional.conv2d(i, w, **c)  # noqa: E731
+            grad_input = lambda i=inp, w=w, g=grad, c=conv: torch.nn.grad.conv2d_input(i.shape, w, g, **c)  # noqa: E731
+            grad_weight = lambda i=inp, w=w, g=grad, c=conv: torch.nn.grad.conv2d_weight(i, w.shape, g, **c)  # noqa: E731
         ops += [forward, grad_weight] if index == 0 else [forward, grad_input, grad_weight]
     return _median_ms(lambda: [op() for op in ops])
 

@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-import torch.nn.functional as F
 
 from prunebench.data import PreparedData, load_raw, prepare
 from prunebench.data import dsprites

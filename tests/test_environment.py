@@ -12,7 +12,9 @@ def test_conda_environment_pins_what_requirements_pins():
     assert pip == requirements
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_the_readme_lint_and_test_commands():
     readme = (ROOT / "README.md").read_text()
-    assert "make test" in readme
-    assert "make test" in (ROOT / ".ci/run").read_text()
+    ci = (ROOT / ".ci/run").read_text()
+    for command in ("make lint", "make test"):
+        assert command in readme and command in ci, command
+    assert ci.index("make lint") < ci.index("make test"), "the gates before the suite"

@@ -57,8 +57,10 @@ def test_every_artifact_of_the_enabled_studies_is_in_the_report_grouped_by_study
     results, categories = report_data(path.read_text())
     results_dir = smoke_run / "results"
     shown = {os.path.relpath(p, results_dir): p for p in results}
-    where = {os.path.relpath(p, results_dir): (c, s) for c, subs in categories.items() for s, ps in subs.items() for p in ps}
-    for study, stems in expected_entries(results_dir).items():
+    where = {
+        os.path.relpath(p, results_dir): (c, s) for c, subs in categories.items() for s, ps in subs.items() for p in ps
+    }
+    for stems in expected_entries(results_dir).values():
         for stem, files in stems.items():
             assert files, f"{stem}: neither a PNG nor a CSV to show"
             document, artifact_id = re.match(r".*/((\d{3})-(?:[TFB]\d+|claims))", stem).group(2, 1)

@@ -137,7 +137,7 @@ class Cluster:
             self._stop_daemons()
 
     def _stop_daemons(self):
-        for name, process in reversed(self.processes):
+        for _name, process in reversed(self.processes):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 try:

@@ -7,7 +7,6 @@ L0 gates are further subclasses.
 from __future__ import annotations
 
 import torch
-from torch import nn
 
 from prunebench.pruning.masks import apply_masks, compute_masks
 from prunebench.training.sparsifier import Sparsifier

@@ -24,7 +24,7 @@ def training_curves(histories: dict[int, pd.DataFrame]) -> plt.Figure:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for ax, metric, label in ((axes[0], "loss", "cross-entropy loss"), (axes[1], "accuracy", "accuracy (%)")):
         sns.lineplot(frame, x="epoch", y=metric, hue="split", marker="o", ax=ax, errorbar=("pi", 100))
-        for seed, history in histories.items():
+        for history in histories.values():
             best = history.loc[history["val_loss"].idxmin()]
             ax.axvline(best["epoch"], color="grey", ls="--", lw=1)
         ax.set(xlabel="epoch", ylabel=label)
