@@ -1,5 +1,6 @@
-"""Pruning: importance criteria (methods.py, the one place to add a method; params.py turns a method's parameter
-dataclass into its config schema) and the act of pruning (masks.py).
+"""Pruning: importance criteria (methods.py, the one registry of methods, which other packages extend through the
+`prunebench.methods` entry points; params.py turns a method's parameter dataclass into its config schema) and the act
+of pruning (masks.py).
 
 Masks are the single representation of a pruned network: {parameter name: 0/1 tensor of the weight's shape}.
 """
