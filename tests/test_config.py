@@ -8,7 +8,7 @@ from prunebench.config import ConfigError, check_data_sources, validate_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
-CONFIGS = [ROOT / "config.yaml", ROOT / "configs/smoke.yaml", ROOT / "configs/paper.yaml"]
+CONFIGS = [ROOT / "config.yaml", ROOT / "configs/smoke.yaml", ROOT / "configs/paper.yaml", ROOT / "configs/converged.yaml"]
 
 
 def load(path):
