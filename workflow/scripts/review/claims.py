@@ -7,7 +7,15 @@ from prunebench.studies.review.claims_part2 import part2_claims
 from prunebench.studies.review.published import load_published
 
 with job_log(snakemake.log[0]):
-    inp = snakemake.input
-    claims = all_claims(pd.read_csv(inp.runs), load_published(inp.published), snakemake.params.figures)
-    claims += part2_claims(pd.read_csv(inp.tickets), pd.read_csv(inp.scratch), pd.read_csv(inp.pie_counts))
+    inp, params = snakemake.input, snakemake.params
+    dense = {}
+    for model, path in zip(params.dense_models, inp.dense_histories, strict=True):
+        dense.setdefault(model, []).append(pd.read_csv(path))
+    histories = {
+        "tickets": [pd.read_csv(path) for path in inp.ticket_histories],
+        "scratch": dense.get(params.scratch_model, []),
+        "pie": [pd.read_csv(path) for path in inp.pie_histories],
+    }
+    claims = all_claims(pd.read_csv(inp.runs), load_published(inp.published), params.figures, dense)
+    claims += part2_claims(pd.read_csv(inp.tickets), pd.read_csv(inp.scratch), pd.read_csv(inp.pie_counts), histories)
     write_claims(claims, *snakemake.output, title="003 claims: the State of Sparsity comparison (part 1); lottery tickets, scratch training, PIE (part 2)")
