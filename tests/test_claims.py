@@ -7,8 +7,10 @@ from prunebench.claims import (
     CONVERGENCE_WINDOW,
     STATUSES,
     Claim,
+    apply_rules,
     collect_claims,
     inconclusive_if,
+    read_histories,
     status_counts,
     still_rising,
     too_few_seeds,
@@ -26,6 +28,7 @@ def test_a_claim_only_published_numbers_speak_to_is_reported_and_has_no_verdict(
 
 
 def history(val_accuracy_percent):
+    val_accuracy_percent = list(val_accuracy_percent)
     return pd.DataFrame({"epoch": range(len(val_accuracy_percent)), "val_accuracy": [a / 100 for a in val_accuracy_percent]})
 
 
@@ -90,3 +93,19 @@ def test_status_counts_cover_every_status_of_every_study(tmp_path):
     assert table.set_index("claim_id").loc["B-C2", "reason"] == "why (the test alone reads: holds)"
     page = claims_html(table)
     assert "why (the test alone reads: holds)" in page and "<th>inconclusive</th>" in page
+
+
+def test_a_studys_rules_apply_convergence_to_every_claim_and_seeds_to_those_with_a_spread(tmp_path):
+    paths = []
+    for i, accuracy in enumerate(([0.1, 0.9, 0.9, 0.9], [0.1, 0.9, 0.9, 0.901], [0.1, 0.6, 0.7, 0.8])):
+        paths.append(tmp_path / f"h{i}.csv")
+        history(a * 100 for a in accuracy).to_csv(paths[-1], index=False)
+    histories = read_histories(["d/a", "d/a", "d/b"], paths)
+    assert list(histories) == ["d/a", "d/b"] and len(histories["d/a"]) == 2
+    claims = [Claim("X-C1", "d", "t", "o", True), Claim("X-C2", "d", "t", "o", False), Claim("X-C3", "d", "t", "o", None, reported_only=True)]
+    settled = {"d/a": histories["d/a"]}
+    assert [c.status for c in apply_rules(claims, settled, 2, ["X-C2"])] == ["holds", "does not hold", "reported"]
+    assert [c.status for c in apply_rules(claims, settled, 1, ["X-C2"])] == ["holds", "inconclusive", "reported"]
+    ruled = apply_rules(claims, histories, 2, ["X-C2"])
+    assert [c.status for c in ruled] == ["inconclusive", "inconclusive", "reported"]
+    assert ruled[0].reason.startswith("not converged: the dense d/b runs still gain 20.00 points")

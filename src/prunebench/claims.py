@@ -87,6 +87,23 @@ def too_few_seeds(seeds: int, what: str, needed: int = MIN_SEEDS) -> str:
     return "" if seeds >= needed else f"too few seeds: {what} has {seeds}, the test needs {needed}"
 
 
+def read_histories(groups: list[str], paths: list[str]) -> dict[str, list[pd.DataFrame]]:
+    """Training histories (history.csv) by group (e.g. "dataset/model"), one per seed, from parallel lists."""
+    histories: dict[str, list[pd.DataFrame]] = {}
+    for group, path in zip(groups, paths, strict=True):
+        histories.setdefault(group, []).append(pd.read_csv(path))
+    return histories
+
+
+def apply_rules(claims: list[Claim], histories: dict[str, list[pd.DataFrame]], seeds: int, spread_claims) -> list[Claim]:
+    """A study's claims, every one resting on its dense runs (`histories`, by group): inconclusive where a group
+    still learns (`still_rising`), and those in `spread_claims` (their test weighs the seed spread) where the study
+    has fewer than MIN_SEEDS `seeds`."""
+    rising = "; ".join(r for group, runs in histories.items() if (r := still_rising(runs, f"the dense {group} runs")))
+    few = too_few_seeds(seeds, "the study")
+    return [inconclusive_if(c, rising, few if c.claim_id in spread_claims else "") for c in claims]
+
+
 def inconclusive_if(claim: Claim, *reasons: str) -> Claim:
     """`claim` made inconclusive by the non-blank `reasons` (joined); a claim with no verdict keeps its status."""
     reasons = [r for r in dict.fromkeys(reasons) if r]

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from prunebench.claims import write_claims
+from prunebench.claims import read_histories, write_claims
 from prunebench.joblog import job_log
 from prunebench.studies.review.claims import all_claims
 from prunebench.studies.review.claims_part2 import part2_claims
@@ -8,9 +8,7 @@ from prunebench.studies.review.published import load_published
 
 with job_log(snakemake.log[0]):
     inp, params = snakemake.input, snakemake.params
-    dense = {}
-    for model, path in zip(params.dense_models, inp.dense_histories, strict=True):
-        dense.setdefault(model, []).append(pd.read_csv(path))
+    dense = read_histories(params.dense_models, inp.dense_histories)
     histories = {
         "tickets": [pd.read_csv(path) for path in inp.ticket_histories],
         "scratch": dense.get(params.scratch_model, []),
