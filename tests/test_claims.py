@@ -60,6 +60,11 @@ def test_the_mean_over_seeds_decides():
     assert not still_rising([history([0, 90, 90, 90.2]), history([0, 90, 90, 90.6])], "x")  # mean 0.4
 
 
+def test_a_failed_runs_history_does_not_count():
+    assert not still_rising([history([10, 85, 85, 85]), history([10, 50, float("nan")])], "x")
+    assert not still_rising([history([10, float("nan")])], "x")
+
+
 def test_too_few_seeds():
     assert too_few_seeds(1, "part 1") == "too few seeds: part 1 has 1, the test needs 2"
     assert too_few_seeds(2, "part 1") == ""

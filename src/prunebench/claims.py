@@ -16,6 +16,7 @@ A claim whose runs failed is `not tested` (that comes first); a claim only publi
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
@@ -72,7 +73,11 @@ def still_rising(histories: list[pd.DataFrame], what: str) -> str:
     gains = []
     for history in histories:
         accuracy = 100 * history.sort_values("epoch")["val_accuracy"].to_numpy()
-        gains.append(accuracy[-1] - accuracy[max(0, len(accuracy) - 1 - CONVERGENCE_WINDOW)])
+        gain = accuracy[-1] - accuracy[max(0, len(accuracy) - 1 - CONVERGENCE_WINDOW)]
+        if math.isfinite(gain):  # a failed run (its claims are not tested) does not count
+            gains.append(gain)
+    if not gains:
+        return ""
     gain = sum(gains) / len(gains)
     if gain <= CONVERGENCE_POINTS:
         return ""
