@@ -174,7 +174,7 @@ def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_
     classes = mark_failed(classes, failures, ["sparsity", "class"])
     pie_figure(torch.zeros(4, 1, 8, 8, dtype=torch.uint8), pies[pies["sparsity"] == 0.5], counts.reset_index(), classes, ["a"], 4, "mlp")
 
-    histories = {"tickets": [], "scratch": [], "pie": []}
+    histories = {"tickets": {}, "scratch": [], "pie": []}
     verdicts = part2_claims(tickets, scratch, counts.reset_index(), histories)
     assert [c.holds for c in verdicts] == [None] * 5 and all(REASON in c.observed for c in verdicts)
     finished = part2_claims(tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1], histories)

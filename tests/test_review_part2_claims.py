@@ -101,7 +101,7 @@ def history(*val_accuracy):
 
 def test_part2_claims_are_inconclusive_on_dense_runs_still_learning_or_one_seed():
     settled, rising = [history(0.1, 0.9, 0.9, 0.9)] * 2, [history(0.1, 0.7, 0.8, 0.9)] * 2
-    histories = {"tickets": settled, "scratch": settled, "pie": settled}
+    histories = {"tickets": {"0.01": settled, "0.1": settled}, "scratch": settled, "pie": settled}
     claims = part2_claims(tickets(85.0), scratch(85.0, 85.2), counts([1, 4, 9]), histories)
     assert [c.status for c in claims] == ["holds", "holds", "does not hold", "holds", "holds"]
     claims = part2_claims(tickets(85.0), scratch(85.0, 85.2), counts([1, 4, 9]), {**histories, "pie": rising})
@@ -111,3 +111,5 @@ def test_part2_claims_are_inconclusive_on_dense_runs_still_learning_or_one_seed(
     claims = part2_claims(one[one["seed"] == 0], scratch(85.0, 85.2), counts([1, 4, 9]), {**histories, "scratch": rising})
     assert [c.status for c in claims] == ["inconclusive", "inconclusive", "inconclusive", "holds", "holds"]
     assert "too few seeds: 003-F2 has 1" in claims[0].reason
+    claims = part2_claims(tickets(85.0), scratch(85.0, 85.2), counts([1, 4, 9]), {**histories, "tickets": {"0.01": rising, "0.1": settled}})
+    assert claims[0].status == "inconclusive" and claims[0].reason.startswith("not converged: the dense ticket runs at lr 0.01 ")

@@ -87,6 +87,11 @@ def still_rising(histories: list[pd.DataFrame], what: str) -> str:
     )
 
 
+def still_rising_by_group(histories: dict[str, list[pd.DataFrame]], what: str) -> str:
+    """`still_rising` for each group of runs (`what` names them, with {} for the group): the reasons joined."""
+    return "; ".join(r for group, runs in histories.items() if (r := still_rising(runs, what.format(group))))
+
+
 def too_few_seeds(seeds: int, what: str, needed: int = MIN_SEEDS) -> str:
     """The seed rule: the reason, or "" when `seeds` suffice."""
     return "" if seeds >= needed else f"too few seeds: {what} has {seeds}, the test needs {needed}"
@@ -104,7 +109,7 @@ def apply_rules(claims: list[Claim], histories: dict[str, list[pd.DataFrame]], s
     """A study's claims, every one resting on its dense runs (`histories`, by group): inconclusive where a group
     still learns (`still_rising`), and those in `spread_claims` (their test weighs the seed spread) where the study
     has fewer than MIN_SEEDS `seeds`."""
-    rising = "; ".join(r for group, runs in histories.items() if (r := still_rising(runs, f"the dense {group} runs")))
+    rising = still_rising_by_group(histories, "the dense {} runs")
     few = too_few_seeds(seeds, "the study")
     return [inconclusive_if(c, rising, few if c.claim_id in spread_claims else "") for c in claims]
 

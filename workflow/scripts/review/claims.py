@@ -10,7 +10,7 @@ with job_log(snakemake.log[0]):
     inp, params = snakemake.input, snakemake.params
     dense = read_histories(params.dense_models, inp.dense_histories)
     histories = {
-        "tickets": [pd.read_csv(path) for path in inp.ticket_histories],
+        "tickets": read_histories(params.ticket_lrs, inp.ticket_histories),
         "scratch": dense.get(params.scratch_model, []),
         "pie": [pd.read_csv(path) for path in inp.pie_histories],
     }

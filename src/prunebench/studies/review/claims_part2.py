@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from prunebench.claims import Claim, failures_of, inconclusive_if, still_rising, too_few_seeds, untested_if_failed
+from prunebench.claims import Claim, failures_of, inconclusive_if, still_rising, still_rising_by_group, too_few_seeds, untested_if_failed
 from prunebench.studies.review.claims import BEATS, MARGIN_POINTS, Curve, _all, beats
 from prunebench.studies.review.tickets import F2_NAMES, F6_NAMES
 
@@ -153,11 +153,11 @@ def pies_are_harder(counts: pd.DataFrame) -> Claim:
 
 def part2_claims(tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame, histories: dict[str, list[pd.DataFrame]]) -> list[Claim]:
     """C6 is decided on the ticket runs, C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a failed run among
-    them leaves the claim not tested (its verdict, computed on the missing values, replaced). `histories` (tickets,
-    scratch, pie: the dense runs each rests on, one validation history per seed or model) and the seeds make a claim
-    inconclusive by prunebench.claims' rules."""
+    them leaves the claim not tested (its verdict, computed on the missing values, replaced). `histories` (the dense
+    runs each rests on, one validation history per seed or model: tickets by learning rate {lr: [...]}, scratch and pie
+    lists) and the seeds make a claim inconclusive by prunebench.claims' rules."""
     on_tickets, on_scratch, on_pie = failures_of(tickets), failures_of(scratch), failures_of(pie_counts)
-    ticket_rules = [still_rising(histories["tickets"], "the dense ticket runs"), too_few_seeds(int(tickets["seed"].nunique()), "003-F2")]
+    ticket_rules = [still_rising_by_group(histories["tickets"], "the dense ticket runs at lr {}"), too_few_seeds(int(tickets["seed"].nunique()), "003-F2")]
     scratch_rules = [still_rising(histories["scratch"], "the dense runs whose masks 003-F6 retrains"), too_few_seeds(int(scratch["seed"].nunique()), "003-F6")]
     pie_rules = [still_rising(histories["pie"], "the dense PIE populations")]
     return [

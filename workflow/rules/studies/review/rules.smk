@@ -133,6 +133,7 @@ rule rv_claims:
         figures=lambda wildcards: rv_figure_models(),
         dense_models=lambda wildcards: [run["model"] for run in runs_of("review")],
         scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+        ticket_lrs=lambda wildcards: [run["lr"] for run in rv_dense_ticket_runs()],
     conda:
         ENV
     log:
