@@ -83,7 +83,8 @@ def still_rising(histories: list[pd.DataFrame], what: str) -> str:
         return ""
     return (
         f"not converged: {what} still gain {gain:.2f} points of validation accuracy over their last "
-        f"{CONVERGENCE_WINDOW} epochs (mean of {len(gains)} seed{'s' if len(gains) > 1 else ''}; the rule: at most {CONVERGENCE_POINTS:g})"
+        f"{CONVERGENCE_WINDOW} epochs (mean of {len(gains)} seed{'s' if len(gains) > 1 else ''}; "
+        f"the rule: at most {CONVERGENCE_POINTS:g})"
     )
 
 
@@ -105,7 +106,9 @@ def read_histories(groups: list[str], paths: list[str]) -> dict[str, list[pd.Dat
     return histories
 
 
-def apply_rules(claims: list[Claim], histories: dict[str, list[pd.DataFrame]], seeds: int, spread_claims) -> list[Claim]:
+def apply_rules(
+    claims: list[Claim], histories: dict[str, list[pd.DataFrame]], seeds: int, spread_claims
+) -> list[Claim]:
     """A study's claims, every one resting on its dense runs (`histories`, by group): inconclusive where a group
     still learns (`still_rising`), and those in `spread_claims` (their test weighs the seed spread) where the study
     has fewer than MIN_SEEDS `seeds`."""

@@ -40,7 +40,8 @@ with job_log(snakemake.log[0]):
     pies = pies[pies["sparsity"].map(failures) == ""]  # a failed population's PIEs are not measured
     classes = pd.concat([class_changes(dense, p, data.test_y, data.classes).assign(sparsity=s) for s, p in pruned.items()], ignore_index=True)
     classes = mark_failed(classes[["sparsity", *[c for c in classes.columns if c != "sparsity"]]], failures, ["sparsity", "class"])
-    write_table(counts, *out.counts, title="003-F7: PIE count per sparsity and the populations' accuracy (%) on PIEs and on the rest; the control: a second dense population")
+    title = "003-F7: PIE count per sparsity, the populations' accuracy (%) on PIEs and on the rest, and the control's"
+    write_table(counts, *out.counts, title=title)
     write_table(classes, *out.classes, title="003-F7: per class, recall minus accuracy (points), dense vs pruned population, Welch's t-test")
     write_csv(out.pies, pies)
     save_figure(pie_figure(data.test_x, pies, counts, classes, data.classes, params.grid, params.model), out.png, out.pdf)

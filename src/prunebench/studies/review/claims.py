@@ -34,7 +34,11 @@ DIGITS = 6  # compared sparsities are rounded to this many decimals (one point w
 TOLERANCE = 10.0**-DIGITS  # ... so a curve reaches a sparsity within this of its ends
 DOCUMENT_HOURS = {"variational_dropout": 9.75, "magnitude": 3.15}  # the document's ResNet-50 training times
 
-BEATS = f"A beats B at s: A's accuracy above B's by more than {MARGIN_POINTS:g} point and more than the larger seed std (linear interpolation in log(1 - s) between sweep points, never beyond them; xN: the reading is N times the weights remaining of the curve's nearest point away from it)"
+BEATS = (
+    f"A beats B at s: A's accuracy above B's by more than {MARGIN_POINTS:g} point and more than the larger seed std "
+    "(linear interpolation in log(1 - s) between sweep points, never beyond them; xN: the reading is N times the "
+    "weights remaining of the curve's nearest point away from it)"
+)
 COMPARED = "compared sparsities: each point of the curves (a target, or VD's / L0's mean achieved sparsity) that all of them reach"
 
 
@@ -115,8 +119,11 @@ def _values(curves: dict[str, Curve], techniques, s: float) -> str:
     parts = []
     for t in techniques:
         value = curves[t].at(s) if t in curves else None
-        text = f"{NAMES[t]} {value[0]:.2f}" + (f" ± {value[1]:.2f}" if value[1] else "") + _stretch_text(curves[t], s) if value else ""
-        parts.append(text or f"{NAMES[t]} -")
+        if value is None:
+            parts.append(f"{NAMES[t]} -")
+            continue
+        spread = f" ± {value[1]:.2f}" if value[1] else ""
+        parts.append(f"{NAMES[t]} {value[0]:.2f}{spread}{_stretch_text(curves[t], s)}")
     return f"at {100 * s:.1f}%: " + ", ".join(parts)
 
 
@@ -243,7 +250,9 @@ def evidence_rules(runs: pd.DataFrame, histories: dict[str, list[pd.DataFrame]],
     return reasons
 
 
-def all_claims(runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[str, str], histories: dict[str, list[pd.DataFrame]]) -> list[Claim]:
+def all_claims(
+    runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[str, str], histories: dict[str, list[pd.DataFrame]]
+) -> list[Claim]:
     """Every part-1 claim is decided on the training-time runs: a failed run leaves it not tested (C4, reported
     only, keeps its status), and `evidence_rules` make it inconclusive."""
     failures = failures_of(runs)
@@ -254,7 +263,5 @@ def all_claims(runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[
         (l0_fails_at_scale(runs, published, figure_models["F4"]), []),
         (magnitude_competitive_and_cheap(runs), sorted(runs["model"].unique())),
     ]
-    return [
-        claim if claim.reported_only else untested_if_failed(inconclusive_if(claim, *evidence_rules(runs, histories, models)), failures)
-        for claim, models in claims
-    ]
+    ruled = [inconclusive_if(claim, *evidence_rules(runs, histories, models)) for claim, models in claims]
+    return [claim if claim.reported_only else untested_if_failed(claim, failures) for claim in ruled]

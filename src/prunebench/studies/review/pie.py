@@ -82,7 +82,11 @@ def population_accuracy(predictions: torch.Tensor, labels: torch.Tensor, where: 
 
 
 def pie_summary(
-    dense: torch.Tensor, pruned: dict[float, torch.Tensor], labels: torch.Tensor, num_classes: int, control: torch.Tensor
+    dense: torch.Tensor,
+    pruned: dict[float, torch.Tensor],
+    labels: torch.Tensor,
+    num_classes: int,
+    control: torch.Tensor,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per sparsity: the PIE count and the populations' accuracy on PIEs and on the rest, with the control's count
     and accuracy (counts); and every PIE with its true, dense-modal and pruned-modal label (images)."""

@@ -97,11 +97,11 @@ def unit_degrades_earlier(evaluations: pd.DataFrame) -> Claim:
     gaps = paired_gaps(evaluations)
     parting = gaps[(gaps.index >= LOW_K) & (gaps.index <= HIGH_K)]
     test = (
-        f"at every k of the sweep from {LOW_K:g} to {HIGH_K:g}% (where the document's curves part: unit pruning already "
-        f"degraded, weight pruning still robust), the per-seed gap weight minus unit test accuracy (paired by seed) has a "
-        f"one-sided {100 * GAP_CONFIDENCE:g}% lower bound (Student's t) above {SIGNIFICANT_DROP_POINTS:g} point; it does "
-        f"not hold where the upper bound is below {SIGNIFICANT_DROP_POINTS:g} point; a gap between the two is inside the "
-        "seeds' noise floor (inconclusive)"
+        f"at every k of the sweep from {LOW_K:g} to {HIGH_K:g}% (where the document's curves part: unit pruning "
+        "already degraded, weight pruning still robust), the per-seed gap weight minus unit test accuracy (paired by "
+        f"seed) has a one-sided {100 * GAP_CONFIDENCE:g}% lower bound (Student's t) above {SIGNIFICANT_DROP_POINTS:g} "
+        f"point; it does not hold where the upper bound is below {SIGNIFICANT_DROP_POINTS:g} point; a gap between the "
+        "two is inside the seeds' noise floor (inconclusive)"
     )
     document = "Degradation occurs much more quickly in the unit-pruned network than in the weight-pruned one."
     if parting.empty:
@@ -109,11 +109,14 @@ def unit_degrades_earlier(evaluations: pd.DataFrame) -> Claim:
     above = parting["lower"] > SIGNIFICANT_DROP_POINTS
     below = parting["upper"] < SIGNIFICANT_DROP_POINTS
     observed = "gap weight - unit (points, mean [one-sided bounds], seeds): " + "; ".join(
-        f"k = {k:g}%: {r['mean']:.2f} [{r['lower']:.2f}, {r['upper']:.2f}], {int(r['seeds'])}" for k, r in parting.iterrows()
+        f"k = {k:g}%: {r['mean']:.2f} [{r['lower']:.2f}, {r['upper']:.2f}], {int(r['seeds'])}"
+        for k, r in parting.iterrows()
     )
     claim = Claim("004-C2", document, test, observed, bool(above.all()))
     noisy = [f"{k:g}%" for k in parting.index[~above & ~below]]
-    floor = f"inside the noise floor: the gap at k = {', '.join(noisy)} is within the seeds' spread" if noisy and not below.any() else ""
+    floor = ""
+    if noisy and not below.any():
+        floor = f"inside the noise floor: the gap at k = {', '.join(noisy)} is within the seeds' spread"
     return inconclusive_if(claim, floor, too_few_seeds(int(parting["seeds"].min()), "the paired gap"))
 
 
@@ -169,7 +172,12 @@ def sparse_forward_faster(times: pd.DataFrame) -> Claim:
 
 
 def all_claims(
-    table: pd.DataFrame, ks: pd.DataFrame, times: pd.DataFrame, histogram_k: float, evaluations: pd.DataFrame, histories: list[pd.DataFrame]
+    table: pd.DataFrame,
+    ks: pd.DataFrame,
+    times: pd.DataFrame,
+    histogram_k: float,
+    evaluations: pd.DataFrame,
+    histories: list[pd.DataFrame],
 ) -> list[Claim]:
     """C1-C5 are decided on the trained runs of 004-T1 (C2 on their per-seed evaluations, C5 on their weights): a
     failed run leaves them not tested, dense models still learning leave them inconclusive, and so does a single

@@ -73,7 +73,8 @@ def rv_pie_runs(control=False):
     the control population: the next `control_population` seeds (default: as many as `population`)."""
     pie = rv_part2("pie")
     base = {"study": "review", "dataset": study_cfg("review")["datasets"][0], "model": pie["model"]}
-    seeds = range(pie["population"], pie["population"] + pie.get("control_population", pie["population"])) if control else range(pie["population"])
+    first = pie["population"] if control else 0
+    seeds = range(first, first + (pie.get("control_population", pie["population"]) if control else pie["population"]))
     return [{**base, "seed": seed} for seed in seeds]
 
 
