@@ -69,4 +69,4 @@ def test_002_figures_and_search_claims(smoke_run):
     assert set(curves["variant"]) == {"ddnp", "dp", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"}
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]
-    assert set(claims["holds"]) <= {"holds", "does not hold"}  # every search the claims need is in the smoke run
+    assert "not tested" not in set(claims["holds"])  # every search the claims need is in the smoke run

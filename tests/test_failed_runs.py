@@ -165,8 +165,8 @@ def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_
     dense_predictions = torch.tensor([[0, 1, 2, 0], [0, 1, 2, 1]])
     pruned = {0.5: torch.tensor([[0, 1, 2, 0], [0, 1, 2, 0]]), 0.9: torch.tensor([[0, 2, 2, 1], [0, 2, 2, 1]])}
     failures = population_failures([None, None], {0.5: [None, None], 0.9: [None, REASON]})
-    counts, pies = pie_summary(dense_predictions, pruned, labels, 3)
-    counts = mark_failed(counts, failures, ["sparsity", "models_per_population"]).set_index("sparsity")
+    counts, pies = pie_summary(dense_predictions, pruned, labels, 3, dense_predictions.flip(0))
+    counts = mark_failed(counts, failures, ["sparsity", "models_per_population", "control_models"]).set_index("sparsity")
     assert counts.loc[0.9, "failed"] == REASON and counts.loc[0.9, ["pie_count", "pruned_accuracy_pie"]].isna().all()
     assert counts.loc[0.5, "failed"] == "" and counts.loc[0.5, "pie_count"] == 0
     assert population_failures([REASON, None], {0.5: [None]}) == {0.5: REASON}, "a failed dense model fails every sparsity"
@@ -174,12 +174,13 @@ def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_
     classes = mark_failed(classes, failures, ["sparsity", "class"])
     pie_figure(torch.zeros(4, 1, 8, 8, dtype=torch.uint8), pies[pies["sparsity"] == 0.5], counts.reset_index(), classes, ["a"], 4, "mlp")
 
-    verdicts = part2_claims(tickets, scratch, counts.reset_index())
+    histories = {"tickets": {}, "scratch": [], "pie": []}
+    verdicts = part2_claims(tickets, scratch, counts.reset_index(), histories)
     assert [c.holds for c in verdicts] == [None] * 5 and all(REASON in c.observed for c in verdicts)
-    finished = part2_claims(tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1])
+    finished = part2_claims(tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1], histories)
     assert not any(REASON in c.observed for c in finished)
     every_count = counts.reset_index().assign(failed=REASON, pie_count=NAN, dense_accuracy_pie=NAN, pruned_accuracy_pie=NAN)
-    every_run = part2_claims(tickets.assign(failed=REASON, test_accuracy=NAN), scratch.assign(failed=REASON, test_accuracy=NAN), every_count)
+    every_run = part2_claims(tickets.assign(failed=REASON, test_accuracy=NAN), scratch.assign(failed=REASON, test_accuracy=NAN), every_count, histories)
     assert [c.holds for c in every_run] == [None] * 5, "nothing left to decide on"
 
 

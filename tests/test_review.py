@@ -1,5 +1,7 @@
 """003 part 1: the claim decisions on hand-made tables with known answers, the curves they read, the tables, and the
 shipped State of Sparsity results."""
+import math
+
 import pandas as pd
 import pytest
 
@@ -16,7 +18,7 @@ from prunebench.studies.review.claims import (
     run_curves,
 )
 from prunebench.studies.review.published import DATA, best_runs, load_published
-from prunebench.studies.review.tables import cost_table
+from prunebench.studies.review.tables import NAMES, cost_table
 
 TARGETS = [0.5, 0.8, 0.9, 0.98]
 
@@ -42,10 +44,22 @@ def curve(points, std=0.0):
     return Curve(pd.Series(xs).to_numpy(), pd.Series(ys).to_numpy(), pd.Series([std] * len(xs)).to_numpy())
 
 
-def test_curves_interpolate_between_points_and_never_beyond():
+def test_curves_interpolate_in_log_remaining_between_points_and_never_beyond():
     c = curve([(0.5, 90.0), (0.9, 80.0)])
-    assert c.at(0.7) == (85.0, 0.0)
+    midway = 1 - (0.5 * 0.1) ** 0.5  # 22.4% remaining: halfway between 50 and 10% in log(1 - s)
+    assert c.at(midway) == pytest.approx((85.0, 0.0))
+    assert c.at(0.7)[0] == pytest.approx(90.0 - 10.0 * math.log(0.5 / 0.3) / math.log(5))  # not 85, as linear in s reads
     assert c.at(0.5) == (90.0, 0.0) and c.at(0.95) is None and c.at(0.4) is None
+
+
+def test_the_stretch_of_a_reading_is_the_ratio_of_weights_remaining_to_the_nearest_point():
+    c = curve([(0.5, 90.0), (0.9, 80.0)])
+    assert c.stretch(0.5) == 1.0 and c.stretch(0.9) == pytest.approx(1.0)
+    assert c.stretch(1 - (0.5 * 0.1) ** 0.5) == pytest.approx(5**0.5)
+    assert c.stretch(0.8) == pytest.approx(2.0)  # 20% remaining, nearest point 10%
+    curves = {"magnitude": curve([(0.5, 80.0), (0.8, 75.0), (0.9, 70.0)]), "variational_dropout": curve([(0.5, 81.0), (0.9, 71.0)])}
+    _, observed = beats_everywhere(curves, "variational_dropout", "magnitude")
+    assert f"at 80.0%: {NAMES['variational_dropout']} 75.31 (x2.00), {NAMES['magnitude']} 75.00;" in observed
 
 
 def test_beating_needs_the_margin_and_the_seed_spread():
@@ -88,7 +102,7 @@ def test_claims_on_a_run_with_known_answers():
     }
     ms = {"magnitude": 2.0, "extended_magnitude": 2.0, "variational_dropout": 7.0, "l0": 4.0, "random": 2.0}
     runs = pd.concat([runs_table(accuracy, model="mlp", spread=0.1, ms=ms), runs_table(accuracy, model="cnn", spread=0.1, ms=ms)], ignore_index=True)
-    claims = {c.claim_id: c for c in all_claims(runs, load_published(), {"F3": "mlp", "F4": "cnn", "F5": "cnn"})}
+    claims = {c.claim_id: c for c in all_claims(runs, load_published(), {"F3": "mlp", "F4": "cnn", "F5": "cnn"}, {})}
     assert list(claims) == ["003-C1", "003-C2", "003-C3", "003-C4", "003-C5"]
     assert claims["003-C1"].holds is True  # VD, L0 ahead at 50 and 80%, magnitude ahead at 98%
     assert claims["003-C2"].holds is False  # VD behind magnitude at 90 and 98%
@@ -96,7 +110,7 @@ def test_claims_on_a_run_with_known_answers():
     assert claims["003-C4"].status == "reported" and claims["003-C4"].observed.startswith("reported")
     assert claims["003-C5"].holds is True  # VD 3.5x the time per step; magnitude at most 1 point behind
     slow = runs.assign(ms_per_step=runs["technique"].map({**ms, "variational_dropout": 2.5}))
-    assert all_claims(slow, load_published(), {"F3": "mlp", "F4": "cnn", "F5": "cnn"})[4].holds is False
+    assert all_claims(slow, load_published(), {"F3": "mlp", "F4": "cnn", "F5": "cnn"}, {})[4].holds is False
 
 
 def test_a_failed_run_leaves_its_row_empty_and_the_run_claims_not_tested():
@@ -108,9 +122,34 @@ def test_a_failed_run_leaves_its_row_empty_and_the_run_claims_not_tested():
     dense = pd.DataFrame({"model": ["m", "m"], "seed": [0, 1], "test_accuracy": [86.0, 87.0]})
     row = cost_table(runs, dense).set_index(["technique", "target"]).loc[("l0", 0.9)]
     assert row["failed"] == reason and pd.isna(row["test_accuracy_mean"])
-    claims = all_claims(runs, load_published(), {"F3": "m", "F4": "m", "F5": "m"})
+    rising = {"m": [pd.DataFrame({"epoch": [0, 1], "val_accuracy": [0.1, 0.8]})]}
+    claims = all_claims(runs, load_published(), {"F3": "m", "F4": "m", "F5": "m"}, rising)
     assert [c.status for c in claims] == ["not tested", "not tested", "not tested", "reported", "not tested"]
     assert all(reason in c.observed for c in claims if c.claim_id != "003-C4")
+
+
+def test_claims_on_dense_runs_still_learning_or_one_seed_are_inconclusive_with_the_tests_reading():
+    accuracy = {
+        "magnitude": [85, 84, 83, 80], "extended_magnitude": [87, 86, 85, 77],
+        "variational_dropout": [86, 85, 82, 78], "l0": [86, 85, 81, 75], "random": [83, 80, 75, 60],
+    }
+    ms = {"magnitude": 2.0, "extended_magnitude": 2.0, "variational_dropout": 7.0, "l0": 4.0, "random": 2.0}
+    runs = pd.concat([runs_table(accuracy, model="mlp", spread=0.1, ms=ms), runs_table(accuracy, model="cnn", spread=0.1, ms=ms)], ignore_index=True)
+    figures = {"F3": "mlp", "F4": "cnn", "F5": "cnn"}
+
+    def histories(cnn_gain):
+        return {"mlp": [pd.DataFrame({"epoch": [0, 1, 2, 3], "val_accuracy": [0.1, 0.85, 0.851, 0.852]})] * 2,
+                "cnn": [pd.DataFrame({"epoch": [0, 1, 2, 3], "val_accuracy": [0.1, 0.8, 0.81, 0.8 + cnn_gain]})] * 2}
+
+    settled = [c.status for c in all_claims(runs, load_published(), figures, histories(0.004))]
+    assert settled == ["holds", "does not hold", "holds", "reported", "holds"]
+    claims = all_claims(runs, load_published(), figures, histories(0.02))  # cnn: 2 points over its last 2 epochs
+    assert [c.status for c in claims] == ["holds", "inconclusive", "inconclusive", "reported", "inconclusive"]
+    assert claims[1].reason.startswith("not converged: the dense cnn runs") and claims[1].reason.endswith("(the test alone reads: does not hold)")
+    one_seed = runs[runs["seed"] == 0]
+    claims = all_claims(one_seed, load_published(), figures, histories(0.004))
+    assert [c.status for c in claims] == ["inconclusive"] * 3 + ["reported", "inconclusive"]
+    assert all("too few seeds: " in c.reason for c in claims if c.status == "inconclusive")
 
 
 def test_sparsity_is_read_as_achieved_not_as_the_sweep_label():
@@ -120,7 +159,7 @@ def test_sparsity_is_read_as_achieved_not_as_the_sweep_label():
     curves = run_curves(runs_table(accuracy, sparsity=achieved), "m")
     assert curves["variational_dropout"].at(0.5) is None
     assert compared(curves, ("magnitude", "variational_dropout")) == [0.6, 0.8, 0.85, 0.9, 0.95, 0.98]
-    assert curves["variational_dropout"].at(0.9)[0] == pytest.approx(84.5)
+    assert curves["variational_dropout"].at(0.9)[0] == pytest.approx(85.0 - math.log(0.15 / 0.1) / math.log(3))
 
 
 def test_cost_table_puts_time_beside_accuracy_relative_to_magnitude():

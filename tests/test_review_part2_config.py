@@ -25,8 +25,14 @@ def check(edit):
         (lambda r: r["scratch"].update(model="resnet20"), r"studies.review.scratch.model: 'resnet20' not among studies.review.models"),
         (lambda r: r["pie"].update(variant="obd"), r"studies.review.pie.variant: 'obd' not among studies.review.prune.variants"),
         (lambda r: r["pie"].update(variant="l0"), r"studies.review.pie.variant: 'l0' reaches its sparsity as an outcome of a sweep"),
+        (lambda r: r["pie"].update(control_population=1), r"studies.review.pie.control_population"),
     ],
 )
 def test_part2_mistakes_are_named(edit, message):
     with pytest.raises(ConfigError, match=message):
         check(edit)
+
+
+def test_the_pie_control_population_is_optional_and_accepted():
+    check(lambda r: r["pie"].pop("control_population", None))
+    check(lambda r: r["pie"].update(control_population=3))

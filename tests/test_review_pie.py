@@ -39,9 +39,13 @@ def test_the_summary_counts_pies_and_the_accuracy_on_them():
     labels = torch.tensor([0, 1, 2, 0])
     dense = torch.tensor([[0, 1, 2, 0], [0, 1, 2, 1]])
     pruned = {0.5: torch.tensor([[0, 1, 2, 0], [0, 1, 2, 0]]), 0.9: torch.tensor([[0, 2, 2, 1], [0, 2, 2, 1]])}
-    counts, images = pie_summary(dense, pruned, labels, 3)
+    control = torch.tensor([[0, 1, 1, 1], [0, 1, 1, 1]])  # differs from the dense mode on images 2 and 3
+    counts, images = pie_summary(dense, pruned, labels, 3, control)
     assert counts["pie_count"].tolist() == [0, 2]  # image 3's dense mode ties 0/1 -> 0; at 0.9: images 1 and 3
+    assert counts["control_pie_count"].tolist() == [2, 2] and counts["control_models"].tolist() == [2, 2]
     row = counts.set_index("sparsity").loc[0.9]
     assert row["dense_accuracy_pie"] == pytest.approx(75.0) and row["pruned_accuracy_pie"] == pytest.approx(0.0)
     assert row["dense_accuracy_rest"] == pytest.approx(100.0) and row["pruned_accuracy_rest"] == pytest.approx(100.0)
+    # the control on the PIEs (images 1, 3): right on 1, wrong on 3; on the rest (0, 2): right on 0, wrong on 2
+    assert row["control_accuracy_pie"] == pytest.approx(50.0) and row["control_accuracy_rest"] == pytest.approx(50.0)
     assert images[["image", "true", "dense_modal", "pruned_modal"]].values.tolist() == [[1, 1, 1, 2], [3, 0, 0, 1]]

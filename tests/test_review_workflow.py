@@ -124,6 +124,7 @@ def test_every_part2_artifact_is_produced_and_well_formed(smoke_run):
     pie = pd.read_csv(study / "003-F7_pie_counts.csv")
     assert list(pie["sparsity"]) == SMOKE["pie"]["sparsities"]
     assert (pie["models_per_population"] == SMOKE["pie"]["population"]).all()
+    assert (pie["control_models"] == SMOKE["pie"]["population"]).all(), "the control defaults to the population's size"
     classes = pd.read_csv(study / "003-F7_pie_classes.csv")
     assert len(classes) == 10 * len(SMOKE["pie"]["sparsities"]) and classes["p_value"].dropna().between(0, 1).all()
 

@@ -7,8 +7,9 @@ import pytest
 from prunebench.studies.weight_vs_unit import claims
 from prunebench.studies.weight_vs_unit.claims import (
     accuracy_curve,
+    all_claims,
     degrade_with_k,
-    first_significant_k,
+    paired_gaps,
     significant_drop,
     sparse_forward_faster,
     unit_degrades_earlier,
@@ -60,12 +61,6 @@ def test_a_significant_drop_is_more_than_one_point_and_more_than_the_larger_seed
     assert one(table, "unit", 50) is expected
 
 
-def test_the_first_significant_k_skips_dense_and_is_inf_without_a_drop():
-    assert first_significant_k(accuracy_curve(t1(weight=ROBUST), "weight")) == 90
-    assert first_significant_k(accuracy_curve(t1(unit=FRAGILE), "unit")) == 50
-    assert first_significant_k(accuracy_curve(t1(weight=curve([88] * 6)), "weight")) == math.inf
-
-
 def test_c1_holds_when_both_degrade_significantly_and_fall_with_k():
     assert degrade_with_k(t1(weight=ROBUST, unit=FRAGILE)).holds is True
 
@@ -80,39 +75,83 @@ def test_c1_needs_a_falling_trend():
     assert degrade_with_k(t1(weight=ROBUST, unit=u_shaped)).holds is False
 
 
-def test_c2_holds_when_unit_drops_significantly_at_a_smaller_k():
-    claim = unit_degrades_earlier(t1(weight=ROBUST, unit=FRAGILE))
-    assert claim.holds is True
-    assert "unit 50%, weight 90%" in claim.observed
+def evaluations(weight: dict, unit: dict) -> pd.DataFrame:
+    """Per-seed evaluations: variant -> {k: [test accuracy % of seed 0, 1, ...]}."""
+    rows = []
+    for variant, points in (("weight", weight), ("unit", unit)):
+        for k, accuracies in points.items():
+            rows += [{"variant": variant, "k_percent": float(k), "seed": seed, "test_accuracy": a / 100} for seed, a in enumerate(accuracies)]
+    return pd.DataFrame(rows)
 
 
-def test_c2_counts_a_two_point_drop_as_c3_and_c4_do():
-    """The old C2 needed 5 points while C3/C4 needed 1: unit losing 2 points at 50% (weight only at 90%) was then
-    "fragile at 50%" for C4 but not "degrading earlier" for C2."""
-    unit = curve([88, 87.8, 86, 85, 84, 40])
-    table = t1(weight=ROBUST, unit=unit)
-    assert unit_pruning_fragile(table).holds is True
-    assert unit_degrades_earlier(table).holds is True
+def paired(gaps_at: dict, base: float = 88.0) -> pd.DataFrame:
+    """Weight at `base` at every k; unit below it by the given per-seed gaps (points)."""
+    ks = {0: [0.0] * 3, 25: [0.0] * 3, **gaps_at, 90: [40.0] * 3}
+    return evaluations({k: [base] * len(g) for k, g in ks.items()}, {k: [base - d for d in g] for k, g in ks.items()})
 
 
-def test_c2_does_not_hold_when_the_earlier_unit_drop_is_inside_the_seed_spread():
-    """One seed's curve can show unit dropping first by chance: with the spread it is no significant drop."""
-    weight = curve([88, 88, 87.8, 86.5, 84, 40], std=0.5)  # first significant drop at 80
-    unit = {**curve([88, 88, 86.5, 86.0, 84, 20], std=0.5), 50: (86.5, 2.0)}  # 1.5 points at 50, but std 2
-    table = t1(weight=weight, unit=unit)
-    assert first_significant_k(accuracy_curve(table, "unit")) == 80
-    assert unit_degrades_earlier(table).holds is False
+def test_c2_holds_when_the_paired_gap_is_significant_at_every_k_where_the_curves_part():
+    claim = unit_degrades_earlier(paired({50: [5.0, 6.0, 7.0], 80: [20.0, 22.0, 21.0]}))
+    assert claim.status == "holds"
+    assert "k = 50%: 6.00" in claim.observed and "k = 80%: 21.00" in claim.observed
 
 
-def test_c2_does_not_hold_when_both_first_drop_at_the_same_k():
-    assert unit_degrades_earlier(t1(weight=FRAGILE, unit=FRAGILE)).holds is False
+def test_c2_tests_only_the_ks_where_the_curves_part():
+    """No gap at 25% and a huge one at 90% do not enter: only 50..80% does."""
+    gaps = paired_gaps(paired({50: [5.0, 6.0, 7.0], 80: [20.0, 22.0, 21.0]}))
+    assert gaps.loc[90.0, "mean"] == 40.0
+    assert unit_degrades_earlier(paired({50: [0.1, 0.0, -0.1], 80: [20.0, 22.0, 21.0]})).status == "does not hold"
 
 
-def test_c2_does_not_hold_when_neither_drops():
-    flat = curve([88] * 6)
-    claim = unit_degrades_earlier(t1(weight=flat, unit=flat))
-    assert claim.holds is False
-    assert "unit none, weight none" in claim.observed
+def test_c2_pairs_by_seed():
+    """Seeds 10 points apart in both variants: unpaired, the spread would swamp a 3-point gap; paired it is exact."""
+    weight = {0: [80, 90, 100], 50: [80, 90, 100], 80: [80, 90, 100]}
+    unit = {0: [80, 90, 100], 50: [77, 87, 97], 80: [77, 87, 97]}
+    gaps = paired_gaps(evaluations(weight, unit))
+    assert gaps.loc[50.0, ["mean", "lower", "upper"]].tolist() == pytest.approx([3.0, 3.0, 3.0])
+    assert unit_degrades_earlier(evaluations(weight, unit)).status == "holds"
+
+
+def test_c2_is_inconclusive_when_the_gap_is_inside_the_seed_noise_floor():
+    claim = unit_degrades_earlier(paired({50: [0.0, 10.0, 2.0], 80: [20.0, 22.0, 21.0]}))  # mean 4, t bound wide
+    assert claim.status == "inconclusive" and claim.holds is False
+    assert "inside the noise floor" in claim.reason and "50%" in claim.reason
+
+
+def test_c2_does_not_hold_when_the_gap_is_shown_below_the_threshold_somewhere():
+    claim = unit_degrades_earlier(paired({50: [0.0, 10.0, 2.0], 80: [0.2, 0.3, 0.1]}))
+    assert claim.status == "does not hold"
+
+
+def test_c2_needs_two_seeds():
+    claim = unit_degrades_earlier(paired({50: [6.0], 80: [21.0]}))
+    assert claim.status == "inconclusive" and "too few seeds" in claim.reason
+
+
+def test_c2_is_not_tested_without_a_k_where_the_curves_part():
+    gaps = evaluations({0: [88, 88], 90: [80, 80]}, {0: [88, 88], 90: [20, 20]})
+    assert unit_degrades_earlier(gaps).status == "not tested"
+
+
+def history(*val_accuracy):
+    return pd.DataFrame({"epoch": range(len(val_accuracy)), "val_accuracy": val_accuracy})
+
+
+def test_claims_on_runs_still_learning_or_with_one_seed_are_inconclusive():
+    table = t1(weight=ROBUST, unit=FRAGILE)
+    per_seed = paired({50: [5.0, 6.0, 7.0], 80: [20.0, 22.0, 21.0]})
+    ks = ks_table((0.03, 0.05, 0.09))
+    times = times_table([40, 30, 20, 8, 5, 1.5])
+    converged = [history(0.1, 0.85, 0.852, 0.853)] * 3
+    statuses = [c.status for c in all_claims(table, ks, times, 90.0, per_seed, converged)]
+    assert statuses == ["holds"] * 6
+    rising = [history(0.1, 0.80, 0.84, 0.86)] * 3
+    statuses = [c.status for c in all_claims(table, ks, times, 90.0, per_seed, rising)]
+    assert statuses == ["inconclusive"] * 5 + ["holds"], "C6 times the forward pass: no convergence needed"
+    one_seed = per_seed[per_seed["seed"] == 0]
+    claims_one_seed = all_claims(table, ks, times, 90.0, one_seed, converged)
+    assert [c.status for c in claims_one_seed] == ["inconclusive"] * 4 + ["holds"] * 2
+    assert all("too few seeds" in c.reason for c in claims_one_seed[:4])
 
 
 @pytest.mark.parametrize("at_80, expected", [((87.5, 0.2), True), ((86.5, 0.2), False), ((86.5, 1.8), True)])
@@ -138,14 +177,15 @@ def test_c2_c3_c4_share_one_threshold(monkeypatch):
     unit = curve([88, 87.8, 85.5, 84, 60, 20])  # 2.5 points at 50, 4 at 80
     weight = curve([88, 88, 87.8, 85, 80, 40])  # 3 points at 80, 8 at 90
     table = t1(weight=weight, unit=unit)
-    assert (unit_degrades_earlier(table).holds, weight_pruning_robust(table).holds, unit_pruning_fragile(table).holds) == (True, False, True)
+    per_seed = paired({50: [2.9, 3.0, 3.1], 80: [2.9, 3.0, 3.1]})
+    assert (unit_degrades_earlier(per_seed).holds, weight_pruning_robust(table).holds, unit_pruning_fragile(table).holds) == (True, False, True)
     monkeypatch.setattr(claims, "SIGNIFICANT_DROP_POINTS", 5.0)
-    assert (unit_degrades_earlier(table).holds, weight_pruning_robust(table).holds, unit_pruning_fragile(table).holds) == (False, True, False)
+    assert (unit_degrades_earlier(per_seed).holds, weight_pruning_robust(table).holds, unit_pruning_fragile(table).holds) == (False, True, False)
 
 
 def test_each_drop_claim_states_the_definition_and_the_seed_spread():
     table = t1(weight=ROBUST, unit=FRAGILE)
-    for claim in (degrade_with_k(table), unit_degrades_earlier(table), weight_pruning_robust(table), unit_pruning_fragile(table)):
+    for claim in (degrade_with_k(table), weight_pruning_robust(table), unit_pruning_fragile(table)):
         assert claims.SIGNIFICANT in claim.test
     assert "87.50 ± 0.20% at k = 80%" in weight_pruning_robust(table).observed
 

@@ -10,7 +10,8 @@ import pandas as pd
 from prunebench.atomic import write_text
 from prunebench.claims import STATUSES, status_counts
 
-STATUS_COLOURS = dict(zip(STATUSES, ("#d9f2d9", "#f8d7d7", "#eeeeee", "#dde8f8"), strict=True))  # green, red, grey, blue
+# green, red, amber, grey, blue
+STATUS_COLOURS = dict(zip(STATUSES, ("#d9f2d9", "#f8d7d7", "#fbecc8", "#eeeeee", "#dde8f8"), strict=True))
 
 STYLE = """
 body { font-family: system-ui, sans-serif; font-size: 14px; color: #1e293b; margin: 1.5em; }
@@ -32,7 +33,7 @@ def _table(header: list[str], rows: list[str]) -> str:
 
 
 def claims_html(table: pd.DataFrame) -> str:
-    """The page for collect_claims' table (study, claim_id, document, test, observed, holds)."""
+    """The page for collect_claims' table (study, claim_id, document, test, observed, holds, reason)."""
     counts = status_counts(table)
     count_rows = [_row([f"<td>{escape(str(v))}</td>" for v in row]) for row in counts.itertuples(index=False)]
     claim_rows = [
@@ -44,6 +45,7 @@ def claims_html(table: pd.DataFrame) -> str:
                 f"<td>{escape(str(c.test))}</td>",
                 f"<td>{escape(str(c.observed))}</td>",
                 f'<td class="status">{escape(c.holds)}</td>',
+                f"<td>{escape(str(c.reason))}</td>",
             ],
             c.holds,
         )
@@ -54,10 +56,13 @@ def claims_html(table: pd.DataFrame) -> str:
         f"<style>{STYLE}</style></head><body>\n"
         "<h1>Claims of every study</h1>\n"
         "<p>Each row is one finding of a document (its words), the test that decides it on this run's numbers, "
-        "the numbers observed and whether it holds; <i>not tested</i>: the config lacks the runs the test needs, or some of them failed; "
+        "the numbers observed and whether it holds; <i>inconclusive</i>: the test ran but the evidence cannot "
+        "carry a verdict (the runs it rests on had not converged, the effect is inside a control's noise floor, or "
+        "the test has too few seeds; the reason says which, and what the test alone read); "
+        "<i>not tested</i>: the config lacks the runs the test needs, or some of them failed; "
         "<i>reported</i>: only the published numbers speak to it.</p>\n"
         f"{_table(list(counts.columns), count_rows)}\n"
-        f"{_table(['study', 'claim', 'document', 'test', 'observed', 'holds'], claim_rows)}\n"
+        f"{_table(['study', 'claim', 'document', 'test', 'observed', 'holds', 'reason'], claim_rows)}\n"
         "</body></html>\n"
     )
 

@@ -1,4 +1,6 @@
-from prunebench.atomic import write_json
+import pandas as pd
+
+from prunebench.atomic import write_csv, write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
@@ -17,6 +19,7 @@ with job_log(snakemake.log[0]):
     point = RewindPoint(params.rewind_step)
     result = train(model, data, TrainConfig.from_dict(params.train), seed, stage="dense", sparsifier=point, record_divergence=record_failures(snakemake.config))
     save_checkpoint(snakemake.output.model, result.model, spec, failed=result.failed)
+    write_csv(snakemake.output.history, pd.DataFrame(result.history))
     # A failed run may stop before its rewind step (or pass it with non-finite weights): its tickets, failed too,
     # start from the weights it kept.
     rewind_state = {k: v.cpu() for k, v in result.model.state_dict().items()} if result.failed else point.saved()

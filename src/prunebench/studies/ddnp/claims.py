@@ -19,6 +19,7 @@ BEATS = (
     f"A beats B at a budget: seed-mean held-out accuracy at the last search epoch above B's by more than {MARGIN_POINTS:g} "
     "point and more than the larger seed std; at every budget of every (dataset, model)"
 )
+SPREAD_CLAIMS = ("002-C3", "002-C4", "002-C5")  # the claims whose test weighs the seed spread (prunebench.claims rules)
 
 
 def _runs(table: pd.DataFrame, method: str) -> pd.DataFrame:

@@ -19,6 +19,7 @@ HEAD_REMOVAL_TOLERANCE = 1.0  # accuracy points the phase after head removal may
 INFORMATIVE_ACCURACY_MARGIN = 0.20
 INFORMATIVE_MIG_MARGIN = 0.05
 SPREAD_TEST = "by more than the larger of their seed stds"  # the one definition of "beyond the seed spread"
+SPREAD_CLAIMS = ("000-C3", "000-C4", "000-C9")  # the claims whose test weighs the seed spread (prunebench.claims rules)
 SHAPE_CLASSES = len(SHAPES)  # the classes of the datasets with factors (dSprites: square, ellipse, heart)
 
 

@@ -3,13 +3,17 @@ each decided on this run's numbers where the run can decide it, with the publish
 
 One definition per notion, used by every claim:
 - a curve: one technique's accuracy against achieved sparsity (this run: seed means per sweep point, with their
-  standard deviation; published: the best run per sparsity), read between its points by linear interpolation and
-  never outside them (`Curve.at`);
+  standard deviation; published: the best run per sparsity), read between its points by linear interpolation in
+  log(1 - s), the log of the fraction of weights remaining (the sweep points are spaced geometrically in it: 50, 10,
+  2% remaining), and never outside them (`Curve.at`); how far a reading interpolates is the ratio of the weights
+  remaining at s to those at the curve's nearest point (`Curve.stretch`: 1 at a point), printed with each value;
 - A beats B at sparsity s: A's accuracy exceeds B's by more than MARGIN_POINTS and more than the larger of the two
   seed standard deviations (`beats`);
 - the compared sparsities of some curves: every sparsity at which one of them has a point (this run: a gradual
   method's target, a seed-mean achieved sparsity of variational dropout or L0; published: a released sparsity) and
   which all of them reach; "low to mid sparsity" is those within LOW_MID, "the highest" the largest.
+Every claim on this run's curves is inconclusive where the dense reference of its model (trained alike) had not
+converged, or where its runs have fewer than MIN_SEEDS seeds (`beats` weighs the seed spread): prunebench.claims.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from prunebench.claims import Claim, failures_of, untested_if_failed
+from prunebench.claims import Claim, failures_of, inconclusive_if, still_rising, too_few_seeds, untested_if_failed
 from prunebench.studies.review.published import best_runs
 from prunebench.studies.review.tables import NAMES
 
@@ -30,8 +34,17 @@ DIGITS = 6  # compared sparsities are rounded to this many decimals (one point w
 TOLERANCE = 10.0**-DIGITS  # ... so a curve reaches a sparsity within this of its ends
 DOCUMENT_HOURS = {"variational_dropout": 9.75, "magnitude": 3.15}  # the document's ResNet-50 training times
 
-BEATS = f"A beats B at s: A's accuracy above B's by more than {MARGIN_POINTS:g} point and more than the larger seed std (linear interpolation between sweep points, never beyond them)"
+BEATS = (
+    f"A beats B at s: A's accuracy above B's by more than {MARGIN_POINTS:g} point and more than the larger seed std "
+    "(linear interpolation in log(1 - s) between sweep points, never beyond them; xN: the reading is N times the "
+    "weights remaining of the curve's nearest point away from it)"
+)
 COMPARED = "compared sparsities: each point of the curves (a target, or VD's / L0's mean achieved sparsity) that all of them reach"
+
+
+def log_remaining(s) -> np.ndarray:
+    """-log(1 - s): increases with the sparsity s, by the same step each time the weights remaining halve."""
+    return -np.log1p(-np.asarray(s, dtype=float))
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,12 @@ class Curve:
     def at(self, s: float) -> tuple[float, float] | None:
         if not self.sparsity[0] - TOLERANCE <= s <= self.sparsity[-1] + TOLERANCE:
             return None
-        return float(np.interp(s, self.sparsity, self.mean)), float(np.interp(s, self.sparsity, self.std))
+        x, points = log_remaining(s), log_remaining(self.sparsity)
+        return float(np.interp(x, points, self.mean)), float(np.interp(x, points, self.std))
+
+    def stretch(self, s: float) -> float:
+        """The ratio of the weights remaining at s to those at the curve's nearest point (1: s is a point)."""
+        return float(np.exp(np.min(np.abs(log_remaining(self.sparsity) - log_remaining(s)))))
 
     def reaches(self, s: float) -> bool:
         return self.at(s) is not None
@@ -92,11 +110,20 @@ def _all(results: list[bool | None]) -> bool | None:
     return None if not results or any(r is None for r in results) else True
 
 
+def _stretch_text(curve: Curve, s: float) -> str:
+    stretch = curve.stretch(s)
+    return f" (x{stretch:.2f})" if round(stretch, 2) > 1 else ""
+
+
 def _values(curves: dict[str, Curve], techniques, s: float) -> str:
     parts = []
     for t in techniques:
         value = curves[t].at(s) if t in curves else None
-        parts.append(f"{NAMES[t]} {value[0]:.2f}" + (f" ± {value[1]:.2f}" if value[1] else "") if value else f"{NAMES[t]} -")
+        if value is None:
+            parts.append(f"{NAMES[t]} -")
+            continue
+        spread = f" ± {value[1]:.2f}" if value[1] else ""
+        parts.append(f"{NAMES[t]} {value[0]:.2f}{spread}{_stretch_text(curves[t], s)}")
     return f"at {100 * s:.1f}%: " + ", ".join(parts)
 
 
@@ -213,15 +240,28 @@ def magnitude_competitive_and_cheap(runs) -> Claim:
     )
 
 
-def all_claims(runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[str, str]) -> list[Claim]:
+def evidence_rules(runs: pd.DataFrame, histories: dict[str, list[pd.DataFrame]], models) -> list[str]:
+    """The reasons (prunebench.claims' rules) the runs of `models` cannot carry a verdict: their dense references
+    (`histories`: model -> one validation history per seed) still learning, or too few seeds."""
+    reasons = []
+    for model in models:
+        reasons.append(still_rising(histories.get(model, []), f"the dense {model} runs"))
+        reasons.append(too_few_seeds(int(runs.loc[runs["model"] == model, "seed"].nunique()), f"{model}'s runs"))
+    return reasons
+
+
+def all_claims(
+    runs: pd.DataFrame, published: pd.DataFrame, figure_models: dict[str, str], histories: dict[str, list[pd.DataFrame]]
+) -> list[Claim]:
     """Every part-1 claim is decided on the training-time runs: a failed run leaves it not tested (C4, reported
-    only, keeps its status)."""
+    only, keeps its status), and `evidence_rules` make it inconclusive."""
     failures = failures_of(runs)
     claims = [
-        transformer_pattern(runs, published, figure_models["F3"]),
-        vd_beats_magnitude(runs, published, figure_models["F4"]),
-        extended_overtakes(runs, published, figure_models["F5"]),
-        l0_fails_at_scale(runs, published, figure_models["F4"]),
-        magnitude_competitive_and_cheap(runs),
+        (transformer_pattern(runs, published, figure_models["F3"]), [figure_models["F3"]]),
+        (vd_beats_magnitude(runs, published, figure_models["F4"]), [figure_models["F4"]]),
+        (extended_overtakes(runs, published, figure_models["F5"]), [figure_models["F5"]]),
+        (l0_fails_at_scale(runs, published, figure_models["F4"]), []),
+        (magnitude_competitive_and_cheap(runs), sorted(runs["model"].unique())),
     ]
-    return [claim if claim.reported_only else untested_if_failed(claim, failures) for claim in claims]
+    ruled = [inconclusive_if(claim, *evidence_rules(runs, histories, models)) for claim, models in claims]
+    return [claim if claim.reported_only else untested_if_failed(claim, failures) for claim in ruled]

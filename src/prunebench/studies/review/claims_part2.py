@@ -1,13 +1,29 @@
 """003 part 2 claims: lottery tickets against random re-init (Figure 2), magnitude pruning against scratch training
 and lottery tickets (Figure 6), pruning identified exemplars (Figure 7). "A beats B" is part 1's one test
-(`claims.beats`: more than MARGIN_POINTS and more than the larger seed std), at sparsities both curves have."""
+(`claims.beats`: more than MARGIN_POINTS and more than the larger seed std), at sparsities both curves have.
+PIE claims are decided against the control, a second dense population of other seeds (`pie.pie_summary`): the
+images on which it and the first dense population differ in modal label are what seeds alone make PIEs of; the noise
+floor of a PIE count is that control count C plus NOISE_SIGMAS times its sampling spread, sqrt(C) (a count of rare
+disagreements among many images is near Poisson). Every claim is inconclusive where
+the dense runs it rests on had not converged or it has fewer than MIN_SEEDS seeds (prunebench.claims)."""
 from __future__ import annotations
 
 import pandas as pd
 
-from prunebench.claims import Claim, failures_of, untested_if_failed
+from prunebench.claims import (
+    Claim,
+    failures_of,
+    inconclusive_if,
+    still_rising,
+    still_rising_by_group,
+    too_few_seeds,
+    untested_if_failed,
+)
 from prunebench.studies.review.claims import BEATS, MARGIN_POINTS, Curve, _all, beats
 from prunebench.studies.review.tickets import F2_NAMES, F6_NAMES
+
+NOISE_SIGMAS = 2.0  # the PIE count's noise floor: the control count plus this many sqrt(control count)
+NOISE_FLOOR = "inside the noise floor: no sparsity has more PIEs than seeds alone produce (the control)"
 
 
 def _curve(part: pd.DataFrame, by: str) -> Curve:
@@ -75,48 +91,105 @@ def magnitude_beats_scratch_and_tickets(scratch: pd.DataFrame) -> Claim:
     )
 
 
+def noise_floor(control_count: float) -> float:
+    return control_count + NOISE_SIGMAS * control_count**0.5
+
+
+def _excess(counts: pd.DataFrame) -> list[float]:
+    """Per sparsity (in order), the PIEs beyond the noise floor (0 where there are not more)."""
+    return [max(0.0, n - noise_floor(c)) for n, c in zip(counts["pie_count"], counts["control_pie_count"])]
+
+
+def _floor_text(counts: pd.DataFrame) -> str:
+    measured = counts.dropna(subset=["control_pie_count"])
+    if measured.empty:
+        return "control: not measured"
+    row = measured.iloc[0]
+    return (
+        f"control: {int(row['control_pie_count'])} images on which {int(row['models_per_population'])} and "
+        f"{int(row['control_models'])} dense models of other seeds differ in modal label; "
+        f"noise floor {noise_floor(row['control_pie_count']):.1f}"
+    )
+
+
 def pie_counts_grow(counts: pd.DataFrame) -> Claim:
     counts = counts.sort_values("sparsity")
-    n = counts["pie_count"].to_list()
-    grows = all(b >= a for a, b in zip(n, n[1:])) and n[-1] > n[0]
-    return Claim(
+    excess = _excess(counts)
+    grows = all(b >= a for a, b in zip(excess, excess[1:])) and excess[-1] > excess[0]
+    claim = Claim(
         "003-C9",
         "Hooker et al. 2019: the number of pruning identified exemplars grows with sparsity.",
-        "the PIE count never falls from one sparsity to the next and is larger at the highest sparsity than at the lowest",
-        "; ".join(f"{s:g}: {c} PIEs" for s, c in zip(counts["sparsity"], n)) + f" ({int(counts['models_per_population'].iloc[0])} models per population)",
-        grows if len(n) > 1 else None,
+        "the PIEs beyond the noise floor (the control count C, the images on which the first dense population and a "
+        f"second one of other seeds differ in modal label, plus {NOISE_SIGMAS:g} sqrt(C); 0 where a count is not above "
+        "it) never fall from one sparsity to the next and are more at the highest sparsity than at the lowest; "
+        "inconclusive where no sparsity's count is above the floor",
+        "; ".join(
+            f"{s:g}: {c:g} PIEs ({e:.1f} beyond the floor)"
+            for s, c, e in zip(counts["sparsity"], counts["pie_count"], excess)
+        )
+        + f" ({_floor_text(counts)})",
+        grows if len(excess) > 1 else None,
     )
+    floor = "" if any(excess) else NOISE_FLOOR
+    return inconclusive_if(claim, floor)
 
 
 def pies_are_harder(counts: pd.DataFrame) -> Claim:
+    counts = counts.sort_values("sparsity")
+    above = [e > 0 for e in _excess(counts)]
     tests, observed = [], []
-    for row in counts.sort_values("sparsity").itertuples():
+    for row, decides in zip(counts.itertuples(), above):
         if row.pie_count == 0:
             observed.append(f"{row.sparsity:g}: no PIE")
             continue
-        tests += [row.dense_accuracy_rest - row.dense_accuracy_pie > MARGIN_POINTS, row.pruned_accuracy_rest - row.pruned_accuracy_pie > MARGIN_POINTS]
+        if decides or not any(above):
+            tests += [
+                row.control_accuracy_rest - row.control_accuracy_pie > MARGIN_POINTS,
+                row.pruned_accuracy_rest - row.pruned_accuracy_pie > MARGIN_POINTS,
+            ]
         observed.append(
-            f"{row.sparsity:g}: dense {row.dense_accuracy_pie:.1f} on PIEs vs {row.dense_accuracy_rest:.1f} on the rest, pruned {row.pruned_accuracy_pie:.1f} vs {row.pruned_accuracy_rest:.1f}"
+            f"{row.sparsity:g}{'' if decides else ' (count not above the noise floor)'}: "
+            f"dense (control) {row.control_accuracy_pie:.1f} on PIEs vs {row.control_accuracy_rest:.1f} on the rest, "
+            f"pruned {row.pruned_accuracy_pie:.1f} vs {row.pruned_accuracy_rest:.1f} "
+            f"(the dense population that selected them: {row.dense_accuracy_pie:.1f} vs {row.dense_accuracy_rest:.1f})"
         )
-    return Claim(
+    claim = Claim(
         "003-C10",
         "Figure 7 (Hooker et al. 2019): both the pruned and the unpruned models do worse on PIEs than on the other images.",
-        f"at every sparsity with a PIE, the mean accuracy of the dense population and of the pruned population on PIEs is more than {MARGIN_POINTS:g} point below their accuracy on the other test images",
-        "test accuracy %, population means: " + "; ".join(observed),
+        "at every sparsity whose PIE count is above the noise floor (003-C9), the mean accuracy of the control dense "
+        "population (which took no part in selecting the PIEs) and of the pruned population on PIEs is more than "
+        f"{MARGIN_POINTS:g} point below their accuracy on the other test images. The pruned half is nearly guaranteed "
+        "by how PIEs are selected (on a PIE the pruned modal label differs from the dense one, so wherever the dense "
+        "population is right the pruned one is wrong), and so is the selecting dense population's (printed for "
+        "reference): the control's accuracy carries the evidence",
+        "test accuracy %, population means: " + "; ".join(observed) + f" ({_floor_text(counts)})",
         _all(tests),
     )
+    floor = "" if any(above) else NOISE_FLOOR
+    return inconclusive_if(claim, floor)
 
 
-def part2_claims(tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame) -> list[Claim]:
+def part2_claims(
+    tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame, histories: dict
+) -> list[Claim]:
     """C6 is decided on the ticket runs, C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a failed run among
-    them leaves the claim not tested (its verdict, computed on the missing values, replaced)."""
+    them leaves the claim not tested (its verdict, computed on the missing values, replaced). `histories` (the dense
+    runs each rests on, one validation history per seed or model: tickets by learning rate {lr: [...]}, scratch and pie
+    lists) and the seeds make a claim inconclusive by prunebench.claims' rules."""
     on_tickets, on_scratch, on_pie = failures_of(tickets), failures_of(scratch), failures_of(pie_counts)
-    return [
-        untested_if_failed(ticket_depends_on_learning_rate(tickets), on_tickets),
-        untested_if_failed(scratch_matches_pruning(scratch), on_scratch),
-        untested_if_failed(magnitude_beats_scratch_and_tickets(scratch), on_scratch),
-        untested_if_failed(pie_counts_grow(pie_counts), on_pie),
-        untested_if_failed(pies_are_harder(pie_counts), on_pie),
+    ticket_rules = [
+        still_rising_by_group(histories["tickets"], "the dense ticket runs at lr {}"),
+        too_few_seeds(int(tickets["seed"].nunique()), "003-F2"),
     ]
-
-
+    scratch_rules = [
+        still_rising(histories["scratch"], "the dense runs whose masks 003-F6 retrains"),
+        too_few_seeds(int(scratch["seed"].nunique()), "003-F6"),
+    ]
+    pie_rules = [still_rising(histories["pie"], "the dense PIE populations")]
+    return [
+        untested_if_failed(inconclusive_if(ticket_depends_on_learning_rate(tickets), *ticket_rules), on_tickets),
+        untested_if_failed(inconclusive_if(scratch_matches_pruning(scratch), *scratch_rules), on_scratch),
+        untested_if_failed(inconclusive_if(magnitude_beats_scratch_and_tickets(scratch), *scratch_rules), on_scratch),
+        untested_if_failed(inconclusive_if(pie_counts_grow(pie_counts), *pie_rules), on_pie),
+        untested_if_failed(inconclusive_if(pies_are_harder(pie_counts), *pie_rules), on_pie),
+    ]

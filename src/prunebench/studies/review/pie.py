@@ -3,6 +3,9 @@ Pruning"): populations of independently trained dense and pruned models compared
 
 - modal label of a population on an image: its most frequent prediction (ties: the smallest label);
 - an image is a PIE at sparsity s when the modal label of the pruned population differs from the dense one's;
+- the control: a second dense population of other seeds, never pruned; the images on which its modal label differs
+  from the first dense population's are what seeds alone make PIEs of (the count's noise floor), and its accuracy on
+  a sparsity's PIEs is a dense population's that took no part in selecting them;
 - per class c and model m: recall_c(m) - accuracy(m), the class's recall relative to the model's overall accuracy;
   the change is its pruned-population mean minus its dense-population mean, tested with Welch's t-test (unequal
   variances): a negative, significant change marks a class that pays more than the average for pruning.
@@ -78,10 +81,17 @@ def population_accuracy(predictions: torch.Tensor, labels: torch.Tensor, where: 
     return 100 * float((predictions[:, where] == labels[where]).float().mean())
 
 
-def pie_summary(dense: torch.Tensor, pruned: dict[float, torch.Tensor], labels: torch.Tensor, num_classes: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per sparsity: the PIE count and the populations' accuracy on PIEs and on the rest (counts); and every PIE
-    with its true, dense-modal and pruned-modal label (images)."""
+def pie_summary(
+    dense: torch.Tensor,
+    pruned: dict[float, torch.Tensor],
+    labels: torch.Tensor,
+    num_classes: int,
+    control: torch.Tensor,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per sparsity: the PIE count and the populations' accuracy on PIEs and on the rest, with the control's count
+    and accuracy (counts); and every PIE with its true, dense-modal and pruned-modal label (images)."""
     dense_modal = modal_labels(dense, num_classes)
+    control_count = int((dense_modal != modal_labels(control, num_classes)).sum())
     counts, images = [], []
     for sparsity, predictions in sorted(pruned.items()):
         pruned_modal = modal_labels(predictions, num_classes)
@@ -97,7 +107,11 @@ def pie_summary(dense: torch.Tensor, pruned: dict[float, torch.Tensor], labels: 
                 "dense_accuracy_rest": population_accuracy(dense, labels, ~flags),
                 "pruned_accuracy_pie": population_accuracy(predictions, labels, flags),
                 "pruned_accuracy_rest": population_accuracy(predictions, labels, ~flags),
+                "control_pie_count": control_count,
+                "control_accuracy_pie": population_accuracy(control, labels, flags),
+                "control_accuracy_rest": population_accuracy(control, labels, ~flags),
                 "models_per_population": len(predictions),
+                "control_models": len(control),
             }
         )
         for index in torch.nonzero(flags).flatten().tolist():

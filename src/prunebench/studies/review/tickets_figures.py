@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from prunebench.studies.review.tickets import F2_NAMES, F6_NAMES
 
@@ -16,20 +17,33 @@ def _seed_means(part: pd.DataFrame, by: str, x: str) -> pd.DataFrame:
     return part.groupby(by).agg(x=(x, "mean"), y=("test_accuracy", "mean"), yerr=("test_accuracy", "std")).sort_values("x")
 
 
+def level_ticks(ax: plt.Axes, remaining: list[float]) -> None:
+    """Label a log x axis at the levels drawn (% of weights remaining: 50, 25, 12.5, to 3 significant digits), and
+    nowhere else."""
+    levels = sorted({float(f"{x:.3g}") for x in remaining}, reverse=True)
+    ax.xaxis.set_major_locator(FixedLocator(levels))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels([f"{x:g}" for x in levels])
+
+
 def winning_ticket_figure(tickets: pd.DataFrame, model: str) -> plt.Figure:
     """One panel per learning rate: ticket and re-init, iterative (solid) and one-shot (dashed), against the
-    fraction of weights remaining (log scale, sparser to the right); the dense runs as a dashed line."""
+    fraction of weights remaining (log scale, sparser to the right, ticks at the levels drawn); the dense runs as a
+    dashed line."""
     rates = sorted(tickets["lr"].unique())
     fig, axes = plt.subplots(1, len(rates), figsize=(6 * len(rates), 4.5), sharey=False, squeeze=False)
     seeds = tickets["seed"].nunique()
     for ax, lr in zip(axes[0], rates):
         part = tickets[tickets["lr"] == lr].assign(remaining=lambda f: 100 * (1 - f["sparsity"]))
+        drawn = []
         for schedule, (ls, marker) in SCHEDULE_STYLE.items():
             for arm, color in F2_STYLE.items():
                 points = _seed_means(part[(part["schedule"] == schedule) & (part["arm"] == arm)], "level", "remaining")
+                drawn += points["x"].tolist()
                 ax.errorbar(points["x"], points["y"], yerr=points["yerr"].fillna(0), color=color, ls=ls, marker=marker, capsize=3, label=f"{F2_NAMES[arm]}, {schedule}")
         ax.axhline(part[part["arm"] == "dense"]["test_accuracy"].mean(), color="black", ls=":", lw=1, label="dense")
         ax.set_xscale("log")
+        level_ticks(ax, drawn)
         ax.invert_xaxis()
         ax.set(xlabel="weights remaining (%)", ylabel="test accuracy (%)", title=f"learning rate {lr:g}")
         ax.legend(fontsize=7)

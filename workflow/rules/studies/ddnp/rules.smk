@@ -116,6 +116,7 @@ rule ddnp_search_accuracy:
 rule ddnp_claims:
     input:
         unpack(ddnp_claims_inputs),
+        histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("ddnp")),
     output:
         report(
             f"{DDNP}/002-claims.csv",
@@ -125,6 +126,9 @@ rule ddnp_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{DDNP}/002-claims.md",
+    params:
+        history_groups=lambda wildcards: [f"{r['dataset']}/{r['model']}" for r in runs_of("ddnp")],
+        seeds=lambda wildcards: study_cfg("ddnp")["seeds"],
     conda:
         ENV
     log:

@@ -176,6 +176,7 @@ rule dis_mig_results:
 rule dis_claims:
     input:
         unpack(dis_claims_inputs),
+        histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("disentangle")),
     output:
         report(
             f"{DIS}/000-claims.csv",
@@ -185,6 +186,9 @@ rule dis_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{DIS}/000-claims.md",
+    params:
+        history_groups=lambda wildcards: [f"{r['dataset']}/{r['model']}" for r in runs_of("disentangle")],
+        seeds=lambda wildcards: study_cfg("disentangle")["seeds"],
     conda:
         ENV
     log:

@@ -140,6 +140,7 @@ rule kl_claims:
     input:
         rank=f"{KL}/001-B1_rank_correlation.csv",
         summary=f"{KL}/001-B2_divergence_pd.csv",
+        histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("latent_kl")),
     output:
         report(
             f"{KL}/001-claims.csv",
@@ -149,6 +150,9 @@ rule kl_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{KL}/001-claims.md",
+    params:
+        history_groups=lambda wildcards: [f"{r['dataset']}/{r['model']}" for r in runs_of("latent_kl")],
+        seeds=lambda wildcards: study_cfg("latent_kl")["seeds"],
     conda:
         ENV
     log:

@@ -67,12 +67,15 @@ def rv_scratch_runs():
     return [r for r in pruned_runs_of("review") if r["variant"] == scratch["variant"] and r["model"] == scratch["model"]]
 
 
-def rv_pie_runs():
+def rv_pie_runs(control=False):
     """PIE's populations: part 1's dense run and its `pie.variant` runs at each of `pie.sparsities`, for seeds
-    0 .. population-1 (the same jobs as part 1's where seed and sparsity coincide)."""
+    0 .. population-1 (the same jobs as part 1's where seed and sparsity coincide); with `control`, the dense runs of
+    the control population: the next `control_population` seeds (default: as many as `population`)."""
     pie = rv_part2("pie")
     base = {"study": "review", "dataset": study_cfg("review")["datasets"][0], "model": pie["model"]}
-    return [{**base, "seed": seed} for seed in range(pie["population"])]
+    first = pie["population"] if control else 0
+    seeds = range(first, first + (pie.get("control_population", pie["population"]) if control else pie["population"]))
+    return [{**base, "seed": seed} for seed in seeds]
 
 
 def rv_pie_pruned():

@@ -117,6 +117,9 @@ rule rv_claims:
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
         pie_counts=f"{RV}/003-F7_pie_counts.csv",
+        dense_histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("review")),
+        ticket_histories=lambda wildcards: paths(f"{RV_TICKETS}/dense/history.csv", rv_dense_ticket_runs()),
+        pie_histories=lambda wildcards: paths(f"{DENSE}/history.csv", rv_pie_runs() + rv_pie_runs(control=True)),
     output:
         report(
             f"{RV}/003-claims.csv",
@@ -128,6 +131,9 @@ rule rv_claims:
         f"{RV}/003-claims.md",
     params:
         figures=lambda wildcards: rv_figure_models(),
+        dense_models=lambda wildcards: [run["model"] for run in runs_of("review")],
+        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+        ticket_lrs=lambda wildcards: [run["lr"] for run in rv_dense_ticket_runs()],
     conda:
         ENV
     log:
@@ -151,6 +157,7 @@ rule rv_ticket_dense:
         model=f"{RV_TICKETS}/dense/model.pt",
         rewind=f"{RV_TICKETS}/dense/rewind.pt",
         metrics=f"{RV_TICKETS}/dense/metrics.json",
+        history=f"{RV_TICKETS}/dense/history.csv",
     params:
         model=lambda wildcards: rv_part2("tickets")["model"],
         train=rv_ticket_params,
@@ -334,6 +341,7 @@ rule rv_pie:
     input:
         data=lambda wildcards: f"{DATA}.pt".format(dataset=study_cfg("review")["datasets"][0]),
         dense=lambda wildcards: paths(f"{DENSE}/model.pt", rv_pie_runs()),
+        control=lambda wildcards: paths(f"{DENSE}/model.pt", rv_pie_runs(control=True)),
         pruned_models=lambda wildcards: [model for _, model, _ in rv_pie_pruned()],
         pruned_masks=lambda wildcards: [masks for _, _, masks in rv_pie_pruned()],
     output:

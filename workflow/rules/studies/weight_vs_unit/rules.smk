@@ -222,6 +222,8 @@ rule wvu_claims:
         loss_accuracy=f"{WVU}/004-T1_loss_accuracy_vs_k.csv",
         ks=f"{WVU}/004-B1_elimination_ks.csv",
         forward_time=f"{WVU}/004-B2_forward_time.csv",
+        evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", wvu_pruned_runs()),
+        histories=lambda wildcards: paths(f"{DENSE}/history.csv", wvu_runs()),
     output:
         report(
             f"{WVU}/004-claims.csv",
@@ -233,6 +235,7 @@ rule wvu_claims:
         f"{WVU}/004-claims.md",
     params:
         histogram_k=lambda wildcards: wvu_k_percent("histogram_sparsity"),
+        runs=lambda wildcards: wvu_pruned_runs(),
     conda:
         ENV
     log:
