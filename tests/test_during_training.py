@@ -240,3 +240,23 @@ def test_training_time_methods_are_registered_as_their_family():
     for name in ("gradual_magnitude", "gradual_random", "variational_dropout", "l0"):
         assert PRUNING_METHODS[name].family == "during_training"
     assert PRUNING_METHODS["variational_dropout"].sparsity_is_outcome and not PRUNING_METHODS["gradual_magnitude"].sparsity_is_outcome
+
+
+@pytest.mark.parametrize("method", ["variational_dropout", "l0"])
+def test_weight_decay_shrinks_the_weights_and_leaves_the_methods_own_parameters_alone(small_mlp, method):
+    from prunebench.training.optim import make_optimizer, parameter_groups
+
+    sparsifier = training_sparsifier(small_mlp, variant(method), 0.5, 0, PLAN)
+    own = sparsifier.undecayed()
+    assert own and all(name.split(".")[-1] in ("log_sigma2", "log_alpha") for name, p in small_mlp.named_parameters() if any(p is q for q in own))
+    cfg = TrainConfig(epochs=1, optimizer="sgd", lr=0.1, momentum=0.0, weight_decay=0.5)
+    optimizer = make_optimizer(parameter_groups(small_mlp, own), cfg)
+    before = {name: p.detach().clone() for name, p in small_mlp.named_parameters()}
+    for p in small_mlp.parameters():
+        p.grad = torch.zeros_like(p)
+    optimizer.step()  # no gradient: only the decay moves a parameter
+    for name, p in small_mlp.named_parameters():
+        if name.endswith(("log_sigma2", "log_alpha")):
+            assert torch.equal(p, before[name]), name
+        else:
+            assert torch.allclose(p, before[name] * (1 - 0.1 * 0.5)), name
