@@ -35,12 +35,27 @@ def perturbed(model, seed):
 def test_level_sparsity_is_exactly_one_minus_one_minus_p_to_the_level_and_pruned_weights_stay_pruned(scope):
     model, masks, rate = build_model(**SPEC), None, 0.2
     for level in range(1, 6):
-        new = level_masks(perturbed(model, level), masks, rate, level, scope=scope)
+        new = level_masks(perturbed(model, level), masks, rate, level, scope=scope, output_rate_factor=1.0)
         target = 1 - (1 - rate) ** level
         assert level_sparsity(rate, level) == pytest.approx(target, abs=1e-15)
         groups = new.values() if scope == "local" else [torch.cat([m.flatten() for m in new.values()])]
         for mask in groups:
             assert int((mask == 0).sum()) == round(target * mask.numel())
+        if masks is not None:
+            assert all(torch.all(new[name][masks[name] == 0] == 0) for name in masks)
+        masks = new
+
+
+@pytest.mark.parametrize("scope", ["local", "global"])
+def test_the_output_layer_is_pruned_at_half_the_rate_by_default(scope):
+    model, masks, rate = build_model(**SPEC), None, 0.5
+    for level in range(1, 4):
+        new = level_masks(perturbed(model, level), masks, rate, level, scope=scope)
+        *hidden, output = new
+        assert int((new[output] == 0).sum()) == round((1 - (1 - rate / 2) ** level) * new[output].numel())
+        groups = [new[name] for name in hidden] if scope == "local" else [torch.cat([new[name].flatten() for name in hidden])]
+        for mask in groups:
+            assert int((mask == 0).sum()) == round((1 - (1 - rate) ** level) * mask.numel())
         if masks is not None:
             assert all(torch.all(new[name][masks[name] == 0] == 0) for name in masks)
         masks = new

@@ -2,7 +2,7 @@
 
 Iterative magnitude pruning with rewinding (Frankle & Carbin 2019, "The Lottery Ticket Hypothesis"): level L removes
 `rate` of the weights that survived level L-1, by magnitude of level L-1's trained weights, so level L's sparsity is
-1 - (1 - rate)^L; the surviving weights are rewound to the dense run's initialization (or to its iteration k) and
+1 - (1 - rate)^L (the output layer's: at half the rate, as Frankle & Carbin); the surviving weights are rewound to the dense run's initialization (or to its iteration k) and
 retrained under the masks. One level is one job of the DAG; the chain is the workflow's. One-shot pruning to level L's
 sparsity is the same function applied once to the dense model.
 
@@ -34,24 +34,43 @@ def level_sparsity(rate: float, level: int) -> float:
 
 
 def level_masks(
-    model: nn.Module, previous: dict[str, torch.Tensor] | None, rate: float, level: int, scope: str = "local", layers: str = "all"
+    model: nn.Module,
+    previous: dict[str, torch.Tensor] | None,
+    rate: float,
+    level: int,
+    scope: str = "local",
+    layers: str = "all",
+    output_rate_factor: float = 0.5,
 ) -> dict[str, torch.Tensor]:
     """Level `level`'s masks: of the weights `previous` keeps (all, for one-shot pruning), remove those of smallest
     |w| in `model` until round(level_sparsity * n) of each layer (local) or of all selected layers (global) are
-    removed. Weights `previous` removed stay removed whatever their value."""
+    removed. Weights `previous` removed stay removed whatever their value.
+
+    The output layer (the model's last Linear / Conv2d), when selected, is pruned on its own at
+    `output_rate_factor` x `rate` per level: Frankle & Carbin 2019 prune connections to the outputs at half the
+    rate of the rest (their code: lottery_ticket/mnist_fc/constants.py, PRUNE_PERCENTS .2 / .2 / .1); 1 prunes it
+    like every other layer."""
     if scope not in SCOPES:
         raise ValueError(f"scope {scope!r} is not one of {list(SCOPES)}")
-    sparsity = level_sparsity(rate, level)
+    if not 0.0 <= output_rate_factor * rate < 1.0:
+        raise ValueError(f"output_rate_factor {output_rate_factor} x rate {rate} is not a pruning rate in [0, 1)")
     scores = {}
     for name, weight in prunable_weights(model, layers).items():
         score = weight.detach().abs().float().cpu()
         if previous is not None:
             score = torch.where(previous[name].bool(), score, torch.tensor(-1.0))
         scores[name] = score
+    output = next(iter(prunable_weights(model, "last")))
+    masks = {}
+    if output in scores:
+        masks[output] = lowest_fraction_mask(scores.pop(output), level_sparsity(output_rate_factor * rate, level))
+    sparsity = level_sparsity(rate, level)
     if scope == "local":
-        return {name: lowest_fraction_mask(score, sparsity) for name, score in scores.items()}
-    flat = lowest_fraction_mask(torch.cat([s.flatten() for s in scores.values()]), sparsity)
-    return {name: m.view_as(scores[name]) for name, m in zip(scores, flat.split([s.numel() for s in scores.values()]))}
+        masks.update({name: lowest_fraction_mask(score, sparsity) for name, score in scores.items()})
+    elif scores:
+        flat = lowest_fraction_mask(torch.cat([s.flatten() for s in scores.values()]), sparsity)
+        masks.update({name: m.view_as(scores[name]) for name, m in zip(scores, flat.split([s.numel() for s in scores.values()]))})
+    return {name: masks[name] for name in prunable_weights(model, layers)}
 
 
 def random_masks_like(masks: dict[str, torch.Tensor], generator: torch.Generator) -> dict[str, torch.Tensor]:

@@ -180,6 +180,7 @@ rule rv_ticket_level:
         rate=lambda wildcards: rv_part2("tickets")["rate"],
         scope=lambda wildcards: rv_part2("tickets")["scope"],
         layers=lambda wildcards: rv_part2("tickets")["layers"],
+        output_rate_factor=lambda wildcards: rv_part2("tickets")["output_rate_factor"],
     wildcard_constraints:
         lr=r"[0-9.e-]+",
         schedule="iterative|oneshot",
