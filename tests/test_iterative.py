@@ -111,6 +111,25 @@ def test_random_reinit_keeps_the_masks_and_changes_every_surviving_weight():
     assert all(torch.equal(v, again.state_dict()[k]) for k, v in state.items())
 
 
+@pytest.mark.parametrize("arm", ["reinit", "scratch_b"])
+def test_a_fresh_initialization_is_scaled_to_each_layers_kept_weights(arm):
+    model = perturbed(build_model(**SPEC), 1)
+    masks = level_masks(model, None, 0.75, 1, output_rate_factor=1.0)  # a quarter of each layer kept
+    rewind = build_model(**SPEC).state_dict()
+    scaled, _ = retraining_start(arm, masks, rewind, SPEC, seed=0)
+    plain, _ = retraining_start(arm, masks, rewind, SPEC, seed=0, reinit_scaling="none")
+    for name in masks:
+        assert torch.allclose(scaled.state_dict()[name], 2.0 * plain.state_dict()[name])  # 1 / sqrt(1/4)
+    # what the scaling is for: the first layer's pre-activations keep the dense initialization's spread
+    x = torch.randn(2000, 64, generator=torch.Generator().manual_seed(0))
+    first = next(iter(masks))
+    dense_std = (x @ initial_model(SPEC, 0).state_dict()[first].T).std()
+    assert (x @ scaled.state_dict()[first].T).std() == pytest.approx(float(dense_std), rel=0.15)
+    assert (x @ plain.state_dict()[first].T).std() < 0.6 * dense_std
+    with pytest.raises(ValueError, match="reinit_scaling"):
+        retraining_start(arm, masks, rewind, SPEC, seed=0, reinit_scaling="kaiming")
+
+
 def test_random_masks_keep_each_layers_sparsity_and_the_rewound_weights():
     model = perturbed(build_model(**SPEC), 2)
     masks = level_masks(model, None, 0.7, 1, scope="global")
@@ -133,13 +152,18 @@ def test_scratch_b_epochs_follow_the_flops_ratio_of_the_remaining_weights():
     model = build_model("small_cnn", (1, 8, 8), 10, channels=[4], hidden=16)
     dense = forward_flops(model, (1, 8, 8))
     assert remaining_weight_flops(model, {}, (1, 8, 8)) == dense
-    masks = level_masks(perturbed(model, 0), None, 0.75, 1)  # every layer to 25% of its weights
+    masks = level_masks(perturbed(model, 0), None, 0.75, 1, output_rate_factor=1.0)  # every layer to 25% of its weights
     pruned = remaining_weight_flops(model, masks, (1, 8, 8))
     assert pruned == pytest.approx(dense / 4, rel=0.02)  # conv and linear FLOPs scale with the weights kept
     assert scratch_b_epochs(10, dense, pruned) == 40
     assert scratch_b_epochs(4, 100.0, 10.0) == 40
     assert scratch_b_epochs(4, 100.0, 30.0) == 14  # 13.33 rounded up: at least the dense compute
     assert scratch_b_epochs(4, 100.0, 100.0) == 4
+    # a cap on the factor: at most max_factor x the base epochs
+    assert scratch_b_epochs(4, 100.0, 10.0, max_factor=2.0) == 8
+    assert scratch_b_epochs(4, 100.0, 30.0, max_factor=5.0) == 14
+    with pytest.raises(ValueError, match="max_factor"):
+        scratch_b_epochs(4, 100.0, 10.0, max_factor=0.5)
 
 
 def test_fixed_masks_hold_a_retraining():

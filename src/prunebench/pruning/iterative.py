@@ -8,7 +8,8 @@ sparsity is the same function applied once to the dense model.
 
 Controls: the same masks with a fresh initialization (random re-init), and random masks of the same per-layer
 sparsity. Scratch-E / Scratch-B (Liu et al. 2019, "Rethinking the Value of Network Pruning"): the pruned architecture
-trained from a fresh initialization for the same epochs, or for the dense model's compute (`scratch_b_epochs`).
+trained from a fresh initialization for the same epochs, or for the dense model's compute (`scratch_b_epochs`); a
+fresh initialization is scaled to each layer's kept weights (`density_scaled`), as Liu et al. draw it.
 """
 from __future__ import annotations
 
@@ -128,12 +129,34 @@ def fresh_model(spec: dict, seed: int, purpose: str) -> nn.Module:
     return build_model(**spec)
 
 
-def scratch_b_epochs(epochs: int, dense_flops: float, pruned_flops: float) -> int:
-    """Scratch-B's epochs: the dense run's `epochs` scaled by FLOPs_dense / FLOPs_pruned (the same compute), rounded
-    up to a whole epoch."""
+REINIT_SCALINGS = ("density", "none")
+
+
+@torch.no_grad()
+def density_scaled(model: nn.Module, masks: dict[str, torch.Tensor]) -> nn.Module:
+    """Each masked layer's weights divided by sqrt(the fraction of them kept): a fresh initialization whose
+    pre-activations keep the dense initialization's variance. Liu et al. 2019 draw N(0, sqrt(2 / n)) with n the
+    kept weights per input channel, i.e. their dense n scaled by the layer's density (cifar/weight-level/cifar_B.py
+    and cifar_E.py), as State of Sparsity's sparse initializers do (sparse_rn50/resnet_model.py,
+    SparseConvVarianceScalingInitializer, SparseFCVarianceScalingInitializer)."""
+    params = dict(model.named_parameters())
+    for name, mask in masks.items():
+        density = float(mask.float().mean())
+        if density > 0:
+            params[name].mul_(density**-0.5)
+    return model
+
+
+def scratch_b_epochs(epochs: int, dense_flops: float, pruned_flops: float, max_factor: float | None = None) -> int:
+    """Scratch-B's epochs: the base budget `epochs` (the dense run's) scaled by FLOPs_dense / FLOPs_pruned (the same
+    compute), the factor capped at `max_factor` when given (None: no cap, as Liu et al.'s weight-level code,
+    cifar/weight-level/cifar_B.py), rounded up to a whole epoch."""
     if pruned_flops <= 0:
         raise ValueError("a pruned model without FLOPs has no Scratch-B budget")
-    return math.ceil(epochs * dense_flops / pruned_flops - 1e-9)
+    if max_factor is not None and max_factor < 1:
+        raise ValueError(f"scratch_b max_factor {max_factor}: Scratch-B trains at least the base epochs")
+    factor = dense_flops / pruned_flops
+    return math.ceil(epochs * (factor if max_factor is None else min(factor, max_factor)) - 1e-9)
 
 
 # How a retraining starts from a set of masks: which weights (the saved rewind point, or a fresh initialization),
@@ -148,14 +171,26 @@ ARMS = {
 
 
 def retraining_start(
-    arm: str, masks: dict[str, torch.Tensor], rewind_state: dict[str, torch.Tensor], spec: dict, seed: int
+    arm: str,
+    masks: dict[str, torch.Tensor],
+    rewind_state: dict[str, torch.Tensor],
+    spec: dict,
+    seed: int,
+    reinit_scaling: str = "density",
 ) -> tuple[nn.Module, dict[str, torch.Tensor]]:
-    """The model (masked weights zeroed) and the masks an `arm` of ARMS trains from."""
+    """The model (masked weights zeroed) and the masks an `arm` of ARMS trains from. A fresh initialization is
+    scaled to each layer's kept weights (`reinit_scaling` "density", density_scaled) or drawn as for the dense
+    model ("none": State of Sparsity's `init_method=baseline`)."""
     if arm not in ARMS:
         raise ValueError(f"retraining arm {arm!r} is not one of {sorted(ARMS)}")
+    if reinit_scaling not in REINIT_SCALINGS:
+        raise ValueError(f"reinit_scaling {reinit_scaling!r} is not one of {list(REINIT_SCALINGS)}")
     how = ARMS[arm]
     if how["masks"] == "random":
         masks = random_masks_like(masks, stream_generator(seed, Stream.PRUNING, "random_masks"))
     if how["weights"] == "fresh":
-        return apply_masks(fresh_model(spec, seed, "reinit"), masks), masks
+        model = fresh_model(spec, seed, "reinit")
+        if reinit_scaling == "density":
+            density_scaled(model, masks)
+        return apply_masks(model, masks), masks
     return rewound(build_model(**spec), rewind_state, masks), masks
