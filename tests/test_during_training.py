@@ -260,3 +260,25 @@ def test_weight_decay_shrinks_the_weights_and_leaves_the_methods_own_parameters_
             assert torch.equal(p, before[name]), name
         else:
             assert torch.allclose(p, before[name] * (1 - 0.1 * 0.5)), name
+
+
+@pytest.mark.parametrize("method", ["gradual_magnitude", "gradual_random"])
+def test_per_layer_exceptions_leave_the_first_layer_dense_and_cap_the_last(small_mlp, method):
+    params = {"begin": 0.0, "end": 0.5, "frequency": 10, "prune_first_layer": False, "last_layer_sparsity_cap": 0.5}
+    sparsifier = training_sparsifier(small_mlp, variant(method, **params), 0.9, 0, PLAN)
+    sparsifier.start(small_mlp)
+    for step in range(1, PLAN.total_steps + 1):
+        sparsifier.after_step(small_mlp, step)
+    first, *middle, last = sparsifier.final_masks().values()
+    assert torch.all(first == 1)
+    assert all(achieved_sparsity({"m": m}) == pytest.approx(0.9, abs=0.01) for m in middle)
+    assert achieved_sparsity({"m": last}) == pytest.approx(0.5, abs=0.01)
+    weights = list(prunable_weights(small_mlp).values())
+    assert torch.all(weights[0] != 0) and torch.all(weights[-1][last == 0] == 0)
+    # the defaults prune every layer to the schedule's sparsity
+    plain = training_sparsifier(small_mlp, variant(method, begin=0.0, end=0.5, frequency=10), 0.9, 0, PLAN)
+    plain.start(small_mlp)
+    plain.after_step(small_mlp, 50)
+    assert all(achieved_sparsity({"m": m}) == pytest.approx(0.9, abs=0.01) for m in plain.final_masks().values())
+    with pytest.raises(ValueError, match="local scope"):
+        training_sparsifier(small_mlp, {**variant(method, **params), "scope": "global"}, 0.9, 0, PLAN)
