@@ -282,3 +282,29 @@ def test_per_layer_exceptions_leave_the_first_layer_dense_and_cap_the_last(small
     assert all(achieved_sparsity({"m": m}) == pytest.approx(0.9, abs=0.01) for m in plain.final_masks().values())
     with pytest.raises(ValueError, match="local scope"):
         training_sparsifier(small_mlp, {**variant(method, **params), "scope": "global"}, 0.9, 0, PLAN)
+
+
+def test_each_sweep_point_gets_the_candidate_nearest_its_label_in_log_one_minus_s():
+    from prunebench.pruning.during_training.sweep import choose_candidates
+
+    # 1 - s: 0.6, 0.2, 0.03, 0.001 -> 0.5 nearest 0.6; 0.9 (0.1): |log 0.2 - log 0.1| < |log 0.03 - log 0.1|;
+    # 0.98 (0.02): 0.03; a failed candidate (None) is never chosen, even where it would be nearest
+    assert choose_candidates([0.4, 0.8, 0.97, 0.999], [0.5, 0.9, 0.98]) == [0, 1, 2]
+    assert choose_candidates([0.4, None, 0.97], [0.5, 0.9]) == [0, 2]
+    assert choose_candidates([0.4, 0.4], [0.5]) == [0]  # ties: the first
+    assert choose_candidates([0.0, 1.0], [0.999999]) == [1]  # a fully pruned candidate is still a point
+    with pytest.raises(ValueError, match="no sweep candidate"):
+        choose_candidates([None], [0.5])
+
+
+def test_sweep_candidates_are_chosen_on_a_seed_that_is_not_evaluated():
+    from prunebench.pruning.during_training.sweep import variant_params_at
+
+    selected = {**study({"vd": {"method": "variational_dropout", "params": {"threshold": 3.0}}}, {"vd": {"kl_weight": [0.1, 1.0, 10.0]}}), "seeds": [0, 1]}
+    assert sweep_errors("s", {**selected, "sweep_seed": 100}) == []  # any number of candidates
+    assert sweep_errors("s", {**selected, "sweep_seed": 1}) == [
+        "config key studies.s.sweep_seed: 1 is among studies.s.seeds; the strengths are chosen on a seed that is not evaluated"
+    ]
+    assert "3 values for 2 prune.sparsities" in sweep_errors("s", selected)[0]  # without sweep_seed: one per sparsity
+    # the training job gets the strength from the choice, not from the list
+    assert variant_params_at({**selected, "sweep_seed": 100}, "vd", 0.9) == {"threshold": 3.0}

@@ -88,11 +88,11 @@ def test_every_technique_starts_from_the_dense_reference_initialization(smoke_ru
 
 
 def test_a_sweep_that_does_not_fit_fails_before_any_job_naming_the_key(tmp_path):
-    bad = (ROOT / "configs/smoke.yaml").read_text().replace("kl_weight: [0.1, 1.0]", "kl_weight: [0.1]")
+    bad = (ROOT / "configs/smoke.yaml").read_text().replace("sweep_seed: 1", "sweep_seed: 0")
     (tmp_path / "bad.yaml").write_text(bad)
     done = snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"), check=False)
     assert done.returncode != 0
-    assert "config key studies.review.sweep.variational_dropout.kl_weight: 1 values for 2 prune.sparsities" in done.stdout + done.stderr
+    assert "config key studies.review.sweep_seed: 0 is among studies.review.seeds" in done.stdout + done.stderr
     assert not (tmp_path / "results").exists()
 
 
