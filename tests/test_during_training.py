@@ -248,7 +248,8 @@ def test_weight_decay_shrinks_the_weights_and_leaves_the_methods_own_parameters_
 
     sparsifier = training_sparsifier(small_mlp, variant(method), 0.5, 0, PLAN)
     own = sparsifier.undecayed()
-    assert own and all(name.split(".")[-1] in ("log_sigma2", "log_alpha") for name, p in small_mlp.named_parameters() if any(p is q for q in own))
+    names = [name for name, p in small_mlp.named_parameters() if any(p is q for q in own)]
+    assert names and all(name.split(".")[-1] in ("log_sigma2", "log_alpha") for name in names)
     cfg = TrainConfig(epochs=1, optimizer="sgd", lr=0.1, momentum=0.0, weight_decay=0.5)
     optimizer = make_optimizer(parameter_groups(small_mlp, own), cfg)
     before = {name: p.detach().clone() for name, p in small_mlp.named_parameters()}
@@ -300,10 +301,12 @@ def test_each_sweep_point_gets_the_candidate_nearest_its_label_in_log_one_minus_
 def test_sweep_candidates_are_chosen_on_a_seed_that_is_not_evaluated():
     from prunebench.pruning.during_training.sweep import variant_params_at
 
-    selected = {**study({"vd": {"method": "variational_dropout", "params": {"threshold": 3.0}}}, {"vd": {"kl_weight": [0.1, 1.0, 10.0]}}), "seeds": [0, 1]}
+    vd = {"vd": {"method": "variational_dropout", "params": {"threshold": 3.0}}}
+    selected = {**study(vd, {"vd": {"kl_weight": [0.1, 1.0, 10.0]}}), "seeds": [0, 1]}
     assert sweep_errors("s", {**selected, "sweep_seed": 100}) == []  # any number of candidates
     assert sweep_errors("s", {**selected, "sweep_seed": 1}) == [
-        "config key studies.s.sweep_seed: 1 is among studies.s.seeds; the strengths are chosen on a seed that is not evaluated"
+        "config key studies.s.sweep_seed: 1 is among studies.s.seeds; "
+        "the strengths are chosen on a seed that is not evaluated"
     ]
     assert "3 values for 2 prune.sparsities" in sweep_errors("s", selected)[0]  # without sweep_seed: one per sparsity
     # the training job gets the strength from the choice, not from the list

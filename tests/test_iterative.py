@@ -53,7 +53,9 @@ def test_the_output_layer_is_pruned_at_half_the_rate_by_default(scope):
         new = level_masks(perturbed(model, level), masks, rate, level, scope=scope)
         *hidden, output = new
         assert int((new[output] == 0).sum()) == round((1 - (1 - rate / 2) ** level) * new[output].numel())
-        groups = [new[name] for name in hidden] if scope == "local" else [torch.cat([new[name].flatten() for name in hidden])]
+        groups = [new[name] for name in hidden]
+        if scope == "global":
+            groups = [torch.cat([mask.flatten() for mask in groups])]
         for mask in groups:
             assert int((mask == 0).sum()) == round((1 - (1 - rate) ** level) * mask.numel())
         if masks is not None:

@@ -55,7 +55,8 @@ def test_the_method_details_default_to_the_papers_values(name):
     _, cfg = review(name)
     variants = cfg["prune"]["variants"]
     assert variants["extended_magnitude"]["params"]["prune_first_layer"] is False  # State of Sparsity
-    assert all(v.get("params", {}).get("prune_first_layer", True) for k, v in variants.items() if k != "extended_magnitude")
+    others = [v for k, v in variants.items() if k != "extended_magnitude"]
+    assert all(v.get("params", {}).get("prune_first_layer", True) for v in others)
     assert cfg["tickets"]["output_rate_factor"] == 0.5  # Frankle & Carbin
     assert cfg["tickets"]["reinit_scaling"] == cfg["scratch"]["reinit_scaling"] == "density"  # Liu et al.
     assert math.isclose(cfg["per_variant"]["extended_magnitude"]["train"]["epochs"], 1.5 * cfg["train"]["epochs"])

@@ -53,7 +53,8 @@ rule sweep_candidate:
 rule sweep_choice:
     input:
         candidates=lambda wildcards: [
-            f"{SWEEP}/candidate{i}.json".format(**wildcards) for i in range(candidate_count(study_cfg(wildcards.study), wildcards.variant))
+            f"{SWEEP}/candidate{i}.json".format(**wildcards)
+            for i in range(candidate_count(study_cfg(wildcards.study), wildcards.variant))
         ],
     output:
         choice=f"{SWEEP}/choice.json",

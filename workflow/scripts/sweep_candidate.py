@@ -16,10 +16,14 @@ with job_log(snakemake.log[0]) as log:
     config = TrainConfig.from_dict(params.train)
     plan = TrainingPlan(len(training_images(data, config)[1]), config.epochs, config.batch_size)
     sparsifier = training_sparsifier(model, params.prune, 0.0, params.seed, plan)  # the strength sets the sparsity
-    result = train(model, data, config, params.seed, stage="sparse", sparsifier=sparsifier, record_divergence=record_failures(snakemake.config))
+    failures = record_failures(snakemake.config)
+    result = train(model, data, config, params.seed, stage="sparse", sparsifier=sparsifier, record_divergence=failures)
     model = sparsifier.export(result.model)
     achieved = achieved_sparsity(result.masks)
     log.info("candidate %s on seed %d: achieved sparsity %.4f", params.prune["params"], params.seed, achieved)
-    metrics = {"params": params.prune["params"], "achieved_sparsity": achieved, "val": evaluate(model, data.val_x, data.val_y)}
-    record = {"metrics": metrics, **({"failed": result.failed} if result.failed else {})}
-    write_json(snakemake.output.metrics, {**record, "provenance": provenance({"model": spec, "train": params.train, "prune": params.prune}, params.seed, data.checksum())})
+    val = evaluate(model, data.val_x, data.val_y)
+    record = {"metrics": {"params": params.prune["params"], "achieved_sparsity": achieved, "val": val}}
+    if result.failed:
+        record["failed"] = result.failed
+    config = {"model": spec, "train": params.train, "prune": params.prune}
+    write_json(snakemake.output.metrics, {**record, "provenance": provenance(config, params.seed, data.checksum())})

@@ -14,13 +14,20 @@ with job_log(snakemake.log[0]) as log:
     choice = {
         "targets": targets,
         "candidates": [{**r["metrics"], "failed": r.get("failed", "")} for r in records],
-        "chosen": [{"target": t, "index": i, "params": records[i]["metrics"]["params"]} for t, i in zip(targets, chosen)],
+        "chosen": [
+            {"target": t, "index": i, "params": records[i]["metrics"]["params"]} for t, i in zip(targets, chosen)
+        ],
     }
     log.info("chosen: %s", choice["chosen"])
     write_json(snakemake.output.choice, choice)
     rows = [
-        {**c["params"], "achieved_sparsity": c["achieved_sparsity"], "val_accuracy": 100 * c["val"]["accuracy"], "failed": c["failed"],
-         "chosen_for": " ".join(f"{t:g}" for t, i in zip(targets, chosen) if i == k)}
+        {
+            **c["params"],
+            "achieved_sparsity": c["achieved_sparsity"],
+            "val_accuracy": 100 * c["val"]["accuracy"],
+            "failed": c["failed"],
+            "chosen_for": " ".join(f"{t:g}" for t, i in zip(targets, chosen) if i == k),
+        }
         for k, c in enumerate(choice["candidates"])
     ]
     write_csv(snakemake.output.table, pd.DataFrame(rows))

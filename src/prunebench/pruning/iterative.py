@@ -2,7 +2,7 @@
 
 Iterative magnitude pruning with rewinding (Frankle & Carbin 2019, "The Lottery Ticket Hypothesis"): level L removes
 `rate` of the weights that survived level L-1, by magnitude of level L-1's trained weights, so level L's sparsity is
-1 - (1 - rate)^L (the output layer's: at half the rate, as Frankle & Carbin); the surviving weights are rewound to the dense run's initialization (or to its iteration k) and
+1 - (1 - rate)^L (the output layer's at half the rate, as Frankle & Carbin); the surviving weights are rewound to the dense run's initialization (or to its iteration k) and
 retrained under the masks. One level is one job of the DAG; the chain is the workflow's. One-shot pruning to level L's
 sparsity is the same function applied once to the dense model.
 
@@ -70,7 +70,8 @@ def level_masks(
         masks.update({name: lowest_fraction_mask(score, sparsity) for name, score in scores.items()})
     elif scores:
         flat = lowest_fraction_mask(torch.cat([s.flatten() for s in scores.values()]), sparsity)
-        masks.update({name: m.view_as(scores[name]) for name, m in zip(scores, flat.split([s.numel() for s in scores.values()]))})
+        parts = flat.split([s.numel() for s in scores.values()])
+        masks.update({name: m.view_as(scores[name]) for name, m in zip(scores, parts)})
     return {name: masks[name] for name in prunable_weights(model, layers)}
 
 

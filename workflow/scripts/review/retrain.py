@@ -15,10 +15,14 @@ with job_log(snakemake.log[0]) as log:
     rewind, spec = load_checkpoint(snakemake.input.rewind)
     # the masks come from the trained model `masks_from`: its failure, or the rewind point's, is this run's too
     failed_before = checkpoint_failure(snakemake.input.masks_from) or checkpoint_failure(snakemake.input.rewind)
+    masks = load_masks(snakemake.input.masks)
     _, _, metrics, failed = retrain(
-        arm, load_masks(snakemake.input.masks), rewind, spec, data, params.train, seed, record_failures(snakemake.config), failed_before,
+        arm, masks, rewind, spec, data, params.train, seed, record_failures(snakemake.config), failed_before,
         params.reinit_scaling, params.scratch_b_max_factor,
     )
     log.info("%s: %s", arm, metrics)
-    config = {"arm": arm, "train": params.train, "reinit_scaling": params.reinit_scaling, "scratch_b_max_factor": params.scratch_b_max_factor}
+    config = {
+        "arm": arm, "train": params.train,
+        "reinit_scaling": params.reinit_scaling, "scratch_b_max_factor": params.scratch_b_max_factor,
+    }
     write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": failed} if failed else {}), "provenance": provenance(config, seed, data.checksum())})

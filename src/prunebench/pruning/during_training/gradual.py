@@ -60,7 +60,7 @@ class GradualParams:
         if self.frequency < 1 or not 0.0 <= self.initial_sparsity < 1.0:
             raise ValueError(f"gradual pruning needs frequency >= 1 and 0 <= initial_sparsity < 1, got {self}")
         if not 0.0 <= self.last_layer_sparsity_cap <= 1.0:
-            raise ValueError(f"gradual pruning: last_layer_sparsity_cap {self.last_layer_sparsity_cap} is not in [0, 1]")
+            raise ValueError(f"gradual pruning: last_layer_sparsity_cap {self.last_layer_sparsity_cap} not in [0, 1]")
 
     @property
     def has_exceptions(self) -> bool:
@@ -105,7 +105,7 @@ class GradualPruning(DuringTrainingMethod):
     def sparsifier(self, model, sparsity, layers, scope, seed, plan):
         params = self.params
         if params.has_exceptions and scope != "local":
-            raise ValueError("gradual pruning: prune_first_layer and last_layer_sparsity_cap are exceptions of local scope")
+            raise ValueError("gradual pruning: prune_first_layer, last_layer_sparsity_cap need local scope")
         first, last = next(iter(prunable_weights(model))), next(iter(prunable_weights(model, "last")))
 
         def recompute(model, at):

@@ -59,7 +59,9 @@ class ReparameterizedSparsifier(TrainingSparsifier):
 
     def undecayed(self):
         """Each wrapper's own parameters (log sigma^2, log alpha), not the wrapped layer's weight and bias."""
-        return [p for wrapper in self.wrappers.values() for name, p in wrapper.named_parameters() if not name.startswith("layer.")]
+        return [
+            p for wrapper in self.wrappers.values() for name, p in wrapper.named_parameters() if not name.startswith("layer.")
+        ]
 
     @torch.no_grad()
     def final_masks(self):

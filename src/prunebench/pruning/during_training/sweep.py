@@ -58,7 +58,8 @@ def chosen_params(choice: dict, sparsity: float) -> dict:
     for point in choice["chosen"]:
         if float(point["target"]) == float(sparsity):
             return dict(point["params"])
-    raise ValueError(f"the sweep choice has no point labelled {sparsity} (its points: {[p['target'] for p in choice['chosen']]})")
+    labels = [point["target"] for point in choice["chosen"]]
+    raise ValueError(f"the sweep choice has no point labelled {sparsity} (its points: {labels})")
 
 
 def _variant_errors(key: str, variant: dict, sweep: dict, points: int | None) -> list[str]:
@@ -71,7 +72,11 @@ def _variant_errors(key: str, variant: dict, sweep: dict, points: int | None) ->
     known = [f.name for f in dataclasses.fields(method.Params)]
     errors = [f"{key}.{name}: method {variant['method']!r} has no such parameter ({known})" for name in sweep if name not in known]
     if points is not None:
-        errors += [f"{key}.{name}: {len(values)} values for {points} prune.sparsities" for name, values in sweep.items() if len(values) != points]
+        errors += [
+            f"{key}.{name}: {len(values)} values for {points} prune.sparsities"
+            for name, values in sweep.items()
+            if len(values) != points
+        ]
     elif len({len(values) for values in sweep.values()}) > 1:
         errors.append(f"{key}: every parameter needs as many candidates ({ {n: len(v) for n, v in sweep.items()} })")
     if errors:

@@ -33,7 +33,8 @@ def retrain(
 ) -> tuple[nn.Module, dict[str, torch.Tensor], dict, str | None]:
     """Train `arm` of ARMS from `masks` (the rewind point: `rewind`'s weights) under fixed masks with `train_cfg`;
     Scratch-B's epochs are `train_cfg`'s (the base budget: the dense run's) scaled by the FLOPs ratio, capped at
-    `scratch_b_max_factor` x when given; a fresh initialization is scaled by `reinit_scaling` (retraining_start). Returns the trained model, its masks, its
+    `scratch_b_max_factor` x when given; a fresh initialization is scaled by `reinit_scaling` (retraining_start).
+    Returns the trained model, its masks, its
     metrics (test / val loss and accuracy, sparsity, epochs and the FLOPs, counting only the remaining weights) and
     why it failed: `failed_before` (a failed training the masks or the rewind point come from) or its own divergence
     (raised unless `record_divergence`); a failed retraining's loss and accuracy are unmeasured."""
