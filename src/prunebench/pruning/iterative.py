@@ -2,9 +2,10 @@
 
 Iterative magnitude pruning with rewinding (Frankle & Carbin 2019, "The Lottery Ticket Hypothesis"): level L removes
 `rate` of the weights that survived level L-1, by magnitude of level L-1's trained weights, so level L's sparsity is
-1 - (1 - rate)^L (the output layer's at half the rate, as Frankle & Carbin); the surviving weights are rewound to the dense run's initialization (or to its iteration k) and
-retrained under the masks. One level is one job of the DAG; the chain is the workflow's. One-shot pruning to level L's
-sparsity is the same function applied once to the dense model.
+1 - (1 - rate)^L (the output layer's at half the rate, as Frankle & Carbin); the surviving weights are rewound to the
+dense run's initialization (or to its iteration k) and retrained under the masks. One level is one job of the DAG;
+the chain is the workflow's. One-shot pruning to level L's sparsity is the same function applied once to the dense
+model.
 
 Controls: the same masks with a fresh initialization (random re-init), and random masks of the same per-layer
 sparsity. Scratch-E / Scratch-B (Liu et al. 2019, "Rethinking the Value of Network Pruning"): the pruned architecture
