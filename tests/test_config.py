@@ -100,6 +100,6 @@ def test_a_figure_of_a_model_the_review_study_does_not_train_is_named():
 
 
 def test_a_sweep_that_does_not_fit_its_variant_is_named_by_the_config_check():
-    config = broken(lambda c: set_path(c, "studies.review.sweep.l0", {"l0_weight": [1.0]}))
-    with pytest.raises(ConfigError, match=r"studies.review.sweep.l0.l0_weight: 1 values for \d+ prune.sparsities"):
+    config = broken(lambda c: set_path(c, "studies.review.sweep.l0", {"lambda": [1.0]}))
+    with pytest.raises(ConfigError, match=r"studies.review.sweep.l0.lambda: method 'l0' has no such parameter"):
         validate_config(config, SCHEMA)

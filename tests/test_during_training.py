@@ -240,3 +240,74 @@ def test_training_time_methods_are_registered_as_their_family():
     for name in ("gradual_magnitude", "gradual_random", "variational_dropout", "l0"):
         assert PRUNING_METHODS[name].family == "during_training"
     assert PRUNING_METHODS["variational_dropout"].sparsity_is_outcome and not PRUNING_METHODS["gradual_magnitude"].sparsity_is_outcome
+
+
+@pytest.mark.parametrize("method", ["variational_dropout", "l0"])
+def test_weight_decay_shrinks_the_weights_and_leaves_the_methods_own_parameters_alone(small_mlp, method):
+    from prunebench.training.optim import make_optimizer, parameter_groups
+
+    sparsifier = training_sparsifier(small_mlp, variant(method), 0.5, 0, PLAN)
+    own = sparsifier.undecayed()
+    names = [name for name, p in small_mlp.named_parameters() if any(p is q for q in own)]
+    assert names and all(name.split(".")[-1] in ("log_sigma2", "log_alpha") for name in names)
+    cfg = TrainConfig(epochs=1, optimizer="sgd", lr=0.1, momentum=0.0, weight_decay=0.5)
+    optimizer = make_optimizer(parameter_groups(small_mlp, own), cfg)
+    before = {name: p.detach().clone() for name, p in small_mlp.named_parameters()}
+    for p in small_mlp.parameters():
+        p.grad = torch.zeros_like(p)
+    optimizer.step()  # no gradient: only the decay moves a parameter
+    for name, p in small_mlp.named_parameters():
+        if name.endswith(("log_sigma2", "log_alpha")):
+            assert torch.equal(p, before[name]), name
+        else:
+            assert torch.allclose(p, before[name] * (1 - 0.1 * 0.5)), name
+
+
+@pytest.mark.parametrize("method", ["gradual_magnitude", "gradual_random"])
+def test_per_layer_exceptions_leave_the_first_layer_dense_and_cap_the_last(small_mlp, method):
+    params = {"begin": 0.0, "end": 0.5, "frequency": 10, "prune_first_layer": False, "last_layer_sparsity_cap": 0.5}
+    sparsifier = training_sparsifier(small_mlp, variant(method, **params), 0.9, 0, PLAN)
+    sparsifier.start(small_mlp)
+    for step in range(1, PLAN.total_steps + 1):
+        sparsifier.after_step(small_mlp, step)
+    first, *middle, last = sparsifier.final_masks().values()
+    assert torch.all(first == 1)
+    assert all(achieved_sparsity({"m": m}) == pytest.approx(0.9, abs=0.01) for m in middle)
+    assert achieved_sparsity({"m": last}) == pytest.approx(0.5, abs=0.01)
+    weights = list(prunable_weights(small_mlp).values())
+    assert torch.all(weights[0] != 0) and torch.all(weights[-1][last == 0] == 0)
+    # the defaults prune every layer to the schedule's sparsity
+    plain = training_sparsifier(small_mlp, variant(method, begin=0.0, end=0.5, frequency=10), 0.9, 0, PLAN)
+    plain.start(small_mlp)
+    plain.after_step(small_mlp, 50)
+    assert all(achieved_sparsity({"m": m}) == pytest.approx(0.9, abs=0.01) for m in plain.final_masks().values())
+    with pytest.raises(ValueError, match="local scope"):
+        training_sparsifier(small_mlp, {**variant(method, **params), "scope": "global"}, 0.9, 0, PLAN)
+
+
+def test_each_sweep_point_gets_the_candidate_nearest_its_label_in_log_one_minus_s():
+    from prunebench.pruning.during_training.sweep import choose_candidates
+
+    # 1 - s: 0.6, 0.2, 0.03, 0.001 -> 0.5 nearest 0.6; 0.9 (0.1): |log 0.2 - log 0.1| < |log 0.03 - log 0.1|;
+    # 0.98 (0.02): 0.03; a failed candidate (None) is never chosen, even where it would be nearest
+    assert choose_candidates([0.4, 0.8, 0.97, 0.999], [0.5, 0.9, 0.98]) == [0, 1, 2]
+    assert choose_candidates([0.4, None, 0.97], [0.5, 0.9]) == [0, 2]
+    assert choose_candidates([0.4, 0.4], [0.5]) == [0]  # ties: the first
+    assert choose_candidates([0.0, 1.0], [0.999999]) == [1]  # a fully pruned candidate is still a point
+    with pytest.raises(ValueError, match="no sweep candidate"):
+        choose_candidates([None], [0.5])
+
+
+def test_sweep_candidates_are_chosen_on_a_seed_that_is_not_evaluated():
+    from prunebench.pruning.during_training.sweep import variant_params_at
+
+    vd = {"vd": {"method": "variational_dropout", "params": {"threshold": 3.0}}}
+    selected = {**study(vd, {"vd": {"kl_weight": [0.1, 1.0, 10.0]}}), "seeds": [0, 1]}
+    assert sweep_errors("s", {**selected, "sweep_seed": 100}) == []  # any number of candidates
+    assert sweep_errors("s", {**selected, "sweep_seed": 1}) == [
+        "config key studies.s.sweep_seed: 1 is among studies.s.seeds; "
+        "the strengths are chosen on a seed that is not evaluated"
+    ]
+    assert "3 values for 2 prune.sparsities" in sweep_errors("s", selected)[0]  # without sweep_seed: one per sparsity
+    # the training job gets the strength from the choice, not from the list
+    assert variant_params_at({**selected, "sweep_seed": 100}, "vd", 0.9) == {"threshold": 3.0}

@@ -114,7 +114,7 @@ def test_a_diverging_retraining_is_recorded_and_raised_when_strict(one_thread):
     data = images(shape=(1, 8, 8))
     torch.manual_seed(0)
     rewind = build_model(**MLP)
-    masks = level_masks(rewind, None, 0.5, 1)
+    masks = level_masks(rewind, None, 0.5, 1, output_rate_factor=1.0)  # every layer at half its weights
     diverging = {"epochs": 2, "batch_size": 10, "optimizer": "sgd", "lr": 1e10}
     with pytest.raises(TrainingDiverged, match="retrain training: non-finite loss at epoch 1"):
         retrain("rewind", masks, rewind, MLP, data, diverging, seed=0)

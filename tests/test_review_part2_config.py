@@ -21,6 +21,9 @@ def check(edit):
     "edit, message",
     [
         (lambda r: r["tickets"].update(rate=1.5), r"studies.review.tickets.rate"),
+        (lambda r: r["tickets"].update(output_rate_factor=2), r"studies.review.tickets.output_rate_factor"),
+        (lambda r: r["tickets"].update(reinit_scaling="kaiming"), r"studies.review.tickets.reinit_scaling"),
+        (lambda r: r["scratch"].update(scratch_b_max_factor=0.5), r"studies.review.scratch.scratch_b_max_factor"),
         (lambda r: r["tickets"]["train"].update(lr=0.1), r"studies.review.tickets.train"),
         (lambda r: r["scratch"].update(model="resnet20"), r"studies.review.scratch.model: 'resnet20' not among studies.review.models"),
         (lambda r: r["pie"].update(variant="obd"), r"studies.review.pie.variant: 'obd' not among studies.review.prune.variants"),

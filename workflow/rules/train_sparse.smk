@@ -3,11 +3,76 @@
 # the loop; the plain model and its final masks go on to evaluation (common.smk: pruned_model).
 # Optional study keys: `sweep` (the strength at each sweep point of a method whose sparsity is an outcome) and
 # `per_variant: {<variant>: {train: {...}}}` (training overrides, e.g. 1.5x the epochs for extended magnitude pruning).
-from prunebench.pruning.during_training.sweep import variant_params_at
+# With `sweep_seed`, the sweep lists candidates: sweep_candidate trains each once on that seed (not an evaluated one)
+# and sweep_choice gives each sweep point the candidate whose achieved sparsity is nearest its label.
+from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
+
+SWEEP = f"{RESULTS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}"
+
+
+def sparse_train_params(wildcards):
+    return {
+        **train_params(wildcards),
+        **study_cfg(wildcards.study).get("per_variant", {}).get(wildcards.variant, {}).get("train", {}),
+    }
+
+
+def sweep_choice_input(wildcards):
+    """The strengths chosen for a variant selected on the study's sweep_seed (none for any other variant)."""
+    if not is_selected(study_cfg(wildcards.study), wildcards.variant):
+        return {}
+    return {"sweep": f"{SWEEP}/choice.json".format(**wildcards)}
+
+
+rule sweep_candidate:
+    input:
+        data=f"{DATA}.pt",
+    output:
+        metrics=f"{SWEEP}/candidate{{index}}.json",
+    params:
+        model=model_params,
+        seed=lambda wildcards: study_cfg(wildcards.study)["sweep_seed"],
+        train=sparse_train_params,
+        prune=lambda wildcards: {
+            **prune_params(wildcards),
+            "params": sweep_point_params(
+                variant_cfg(wildcards), study_cfg(wildcards.study)["sweep"][wildcards.variant], int(wildcards.index)
+            ),
+        },
+    wildcard_constraints:
+        index=r"\d+",
+    threads: job_threads
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}/candidate{{index}}.log",
+    script:
+        "../scripts/sweep_candidate.py"
+
+
+rule sweep_choice:
+    input:
+        candidates=lambda wildcards: [
+            f"{SWEEP}/candidate{i}.json".format(**wildcards)
+            for i in range(candidate_count(study_cfg(wildcards.study), wildcards.variant))
+        ],
+    output:
+        choice=f"{SWEEP}/choice.json",
+        table=f"{SWEEP}/choice.csv",
+    params:
+        targets=lambda wildcards: [float(s) for s in model_sparsities(wildcards.study, wildcards.model)],
+    localrule: True
+    conda:
+        ENV
+    log:
+        f"{LOGS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}/choice.log",
+    script:
+        "../scripts/sweep_choice.py"
 
 
 rule train_sparse:
     input:
+        unpack(sweep_choice_input),
         data=f"{DATA}.pt",
     output:
         model=f"{PRUNED}/trained.pt",
@@ -17,10 +82,7 @@ rule train_sparse:
         timing=f"{PRUNED}/training_time.csv",
     params:
         model=model_params,
-        train=lambda wildcards: {
-            **train_params(wildcards),
-            **study_cfg(wildcards.study).get("per_variant", {}).get(wildcards.variant, {}).get("train", {}),
-        },
+        train=sparse_train_params,
         prune=lambda wildcards: {
             **prune_params(wildcards),
             "params": variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.sparsity),

@@ -16,7 +16,7 @@ from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
 from prunebench.training.failure import TrainingDiverged
-from prunebench.training.optim import make_optimizer, make_schedule
+from prunebench.training.optim import make_optimizer, make_schedule, parameter_groups
 from prunebench.training.sparsifier import Sparsifier
 
 log = logging.getLogger(__name__)
@@ -82,12 +82,12 @@ def train(
     diverged (the caller records the run as failed).
     """
     device = next(model.parameters()).device
-    optimizer = make_optimizer(model.parameters(), cfg)
+    sparsifier = sparsifier or Sparsifier()
+    optimizer = make_optimizer(parameter_groups(model, sparsifier.undecayed()), cfg)
     schedule = make_schedule(optimizer, cfg)
     order_generator = generator(seed, Stream.DATA_ORDER, stage)
     augment_generator = generator(seed, Stream.AUGMENTATION, stage)
     use_global_stream(seed, Stream.TRAINING_NOISE, stage)
-    sparsifier = sparsifier or Sparsifier()
     sparsifier.start(model)
     train_x, train_y = training_images(data, cfg)
     n = len(train_y)

@@ -18,7 +18,20 @@ SCHEDULES = {
 }
 
 
+def parameter_groups(model: torch.nn.Module, undecayed=()) -> list[dict]:
+    """The model's parameters with the weight decay of the config, except `undecayed` (a training-time method's own
+    parameters, e.g. variational dropout's log sigma^2 or L0's log alpha), which get none: State of Sparsity
+    regularizes the weights theta only (sparse_rn50/resnet_model.py passes its l2 regularizer as the kernel's alone)."""
+    skip = {id(p) for p in undecayed}
+    groups = [
+        {"params": [p for p in model.parameters() if id(p) not in skip]},
+        {"params": [p for p in model.parameters() if id(p) in skip], "weight_decay": 0.0},
+    ]
+    return [g for g in groups if g["params"]]
+
+
 def make_optimizer(params, cfg: TrainConfig) -> torch.optim.Optimizer:
+    """`params`: parameters, or groups (parameter_groups) whose own `weight_decay` overrides the config's."""
     if cfg.optimizer not in OPTIMIZERS:
         raise ValueError(f"train.optimizer: {cfg.optimizer!r} is not one of {sorted(OPTIMIZERS)}")
     return OPTIMIZERS[cfg.optimizer](params, cfg)

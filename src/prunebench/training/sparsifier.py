@@ -22,5 +22,9 @@ class Sparsifier:
     def after_step(self, model: nn.Module, step: int) -> None:
         """After optimizer step `step` (1, 2, ...)."""
 
+    def undecayed(self) -> list[nn.Parameter]:
+        """Parameters the method adds to the model, which weight decay leaves alone (it regularizes weights only)."""
+        return []
+
     def final_masks(self) -> dict[str, torch.Tensor]:
         return {}

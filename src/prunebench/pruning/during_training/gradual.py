@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import torch
 from torch import nn
 
 from prunebench.pruning.during_training.base import DuringTrainingMethod, TrainingPlan, TrainingSparsifier
+from prunebench.pruning.layers import prunable_weights
 from prunebench.pruning.masks import compute_masks
 from prunebench.pruning.methods import PRUNING_METHODS
 from prunebench.pruning.sparsifier import FixedMasks
@@ -47,12 +49,22 @@ class GradualParams:
     begin: float = 0.1  # t0, as a fraction of the training's optimizer steps
     end: float = 0.6  # the fraction of the steps by which s_f is reached (t0 + n dt, rounded down to a whole update)
     frequency: int = 100  # dt, optimizer steps between mask updates
+    # Per-layer exceptions (local scope only). False leaves the model's first layer dense: State of Sparsity's
+    # extended magnitude pruning (--prune_first_layer=False, sparse_rn50/evaluate/evaluate_extended_mp.sh line 27).
+    prune_first_layer: bool = True
+    last_layer_sparsity_cap: float = 1.0  # the model's last layer pruned to at most this sparsity (1: no cap)
 
     def __post_init__(self):
         if not 0.0 <= self.begin < self.end <= 1.0:
             raise ValueError(f"gradual pruning needs 0 <= begin < end <= 1, got begin {self.begin}, end {self.end}")
         if self.frequency < 1 or not 0.0 <= self.initial_sparsity < 1.0:
             raise ValueError(f"gradual pruning needs frequency >= 1 and 0 <= initial_sparsity < 1, got {self}")
+        if not 0.0 <= self.last_layer_sparsity_cap <= 1.0:
+            raise ValueError(f"gradual pruning: last_layer_sparsity_cap {self.last_layer_sparsity_cap} not in [0, 1]")
+
+    @property
+    def has_exceptions(self) -> bool:
+        return not self.prune_first_layer or self.last_layer_sparsity_cap < 1.0
 
     def schedule(self, final: float, plan: TrainingPlan) -> CubicSchedule:
         begin, end = round(self.begin * plan.total_steps), round(self.end * plan.total_steps)
@@ -91,10 +103,21 @@ class GradualPruning(DuringTrainingMethod):
     criterion = ""  # the registered criterion that scores the weights at each update
 
     def sparsifier(self, model, sparsity, layers, scope, seed, plan):
-        def recompute(model, at):
-            return compute_masks(model, self.criterion, at, scope=scope, layers=layers, seed=seed)
+        params = self.params
+        if params.has_exceptions and scope != "local":
+            raise ValueError("gradual pruning: prune_first_layer, last_layer_sparsity_cap need local scope")
+        first, last = next(iter(prunable_weights(model))), next(iter(prunable_weights(model, "last")))
 
-        return GradualMasks(self.params.schedule(sparsity, plan), recompute)
+        def recompute(model, at):
+            masks = compute_masks(model, self.criterion, at, scope=scope, layers=layers, seed=seed)
+            if not params.prune_first_layer and first in masks:
+                masks[first] = torch.ones_like(masks[first])
+            if at > params.last_layer_sparsity_cap and last in masks:
+                capped = compute_masks(model, self.criterion, params.last_layer_sparsity_cap, layers="last", seed=seed)
+                masks[last] = capped[last]
+            return masks
+
+        return GradualMasks(params.schedule(sparsity, plan), recompute)
 
 
 @PRUNING_METHODS.register("gradual_magnitude")

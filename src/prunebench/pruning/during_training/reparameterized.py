@@ -57,6 +57,12 @@ class ReparameterizedSparsifier(TrainingSparsifier):
             self.wrappers[path] = wrap(model.get_submodule(path))
             _set_module(model, path, self.wrappers[path])
 
+    def undecayed(self):
+        """Each wrapper's own parameters (log sigma^2, log alpha), not the wrapped layer's weight and bias."""
+        return [
+            p for wrapper in self.wrappers.values() for name, p in wrapper.named_parameters() if not name.startswith("layer.")
+        ]
+
     @torch.no_grad()
     def final_masks(self):
         return {f"{path}.weight": wrapper.mask().cpu() for path, wrapper in self.wrappers.items()}

@@ -28,19 +28,23 @@ def retrain(
     seed: int,
     record_divergence: bool = False,
     failed_before: str | None = None,
+    reinit_scaling: str = "density",
+    scratch_b_max_factor: float | None = None,
 ) -> tuple[nn.Module, dict[str, torch.Tensor], dict, str | None]:
     """Train `arm` of ARMS from `masks` (the rewind point: `rewind`'s weights) under fixed masks with `train_cfg`;
-    Scratch-B's epochs are `train_cfg`'s scaled by the FLOPs ratio. Returns the trained model, its masks, its
+    Scratch-B's epochs are `train_cfg`'s (the base budget: the dense run's) scaled by the FLOPs ratio, capped at
+    `scratch_b_max_factor` x when given; a fresh initialization is scaled by `reinit_scaling` (retraining_start).
+    Returns the trained model, its masks, its
     metrics (test / val loss and accuracy, sparsity, epochs and the FLOPs, counting only the remaining weights) and
     why it failed: `failed_before` (a failed training the masks or the rewind point come from) or its own divergence
     (raised unless `record_divergence`); a failed retraining's loss and accuracy are unmeasured."""
-    start, masks = retraining_start(arm, masks, rewind.state_dict(), spec, seed)
+    start, masks = retraining_start(arm, masks, rewind.state_dict(), spec, seed, reinit_scaling)
     start = start.to(device())
     dense_flops = forward_flops(start, data.input_shape)
     pruned_flops = remaining_weight_flops(start, masks, data.input_shape)
     epochs = train_cfg["epochs"]
     if ARMS[arm]["epochs"] == "same_compute":
-        epochs = scratch_b_epochs(epochs, dense_flops, pruned_flops)
+        epochs = scratch_b_epochs(epochs, dense_flops, pruned_flops, scratch_b_max_factor)
     cfg = TrainConfig.from_dict({**train_cfg, "epochs": epochs})
     result = train(start, data, cfg, seed, stage=STAGE, sparsifier=FixedMasks(masks), record_divergence=record_divergence)
     failed = failed_before or result.failed

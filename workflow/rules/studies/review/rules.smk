@@ -187,6 +187,7 @@ rule rv_ticket_level:
         rate=lambda wildcards: rv_part2("tickets")["rate"],
         scope=lambda wildcards: rv_part2("tickets")["scope"],
         layers=lambda wildcards: rv_part2("tickets")["layers"],
+        output_rate_factor=lambda wildcards: rv_part2("tickets")["output_rate_factor"],
     wildcard_constraints:
         lr=r"[0-9.e-]+",
         schedule="iterative|oneshot",
@@ -210,6 +211,8 @@ rule rv_ticket_control:
         metrics=f"{RV_LEVEL}/{{arm}}.json",
     params:
         train=rv_ticket_params,
+        reinit_scaling=lambda wildcards: rv_part2("tickets")["reinit_scaling"],
+        scratch_b_max_factor=None,
     wildcard_constraints:
         lr=r"[0-9.e-]+",
         schedule="iterative|oneshot",
@@ -249,6 +252,8 @@ rule rv_retrain:
         metrics=RV_RETRAINED,
     params:
         train=train_params,
+        reinit_scaling=lambda wildcards: rv_part2("scratch")["reinit_scaling"],
+        scratch_b_max_factor=lambda wildcards: rv_part2("scratch")["scratch_b_max_factor"],
     wildcard_constraints:
         arm="|".join(RV_F6_ARMS),
     threads: job_threads
