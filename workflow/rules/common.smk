@@ -4,9 +4,16 @@ import sys
 from pathlib import Path
 
 from prunebench.config import (
-    ConfigError, check_data_sources, check_model_files, studies_without_local_data, user_error, validate_config, variant_names,
+    ConfigError,
+    check_data_sources,
+    check_model_files,
+    studies_without_local_data,
+    user_error,
+    validate_config,
+    variant_names,
 )
 from prunebench.pruning import PRUNING_METHODS
+from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
 
 ENV = str(Path(workflow.basedir) / "envs/prunebench.yaml")  # for --sdm conda
 
@@ -223,3 +230,22 @@ def register_study(study, artifact_rules, wildcard_sets=lambda: [{}]):
             for values in wildcard_sets() if proxy.rule.wildcard_names else [{}]:
                 files += [str(path).format(**values) for path in proxy.output if is_artifact(path)]
     STUDY_ARTIFACTS[study] = list(dict.fromkeys(files))
+
+
+# Training-time pruning (train_sparse.smk): per-variant training overrides and the strengths chosen on sweep_seed.
+
+SWEEP = f"{RESULTS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}"
+
+
+def sparse_train_params(wildcards):
+    return {
+        **train_params(wildcards),
+        **study_cfg(wildcards.study).get("per_variant", {}).get(wildcards.variant, {}).get("train", {}),
+    }
+
+
+def sweep_choice_input(wildcards):
+    """The strengths chosen for a variant selected on the study's sweep_seed (none for any other variant)."""
+    if not is_selected(study_cfg(wildcards.study), wildcards.variant):
+        return {}
+    return {"sweep": f"{SWEEP}/choice.json".format(**wildcards)}

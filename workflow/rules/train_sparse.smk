@@ -5,30 +5,18 @@
 # `per_variant: {<variant>: {train: {...}}}` (training overrides, e.g. 1.5x the epochs for extended magnitude pruning).
 # With `sweep_seed`, the sweep lists candidates: sweep_candidate trains each once on that seed (not an evaluated one)
 # and sweep_choice gives each sweep point the candidate whose achieved sparsity is nearest its label.
-from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
-
-SWEEP = f"{RESULTS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}"
-
-
-def sparse_train_params(wildcards):
-    return {
-        **train_params(wildcards),
-        **study_cfg(wildcards.study).get("per_variant", {}).get(wildcards.variant, {}).get("train", {}),
-    }
-
-
-def sweep_choice_input(wildcards):
-    """The strengths chosen for a variant selected on the study's sweep_seed (none for any other variant)."""
-    if not is_selected(study_cfg(wildcards.study), wildcards.variant):
-        return {}
-    return {"sweep": f"{SWEEP}/choice.json".format(**wildcards)}
-
-
 rule sweep_candidate:
     input:
         data=f"{DATA}.pt",
     output:
         metrics=f"{SWEEP}/candidate{{index}}.json",
+    log:
+        f"{LOGS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}/candidate{{index}}.log",
+    wildcard_constraints:
+        index=r"\d+",
+    conda:
+        ENV
+    threads: job_threads
     params:
         model=model_params,
         seed=lambda wildcards: study_cfg(wildcards.study)["sweep_seed"],
@@ -39,13 +27,6 @@ rule sweep_candidate:
                 variant_cfg(wildcards), study_cfg(wildcards.study)["sweep"][wildcards.variant], int(wildcards.index)
             ),
         },
-    wildcard_constraints:
-        index=r"\d+",
-    threads: job_threads
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}/candidate{{index}}.log",
     script:
         "../scripts/sweep_candidate.py"
 
@@ -59,13 +40,13 @@ rule sweep_choice:
     output:
         choice=f"{SWEEP}/choice.json",
         table=f"{SWEEP}/choice.csv",
-    params:
-        targets=lambda wildcards: [float(s) for s in model_sparsities(wildcards.study, wildcards.model)],
+    log:
+        f"{LOGS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}/choice.log",
     localrule: True
     conda:
         ENV
-    log:
-        f"{LOGS}/{{study}}/sweep/{{dataset}}/{{model}}/{{variant}}/choice.log",
+    params:
+        targets=lambda wildcards: [float(s) for s in model_sparsities(wildcards.study, wildcards.model)],
     script:
         "../scripts/sweep_choice.py"
 
@@ -80,6 +61,13 @@ rule train_sparse:
         history=f"{PRUNED}/trained_history.csv",
         metrics=f"{PRUNED}/training.json",
         timing=f"{PRUNED}/training_time.csv",
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/train_sparse.log",
+    conda:
+        ENV
+    threads: job_threads
+    resources:
+        runtime=120,
     params:
         model=model_params,
         train=sparse_train_params,
@@ -87,12 +75,5 @@ rule train_sparse:
             **prune_params(wildcards),
             "params": variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.sparsity),
         },
-    threads: job_threads
-    resources:
-        runtime=120,
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/train_sparse.log",
     script:
         "../scripts/train_sparse.py"
