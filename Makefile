@@ -1,7 +1,8 @@
 # Two commands on a fresh machine (Python 3.11):
 #   make run    the embedded default config (every artifact of the enabled studies, CPU, offline)
 #   make test   the test suite (unit tests + the end-to-end smoke workflow)
-#   make lint   the gates CI runs first: ruff (pyproject.toml's [tool.ruff]) and Snakemake's linter on the smoke config
+#   make lint   the gates CI runs first: ruff's linter and formatter (pyproject.toml's [tool.ruff]), snakefmt on the
+#               workflow ([tool.snakefmt]) and Snakemake's linter on the smoke config
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -49,6 +50,8 @@ test: $(BIN)/snakemake data-package test-packages
 
 lint: $(BIN)/snakemake
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow
 	$(BIN)/snakemake --lint --configfile configs/smoke.yaml
 
 benchmark: $(BIN)/snakemake data-package

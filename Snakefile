@@ -40,10 +40,10 @@ include: "workflow/rules/targets.smk"
 
 
 rule all:
+    default_target: True
     input:
         rules.artifact_catalog.output,
         rules.claims_page.output,
-    default_target: True
 
 
 # Under a cluster executor these run in the main Snakemake process, not as cluster jobs: data preparation (a download

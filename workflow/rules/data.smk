@@ -5,11 +5,11 @@ rule prepare_data:
     output:
         data=f"{DATA}.pt",
         info=f"{DATA}.json",
-    params:
-        data=data_params,
-    conda:
-        ENV
     log:
         f"{LOGS}/data/{{dataset}}.log",
+    conda:
+        ENV
+    params:
+        data=data_params,
     script:
         "../scripts/prepare_data.py"

@@ -7,12 +7,11 @@ rule evaluate:
         data=f"{DATA}.pt",
     output:
         metrics=f"{PRUNED}/evaluation.json",
-    params:
-        trained_on=last_training_params,
-    conda:
-        ENV
     log:
         f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/evaluate.log",
+    conda:
+        ENV
+    params:
+        trained_on=last_training_params,
     script:
         "../scripts/evaluate.py"
-

@@ -11,15 +11,15 @@ rule finetune:
         masks=f"{PRUNED}/finetuned_masks.pt",
         history=f"{PRUNED}/finetune_history.csv",
         snapshots=f"{PRUNED}/finetune_weights.pt",
-    params:
-        finetune=finetune_params,
-        prune=prune_params,
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/finetune.log",
+    conda:
+        ENV
     threads: job_threads
     resources:
         runtime=120,
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/finetune.log",
+    params:
+        finetune=finetune_params,
+        prune=prune_params,
     script:
         "../scripts/finetune.py"

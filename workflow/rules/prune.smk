@@ -8,13 +8,13 @@ rule prune:
     output:
         masks=f"{PRUNED}/masks.pt",
         stats=f"{PRUNED}/masks.json",
-    wildcard_constraints:
-        variant=NOT_SEARCHED_VARIANT,  # structured-search variants: search.smk
-    params:
-        prune=prune_params,
-    conda:
-        ENV
     log:
         f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/prune.log",
+    wildcard_constraints:
+        variant=NOT_SEARCHED_VARIANT,  # structured-search variants: search.smk
+    conda:
+        ENV
+    params:
+        prune=prune_params,
     script:
         "../scripts/prune.py"

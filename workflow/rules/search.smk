@@ -12,15 +12,15 @@ rule search:
         masks=f"{PRUNED}/masks.pt",
         history=f"{PRUNED}/search_history.csv",
         record=f"{PRUNED}/search.json",
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/search.log",
     wildcard_constraints:
         variant=SEARCHED_VARIANT,
+    conda:
+        ENV
+    threads: job_threads
     params:
         prune=prune_params,
         search=lambda wildcards: study_cfg(wildcards.study)["search"],
-    threads: job_threads
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/search.log",
     script:
         "../scripts/search.py"

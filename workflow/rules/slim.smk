@@ -12,9 +12,9 @@ rule slim:
         model=f"{PRUNED}/slimmed.pt",
         masks=f"{PRUNED}/slimmed_masks.pt",
         record=f"{PRUNED}/slimmed.json",
-    conda:
-        ENV
     log:
         f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/slim.log",
+    conda:
+        ENV
     script:
         "../scripts/slim.py"

@@ -14,19 +14,21 @@ rule artifact_catalog:
         [path for paths in STUDY_ARTIFACTS.values() for path in paths],
     output:
         f"{RESULTS}/artifacts.json",
-    params:
-        artifacts={study: files for study, files in STUDY_ARTIFACTS.items() if study_enabled(study)},
+    log:
+        f"{LOGS}/artifacts.log",
     localrule: True
     conda:
         ENV
-    log:
-        f"{LOGS}/artifacts.log",
+    params:
+        artifacts={study: files for study, files in STUDY_ARTIFACTS.items() if study_enabled(study)},
     script:
         "../scripts/artifact_catalog.py"
 
 
 # Every study's claims in one table: results/claims.{csv,md}, and the report's claims page results/claims.html.
-CLAIMS_FILES = {study: path for study, paths in STUDY_ARTIFACTS.items() for path in paths if path.endswith("-claims.csv")}
+CLAIMS_FILES = {
+    study: path for study, paths in STUDY_ARTIFACTS.items() for path in paths if path.endswith("-claims.csv")
+}
 
 
 rule claims_page:
@@ -48,12 +50,12 @@ rule claims_page:
             subcategory="Claims of every study",
             labels={"type": "page (HTML)"},
         ),
-    params:
-        claims_files=CLAIMS_FILES,
+    log:
+        f"{LOGS}/claims.log",
     localrule: True
     conda:
         ENV
-    log:
-        f"{LOGS}/claims.log",
+    params:
+        claims_files=CLAIMS_FILES,
     script:
         "../scripts/claims_page.py"

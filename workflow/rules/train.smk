@@ -8,15 +8,15 @@ rule train_dense:
         model=f"{DENSE}/model.pt",
         history=f"{DENSE}/history.csv",
         metrics=f"{DENSE}/metrics.json",
-    params:
-        model=model_params,
-        train=train_params,
+    log:
+        f"{LOGS}/{RUN}/dense.log",
+    conda:
+        ENV
     threads: job_threads
     resources:
         runtime=120,
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{RUN}/dense.log",
+    params:
+        model=model_params,
+        train=train_params,
     script:
         "../scripts/train_dense.py"

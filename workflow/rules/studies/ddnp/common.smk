@@ -9,7 +9,11 @@ def ddnp_pruned_runs(study="ddnp"):
     search ablations are not in it)."""
     variants = study_cfg(study)["prune"]["variants"]
     ablations = study_cfg(study).get("search_ablations", [])
-    return [{**run, "method": variants[run["variant"]]["method"]} for run in pruned_runs_of(study) if run["variant"] not in ablations]
+    return [
+        {**run, "method": variants[run["variant"]]["method"]}
+        for run in pruned_runs_of(study)
+        if run["variant"] not in ablations
+    ]
 
 
 def ddnp_searches():

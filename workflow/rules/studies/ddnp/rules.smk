@@ -26,13 +26,13 @@ rule ddnp_comparison_table:
             f"{DDNP}/002-T1_comparison.md",
         ],
         runs=f"{DDNP}/runs/pruned_runs.csv",
+    log:
+        f"{LOGS}/ddnp/T1.log",
+    conda:
+        ENV
     params:
         artifact="002-T1",
         runs=lambda wildcards: ddnp_pruned_runs(),
-    conda:
-        ENV
-    log:
-        f"{LOGS}/ddnp/T1.log",
     script:
         "../../../scripts/ddnp/comparison_table.py"
 
@@ -47,10 +47,10 @@ rule ddnp_soft_mask_figure:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{DDNP}/002-F2_soft_mask.pdf",
-    conda:
-        ENV
     log:
         f"{LOGS}/ddnp/F2.log",
+    conda:
+        ENV
     script:
         "../../../scripts/ddnp/soft_mask_figure.py"
 
@@ -74,12 +74,12 @@ rule ddnp_layer_widths:
             subcategory="002-F3 layer widths after the search",
             labels={"type": "table (CSV)"},
         ),
-    params:
-        runs=lambda wildcards: ddnp_searches(),
-    conda:
-        ENV
     log:
         f"{LOGS}/ddnp/F3.log",
+    conda:
+        ENV
+    params:
+        runs=lambda wildcards: ddnp_searches(),
     script:
         "../../../scripts/ddnp/layer_widths.py"
 
@@ -103,12 +103,12 @@ rule ddnp_search_accuracy:
             subcategory="002-F4 accuracy during the search",
             labels={"type": "table (CSV)"},
         ),
-    params:
-        runs=lambda wildcards: ddnp_searches(),
-    conda:
-        ENV
     log:
         f"{LOGS}/ddnp/F4.log",
+    conda:
+        ENV
+    params:
+        runs=lambda wildcards: ddnp_searches(),
     script:
         "../../../scripts/ddnp/search_accuracy.py"
 
@@ -126,13 +126,13 @@ rule ddnp_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{DDNP}/002-claims.md",
+    log:
+        f"{LOGS}/ddnp/claims.log",
+    conda:
+        ENV
     params:
         history_groups=lambda wildcards: [f"{r['dataset']}/{r['model']}" for r in runs_of("ddnp")],
         seeds=lambda wildcards: study_cfg("ddnp")["seeds"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/ddnp/claims.log",
     script:
         "../../../scripts/ddnp/claims.py"
 

@@ -21,13 +21,13 @@ rule ddnp_imagenet_table:
             f"{DDNP_IMAGENET}/002-T2_imagenet.md",
         ],
         runs=f"{DDNP_IMAGENET}/runs/pruned_runs.csv",
+    log:
+        f"{LOGS}/ddnp_imagenet/T2.log",
+    conda:
+        ENV
     params:
         artifact="002-T2",
         runs=lambda wildcards: ddnp_pruned_runs("ddnp_imagenet"),
-    conda:
-        ENV
-    log:
-        f"{LOGS}/ddnp_imagenet/T2.log",
     script:
         "../../../scripts/ddnp/comparison_table.py"
 

@@ -58,7 +58,11 @@ def dis_has_factors():
 def dis_mig_runs():
     """000-B1's rows: every pruned Beta-VAE-Classif run on a dataset with ground-truth factors, with its beta."""
     betas = {r["model"]: r["beta"] for r in dis_runs() if r["arch"] == "beta_vae_classif"}
-    return [{**r, "beta": betas[r["model"]]} for r in dis_pruned_runs() if r["model"] in betas and r["dataset"] in FACTOR_DATASETS]
+    return [
+        {**r, "beta": betas[r["model"]]}
+        for r in dis_pruned_runs()
+        if r["model"] in betas and r["dataset"] in FACTOR_DATASETS
+    ]
 
 
 def dis_mig_inputs(wildcards):

@@ -17,16 +17,16 @@ rule dis_headless:
         model=f"{HEADLESS}/model.pt",
         history=f"{HEADLESS}/history.csv",
         evaluation=f"{HEADLESS}/evaluation.json",
-    params:
-        train=lambda wildcards: study_cfg(wildcards.study)["headless"],
-        keep_kl=lambda wildcards: study_cfg(wildcards.study)["headless_kl"],
+    log:
+        f"{LOGS}/{RUN}/headless.log",
+    conda:
+        ENV
     threads: job_threads
     resources:
         runtime=120,
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{RUN}/headless.log",
+    params:
+        train=lambda wildcards: study_cfg(wildcards.study)["headless"],
+        keep_kl=lambda wildcards: study_cfg(wildcards.study)["headless_kl"],
     script:
         "../../../scripts/disentangle/headless.py"
 
@@ -49,12 +49,12 @@ rule dis_table:
             f"{DIS}/000-T1_accuracy_compression.md",
             f"{DIS}/000-T1_accuracy_compression.tex",
         ],
-    params:
-        runs=lambda wildcards: dis_runs(),
-    conda:
-        ENV
     log:
         f"{LOGS}/disentangle/T1.log",
+    conda:
+        ENV
+    params:
+        runs=lambda wildcards: dis_runs(),
     script:
         "../../../scripts/disentangle/table.py"
 
@@ -71,10 +71,10 @@ rule dis_architecture:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{DIS}/000-F1_beta_vae_classif.pdf",
-    conda:
-        ENV
     log:
         f"{LOGS}/disentangle/F1.log",
+    conda:
+        ENV
     script:
         "../../../scripts/disentangle/architecture.py"
 
@@ -84,14 +84,14 @@ rule dis_factors:
         data=f"{DATA}.pt",
     output:
         factors=FACTORS,
-    params:
-        data=data_params,
+    log:
+        f"{LOGS}/data/{{dataset}}.factors.log",
     wildcard_constraints:
         dataset="|".join(FACTOR_DATASETS),
     conda:
         ENV
-    log:
-        f"{LOGS}/data/{{dataset}}.factors.log",
+    params:
+        data=data_params,
     script:
         "../../../scripts/disentangle/factors.py"
 
@@ -101,16 +101,16 @@ rule dis_mig:
         unpack(dis_mig_inputs),
     output:
         metrics=MIG_POINT,
-    params:
-        model=model_params,
-        bins=lambda wildcards: dis_cfg()["mig"]["bins"],
+    log:
+        f"{LOGS}/{RUN}/{{point}}/mig.log",
     wildcard_constraints:
         point="untrained|dense|headless",
         dataset="|".join(FACTOR_DATASETS),
     conda:
         ENV
-    log:
-        f"{LOGS}/{RUN}/{{point}}/mig.log",
+    params:
+        model=model_params,
+        bins=lambda wildcards: dis_cfg()["mig"]["bins"],
     script:
         "../../../scripts/disentangle/mig.py"
 
@@ -122,15 +122,15 @@ rule dis_mig_pruned:
         factors=FACTORS,
     output:
         metrics=MIG_PRUNED,
-    params:
-        model=model_params,
-        bins=lambda wildcards: dis_cfg()["mig"]["bins"],
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/mig.log",
     wildcard_constraints:
         dataset="|".join(FACTOR_DATASETS),
     conda:
         ENV
-    log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/mig.log",
+    params:
+        model=model_params,
+        bins=lambda wildcards: dis_cfg()["mig"]["bins"],
     script:
         "../../../scripts/disentangle/mig.py"
 
@@ -163,12 +163,12 @@ rule dis_mig_results:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{DIS}/000-B1_mig.pdf",
-    params:
-        runs=lambda wildcards: dis_mig_runs(),
-    conda:
-        ENV
     log:
         f"{LOGS}/disentangle/B1.log",
+    conda:
+        ENV
+    params:
+        runs=lambda wildcards: dis_mig_runs(),
     script:
         "../../../scripts/disentangle/mig_results.py"
 
@@ -186,13 +186,13 @@ rule dis_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{DIS}/000-claims.md",
+    log:
+        f"{LOGS}/disentangle/claims.log",
+    conda:
+        ENV
     params:
         history_groups=lambda wildcards: [f"{r['dataset']}/{r['model']}" for r in runs_of("disentangle")],
         seeds=lambda wildcards: study_cfg("disentangle")["seeds"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/disentangle/claims.log",
     script:
         "../../../scripts/disentangle/claims.py"
 
@@ -200,5 +200,10 @@ rule dis_claims:
 register_study(
     "disentangle",
     # 000-B1 needs a dataset with ground-truth factors (dSprites)
-    lambda: [rules.dis_table, rules.dis_architecture, rules.dis_claims, *([rules.dis_mig_results] if dis_has_factors() else [])],
+    lambda: [
+        rules.dis_table,
+        rules.dis_architecture,
+        rules.dis_claims,
+        *([rules.dis_mig_results] if dis_has_factors() else []),
+    ],
 )

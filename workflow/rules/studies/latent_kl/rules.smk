@@ -18,24 +18,28 @@ rule kl_divergences:
     output:
         table=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv",
         record=f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.json",
-    params:
-        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "latent_kl")],
-        finetune=kl_finetune_params,
-        divergence=lambda wildcards: study_cfg("latent_kl")["divergence"],
+    log:
+        f"{LOGS}/latent_kl/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.log",
+    conda:
+        ENV
     threads: 2
     resources:
         mem_mb=2048,
-    conda:
-        ENV
-    log:
-        f"{LOGS}/latent_kl/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.log",
+    params:
+        pruned=lambda wildcards: [
+            [r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "latent_kl")
+        ],
+        finetune=kl_finetune_params,
+        divergence=lambda wildcards: study_cfg("latent_kl")["divergence"],
     script:
         "../../../scripts/latent_kl/divergences.py"
 
 
 rule kl_tables:
     input:
-        runs=lambda wildcards: paths(f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv", runs_of("latent_kl")),
+        runs=lambda wildcards: paths(
+            f"{KL}/runs/{{dataset}}/{{model}}/seed{{seed}}/kl_divergences.csv", runs_of("latent_kl")
+        ),
     output:
         rank=[
             report(
@@ -57,13 +61,13 @@ rule kl_tables:
             ),
             f"{KL}/001-B2_divergence_pd.md",
         ],
+    log:
+        f"{LOGS}/latent_kl/tables.log",
+    conda:
+        ENV
     params:
         runs=lambda wildcards: runs_of("latent_kl"),
         models=lambda wildcards: study_cfg("latent_kl")["models"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/latent_kl/tables.log",
     script:
         "../../../scripts/latent_kl/tables.py"
 
@@ -128,10 +132,10 @@ rule kl_figures:
             labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
         ),
         ap2_vs_ap3_pdf=f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.pdf",
-    conda:
-        ENV
     log:
         f"{LOGS}/latent_kl/figures_{{dataset}}-{{model}}.log",
+    conda:
+        ENV
     script:
         "../../../scripts/latent_kl/figures.py"
 
@@ -150,13 +154,13 @@ rule kl_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{KL}/001-claims.md",
+    log:
+        f"{LOGS}/latent_kl/claims.log",
+    conda:
+        ENV
     params:
         history_groups=lambda wildcards: [f"{r['dataset']}/{r['model']}" for r in runs_of("latent_kl")],
         seeds=lambda wildcards: study_cfg("latent_kl")["seeds"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/latent_kl/claims.log",
     script:
         "../../../scripts/latent_kl/claims.py"
 

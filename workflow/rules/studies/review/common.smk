@@ -16,7 +16,6 @@ def rv_figure_models():
     return study_cfg("review")["figures"]
 
 
-
 # Part 2 (lottery tickets, scratch training, PIE).
 RV_TICKETS = f"{RESULTS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}"  # 003-F2: one dense run and its chain
 RV_LEVEL = f"{RV_TICKETS}/{{schedule}}/level{{level}}"
@@ -46,7 +45,13 @@ def rv_ticket_runs():
     sparsity is iterative level 1 (the same masks from the same dense weights), so one-shot starts at level 2."""
     tickets = rv_part2("tickets")
     return [
-        {"dataset": study_cfg("review")["datasets"][0], "lr": f"{lr:g}", "seed": seed, "schedule": schedule, "level": level}
+        {
+            "dataset": study_cfg("review")["datasets"][0],
+            "lr": f"{lr:g}",
+            "seed": seed,
+            "schedule": schedule,
+            "level": level,
+        }
         for lr in tickets["learning_rates"]
         for seed in tickets["seeds"]
         for schedule in ("iterative", "oneshot")
@@ -55,7 +60,9 @@ def rv_ticket_runs():
 
 
 def rv_dense_ticket_runs():
-    return [dict(r, schedule="dense", level=0) for r in rv_ticket_runs() if r["schedule"] == "iterative" and r["level"] == 1]
+    return [
+        dict(r, schedule="dense", level=0) for r in rv_ticket_runs() if r["schedule"] == "iterative" and r["level"] == 1
+    ]
 
 
 RV_F6_ARMS = ("rewind", "reinit", "scratch_b", "random_masks")  # lottery ticket, Scratch-E, Scratch-B, random masks
@@ -64,7 +71,9 @@ RV_F6_ARMS = ("rewind", "reinit", "scratch_b", "random_masks")  # lottery ticket
 def rv_scratch_runs():
     """Every part-1 run whose masks 003-F6 retrains (the `scratch` variant of its model, every seed and sparsity)."""
     scratch = rv_part2("scratch")
-    return [r for r in pruned_runs_of("review") if r["variant"] == scratch["variant"] and r["model"] == scratch["model"]]
+    return [
+        r for r in pruned_runs_of("review") if r["variant"] == scratch["variant"] and r["model"] == scratch["model"]
+    ]
 
 
 def rv_pie_runs(control=False):

@@ -26,13 +26,13 @@ rule rv_tables:
             ),
             f"{RV}/003-B1_training_cost.md",
         ],
+    log:
+        f"{LOGS}/review/tables.log",
+    conda:
+        ENV
     params:
         runs=lambda wildcards: rv_sos_runs(),
         dense=lambda wildcards: runs_of("review"),
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/tables.log",
     script:
         "../../../scripts/review/tables.py"
 
@@ -66,12 +66,12 @@ rule rv_figures:
             labels={"type": "figure (PNG)"},
         ),
         f5_pdf=f"{RV}/003-F5_extended_magnitude.pdf",
-    params:
-        figures=lambda wildcards: rv_figure_models(),
-    conda:
-        ENV
     log:
         f"{LOGS}/review/F3_F5.log",
+    conda:
+        ENV
+    params:
+        figures=lambda wildcards: rv_figure_models(),
     script:
         "../../../scripts/review/figures.py"
 
@@ -100,12 +100,12 @@ rule rv_published:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{RV}/003-B2_published.pdf",
-    params:
-        figures=lambda wildcards: rv_figure_models(),
-    conda:
-        ENV
     log:
         f"{LOGS}/review/B2.log",
+    conda:
+        ENV
+    params:
+        figures=lambda wildcards: rv_figure_models(),
     script:
         "../../../scripts/review/published.py"
 
@@ -129,18 +129,17 @@ rule rv_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{RV}/003-claims.md",
+    log:
+        f"{LOGS}/review/claims.log",
+    conda:
+        ENV
     params:
         figures=lambda wildcards: rv_figure_models(),
         dense_models=lambda wildcards: [run["model"] for run in runs_of("review")],
         scratch_model=lambda wildcards: rv_part2("scratch")["model"],
         ticket_lrs=lambda wildcards: [run["lr"] for run in rv_dense_ticket_runs()],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/claims.log",
     script:
         "../../../scripts/review/claims.py"
-
 
 
 # Part 2: lottery tickets, scratch training (003-F2, F6), pruning identified exemplars (003-F7), the procedure (003-F1).
@@ -158,17 +157,17 @@ rule rv_ticket_dense:
         rewind=f"{RV_TICKETS}/dense/rewind.pt",
         metrics=f"{RV_TICKETS}/dense/metrics.json",
         history=f"{RV_TICKETS}/dense/history.csv",
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/dense.log",
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+    conda:
+        ENV
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
     params:
         model=lambda wildcards: rv_part2("tickets")["model"],
         train=rv_ticket_params,
         rewind_step=lambda wildcards: rv_part2("tickets")["rewind_step"],
-    wildcard_constraints:
-        lr=r"[0-9.e-]+",
-    threads: lambda wildcards: study_cfg("review").get("threads", 2)
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/dense.log",
     script:
         "../../../scripts/review/ticket_dense.py"
 
@@ -182,21 +181,21 @@ rule rv_ticket_level:
         masks=f"{RV_LEVEL}/masks.pt",
         model=f"{RV_LEVEL}/model.pt",
         metrics=f"{RV_LEVEL}/metrics.json",
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}.log",
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+        schedule="iterative|oneshot",
+        level=r"\d+",
+    conda:
+        ENV
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
     params:
         train=rv_ticket_params,
         rate=lambda wildcards: rv_part2("tickets")["rate"],
         scope=lambda wildcards: rv_part2("tickets")["scope"],
         layers=lambda wildcards: rv_part2("tickets")["layers"],
         output_rate_factor=lambda wildcards: rv_part2("tickets")["output_rate_factor"],
-    wildcard_constraints:
-        lr=r"[0-9.e-]+",
-        schedule="iterative|oneshot",
-        level=r"\d+",
-    threads: lambda wildcards: study_cfg("review").get("threads", 2)
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}.log",
     script:
         "../../../scripts/review/ticket_level.py"
 
@@ -209,20 +208,20 @@ rule rv_ticket_control:
         rewind=f"{RV_TICKETS}/dense/rewind.pt",
     output:
         metrics=f"{RV_LEVEL}/{{arm}}.json",
-    params:
-        train=rv_ticket_params,
-        reinit_scaling=lambda wildcards: rv_part2("tickets")["reinit_scaling"],
-        scratch_b_max_factor=None,
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}_{{arm}}.log",
     wildcard_constraints:
         lr=r"[0-9.e-]+",
         schedule="iterative|oneshot",
         level=r"\d+",
         arm="reinit|scratch_b|random_masks",
-    threads: lambda wildcards: study_cfg("review").get("threads", 2)
     conda:
         ENV
-    log:
-        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}_{{arm}}.log",
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    params:
+        train=rv_ticket_params,
+        reinit_scaling=lambda wildcards: rv_part2("tickets")["reinit_scaling"],
+        scratch_b_max_factor=None,
     script:
         "../../../scripts/review/retrain.py"
 
@@ -232,12 +231,12 @@ rule rv_dense_initialization:
         data=f"{DATA}.pt",
     output:
         model=f"{DENSE}/initialization.pt",
-    params:
-        model=model_params,
-    conda:
-        ENV
     log:
         f"{LOGS}/{RUN}/dense_initialization.log",
+    conda:
+        ENV
+    params:
+        model=model_params,
     script:
         "../../../scripts/review/dense_initialization.py"
 
@@ -250,17 +249,17 @@ rule rv_retrain:
         rewind=f"{DENSE}/initialization.pt",
     output:
         metrics=RV_RETRAINED,
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/retrain_{{arm}}.log",
+    wildcard_constraints:
+        arm="|".join(RV_F6_ARMS),
+    conda:
+        ENV
+    threads: job_threads
     params:
         train=train_params,
         reinit_scaling=lambda wildcards: rv_part2("scratch")["reinit_scaling"],
         scratch_b_max_factor=lambda wildcards: rv_part2("scratch")["scratch_b_max_factor"],
-    wildcard_constraints:
-        arm="|".join(RV_F6_ARMS),
-    threads: job_threads
-    conda:
-        ENV
-    log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/retrain_{{arm}}.log",
     script:
         "../../../scripts/review/retrain.py"
 
@@ -271,7 +270,9 @@ rule rv_part2_tables:
         controls=lambda wildcards: paths(f"{RV_LEVEL}/reinit.json", rv_ticket_runs()),
         dense=lambda wildcards: paths(f"{RV_TICKETS}/dense/metrics.json", rv_dense_ticket_runs()),
         runs=f"{RV}/runs/sparsity_runs.csv",
-        retrained=lambda wildcards: [RV_RETRAINED.format(**run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
+        retrained=lambda wildcards: [
+            RV_RETRAINED.format(**run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS
+        ],
     output:
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
@@ -295,16 +296,16 @@ rule rv_part2_tables:
             ),
             f"{RV}/003-F6_scratch.md",
         ],
+    log:
+        f"{LOGS}/review/part2_tables.log",
+    conda:
+        ENV
     params:
         tickets=lambda wildcards: rv_ticket_runs(),
         dense=lambda wildcards: rv_dense_ticket_runs(),
         scratch=lambda wildcards: [dict(run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
         scratch_model=lambda wildcards: rv_part2("scratch")["model"],
         scratch_variant=lambda wildcards: rv_part2("scratch")["variant"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/part2_tables.log",
     script:
         "../../../scripts/review/part2_tables.py"
 
@@ -330,16 +331,15 @@ rule rv_part2_figures:
             labels={"type": "figure (PNG)"},
         ),
         f6_pdf=f"{RV}/003-F6_scratch.pdf",
+    log:
+        f"{LOGS}/review/F2_F6.log",
+    conda:
+        ENV
     params:
         tickets=lambda wildcards: rv_part2("tickets"),
         scratch_model=lambda wildcards: rv_part2("scratch")["model"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/F2_F6.log",
     script:
         "../../../scripts/review/part2_figures.py"
-
 
 
 rule rv_pie:
@@ -379,18 +379,17 @@ rule rv_pie:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{RV}/003-F7_pie.pdf",
+    log:
+        f"{LOGS}/review/F7.log",
+    conda:
+        ENV
     params:
         sparsities=lambda wildcards: [float(s) for s in rv_part2("pie")["sparsities"]],
         pruned_sparsity=lambda wildcards: [s for s, _, _ in rv_pie_pruned()],
         grid=lambda wildcards: rv_part2("pie")["grid"],
         model=lambda wildcards: rv_part2("pie")["model"],
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/F7.log",
     script:
         "../../../scripts/review/pie.py"
-
 
 
 rule rv_procedure:
@@ -404,20 +403,29 @@ rule rv_procedure:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{RV}/003-F1_procedure.pdf",
+    log:
+        f"{LOGS}/review/F1.log",
+    localrule: True
+    conda:
+        ENV
     params:
         config=lambda wildcards: dict(workflow.config_settings.overwrite_config),  # this run's config files and --config: its graph
         snakefile=workflow.main_snakefile,
         targets=["review"],
-    localrule: True
-    conda:
-        ENV
-    log:
-        f"{LOGS}/review/F1.log",
     script:
         "../../../scripts/review/procedure.py"
 
 
 register_study(
     "review",
-    lambda: [rules.rv_tables, rules.rv_figures, rules.rv_published, rules.rv_claims, rules.rv_part2_tables, rules.rv_part2_figures, rules.rv_pie, rules.rv_procedure],
+    lambda: [
+        rules.rv_tables,
+        rules.rv_figures,
+        rules.rv_published,
+        rules.rv_claims,
+        rules.rv_part2_tables,
+        rules.rv_part2_figures,
+        rules.rv_pie,
+        rules.rv_procedure,
+    ],
 )

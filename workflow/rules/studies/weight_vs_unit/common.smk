@@ -48,7 +48,13 @@ def wvu_protocol_seeds():
 def wvu_protocol_runs():
     """Every trained (protocol, seed) of 004-B3, as wildcard dicts with the protocol's name."""
     return [
-        {"study": "weight_vs_unit", "dataset": dataset, "model": protocol_model(WVU_MODEL, protocol), "seed": seed, "protocol": protocol}
+        {
+            "study": "weight_vs_unit",
+            "dataset": dataset,
+            "model": protocol_model(WVU_MODEL, protocol),
+            "seed": seed,
+            "protocol": protocol,
+        }
         for dataset in wvu_cfg()["datasets"]
         for protocol, seeds in wvu_protocol_seeds().items()
         for seed in seeds

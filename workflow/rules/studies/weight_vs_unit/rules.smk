@@ -15,14 +15,16 @@ rule wvu_forward_latency:
         masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", pruned_runs_of_run(wildcards, "weight_vs_unit")),
     output:
         timings=f"{WVU}/runs/{{dataset}}/{{model}}/seed{{seed}}/forward_latency.csv",
-    params:
-        latency=lambda wildcards: wvu_cfg()["latency"],
-        pruned=lambda wildcards: [[r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "weight_vs_unit")],
-    threads: workflow.cores
-    conda:
-        ENV
     log:
         f"{LOGS}/weight_vs_unit/runs/{{dataset}}/{{model}}/seed{{seed}}/forward_latency.log",
+    conda:
+        ENV
+    threads: workflow.cores
+    params:
+        latency=lambda wildcards: wvu_cfg()["latency"],
+        pruned=lambda wildcards: [
+            [r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "weight_vs_unit")
+        ],
     script:
         "../../../scripts/weight_vs_unit/forward_latency.py"
 
@@ -64,12 +66,12 @@ rule wvu_tables:
             ),
             f"{WVU}/004-B2_forward_time.md",
         ],
-    params:
-        runs=lambda wildcards: wvu_pruned_runs(),
-    conda:
-        ENV
     log:
         f"{LOGS}/weight_vs_unit/tables.log",
+    conda:
+        ENV
+    params:
+        runs=lambda wildcards: wvu_pruned_runs(),
     script:
         "../../../scripts/weight_vs_unit/tables.py"
 
@@ -86,12 +88,12 @@ rule wvu_training_curves:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{WVU}/004-F1_training_curves.pdf",
-    params:
-        seeds=lambda wildcards: [r["seed"] for r in wvu_runs()],
-    conda:
-        ENV
     log:
         f"{LOGS}/weight_vs_unit/F1.log",
+    conda:
+        ENV
+    params:
+        seeds=lambda wildcards: [r["seed"] for r in wvu_runs()],
     script:
         "../../../scripts/weight_vs_unit/training_curves.py"
 
@@ -116,10 +118,10 @@ rule wvu_metrics_against_k:
             labels={"type": "figure (PNG)"},
         ),
         unit_pdf=f"{WVU}/004-F3_unit_pruning.pdf",
-    conda:
-        ENV
     log:
         f"{LOGS}/weight_vs_unit/F2_F3.log",
+    conda:
+        ENV
     script:
         "../../../scripts/weight_vs_unit/metrics_against_k.py"
 
@@ -137,13 +139,13 @@ rule wvu_magnitude_histograms:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{WVU}/004-F4_magnitude_histograms.pdf",
+    log:
+        f"{LOGS}/weight_vs_unit/F4.log",
+    conda:
+        ENV
     params:
         variants=lambda wildcards: [r["variant"] for r in wvu_histogram_runs()],
         k_percent=lambda wildcards: wvu_k_percent("histogram_sparsity"),
-    conda:
-        ENV
-    log:
-        f"{LOGS}/weight_vs_unit/F4.log",
     script:
         "../../../scripts/weight_vs_unit/magnitude_histograms.py"
 
@@ -160,12 +162,12 @@ rule wvu_forward_time:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{WVU}/004-F5_forward_time.pdf",
-    params:
-        batch_size=lambda wildcards: wvu_cfg()["latency"]["batch_size"],
-    conda:
-        ENV
     log:
         f"{LOGS}/weight_vs_unit/F5.log",
+    conda:
+        ENV
+    params:
+        batch_size=lambda wildcards: wvu_cfg()["latency"]["batch_size"],
     script:
         "../../../scripts/weight_vs_unit/forward_time.py"
 
@@ -185,14 +187,14 @@ rule wvu_protocol_table:
             ),
             f"{WVU}/004-B3_protocol_choices.md",
         ],
+    log:
+        f"{LOGS}/weight_vs_unit/B3_table.log",
+    conda:
+        ENV
     params:
         runs=lambda wildcards: wvu_protocol_pruned_runs(),
         dense_runs=lambda wildcards: wvu_protocol_runs(),
         settings=lambda wildcards: wvu_protocol_settings(),
-    conda:
-        ENV
-    log:
-        f"{LOGS}/weight_vs_unit/B3_table.log",
     script:
         "../../../scripts/weight_vs_unit/protocol_table.py"
 
@@ -209,10 +211,10 @@ rule wvu_protocol_figure:
             labels={"type": "figure (PNG)"},
         ),
         pdf=f"{WVU}/004-B3_protocol_choices.pdf",
-    conda:
-        ENV
     log:
         f"{LOGS}/weight_vs_unit/B3_figure.log",
+    conda:
+        ENV
     script:
         "../../../scripts/weight_vs_unit/protocol_figure.py"
 
@@ -233,13 +235,13 @@ rule wvu_claims:
             labels={"type": "table (CSV)"},
         ),
         f"{WVU}/004-claims.md",
+    log:
+        f"{LOGS}/weight_vs_unit/claims.log",
+    conda:
+        ENV
     params:
         histogram_k=lambda wildcards: wvu_k_percent("histogram_sparsity"),
         runs=lambda wildcards: wvu_pruned_runs(),
-    conda:
-        ENV
-    log:
-        f"{LOGS}/weight_vs_unit/claims.log",
     script:
         "../../../scripts/weight_vs_unit/claims.py"
 
