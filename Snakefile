@@ -2,8 +2,6 @@
 #   snakemake --cores 2                         the embedded default (config.yaml)
 #   snakemake --cores 2 weight_vs_unit          one study
 #   snakemake --configfile configs/paper.yaml   the papers' protocols (GPU / cluster)
-from pathlib import Path
-
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -27,12 +25,13 @@ include: "workflow/rules/train_sparse.smk"
 include: "workflow/rules/evaluate.smk"
 
 
-# Studies: one folder each under workflow/rules/studies/ (common.smk: its input helpers; rules.smk: its own stages,
-# tables, figures and claims, ending with register_study), found the way their config schemas are.
-for study_dir in sorted(Path(workflow.basedir, "workflow/rules/studies").iterdir()):
+# Studies, in the order workflow/studies.yaml declares them (common.smk: STUDIES): each has a folder under
+# workflow/rules/studies/ (common.smk: its input helpers; rules.smk: its own stages, tables, figures and claims,
+# ending with register_study).
+for study in STUDIES:
 
-    include: str(study_dir / "common.smk")
-    include: str(study_dir / "rules.smk")
+    include: f"workflow/rules/studies/{study}/common.smk"
+    include: f"workflow/rules/studies/{study}/rules.smk"
 
 
 # One target per registered study (`snakemake --cores 2 <study>`), the catalog of all of them, and their claims page.

@@ -18,6 +18,7 @@ from prunebench.data.raw import option_error
 from prunebench.models import MODELS
 from prunebench.pruning import LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
 from prunebench.pruning.during_training.sweep import sweep_errors
+from prunebench.studies.manifest import load_manifest
 from prunebench.training.config import SELECTIONS, TRACKABLE_SPLITS
 from prunebench.training.optim import OPTIMIZERS, SCHEDULES
 
@@ -44,11 +45,14 @@ def _load_yaml(path):
 
 
 def load_schema(path) -> dict:
-    """The config schema, with each study's schema (studies/<study>.schema.yaml beside it) under `studies`."""
+    """The config schema, with the schema of each study the workflow declares (workflow/studies.yaml, the folder
+    above the schema's) under `studies`: studies/<study>.schema.yaml beside it."""
     path = Path(path)
     schema = _load_yaml(path)
-    for study in sorted((path.parent / "studies").glob("*.schema.yaml")):
-        schema["properties"]["studies"]["properties"][study.name.removesuffix(".schema.yaml")] = _load_yaml(study)
+    for study in load_manifest(path.parent.parent / "studies.yaml"):
+        schema["properties"]["studies"]["properties"][study] = _load_yaml(
+            path.parent / "studies" / f"{study}.schema.yaml"
+        )
     schema["$defs"]["dataset_name"]["enum"] = DATASETS.names()
     schema["$defs"]["model_arch"]["enum"] = MODELS.names()
     schema["$defs"]["pruning_method"]["enum"] = PRUNING_METHODS.names()

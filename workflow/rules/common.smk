@@ -13,6 +13,7 @@ from prunebench.config import (
     variant_names,
 )
 from prunebench.pruning import PRUNING_METHODS
+from prunebench.studies.manifest import ManifestError, load_manifest
 from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
 
 ENV = str(Path(workflow.basedir) / "envs/prunebench.yaml")  # for --sdm conda
@@ -25,12 +26,15 @@ def prepared_exists(dataset):
 # A bad config is the user's to fix: its message and what to do, not a traceback of this file. A study whose data only
 # a local folder provides (002-T2's ImageNet) is left out, saying so, where the folder is not there; the rest runs.
 try:
+    STUDIES = load_manifest(Path(workflow.basedir) / "workflow/studies.yaml")  # in the order they are included
     validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
     for study, why in studies_without_local_data(config, prepared_exists).items():
         print(f"prunebench: study {study} is left out of this run: {why}", file=sys.stderr)
         del config["studies"][study]
     check_model_files(config)
     check_data_sources(config, prepared_exists)
+except ManifestError as error:
+    sys.exit(f"prunebench: {error}")
 except ConfigError as error:
     sys.exit(user_error(error, [str(f) for f in workflow.configfiles]))
 
@@ -208,6 +212,27 @@ def pruned_runs_of_run(wildcards, study=None):
 
 
 STUDY_ARTIFACTS = {}  # study -> its artifact files, declared once by register_study
+
+
+def artifact_path(study, artifact_id, file_key):
+    """An artifact file's path as workflow/studies.yaml declares it (as another rule's input, or in a script's params)."""
+    return f"{RESULTS}/{study}/{STUDIES[study].artifacts[artifact_id].files[file_key].name}"
+
+
+def artifact(study, artifact_id, file_key):
+    """An artifact file as a rule's output: its path, marked for the report (caption, category, subcategory, labels)
+    where workflow/studies.yaml gives it a caption."""
+    declared = STUDIES[study]
+    file = declared.artifacts[artifact_id].files[file_key]
+    if file.caption is None:
+        return artifact_path(study, artifact_id, file_key)
+    return report(
+        artifact_path(study, artifact_id, file_key),
+        caption=str(Path(workflow.basedir) / "workflow/report" / study / f"{file.caption}.rst"),
+        category=declared.category,
+        subcategory=declared.subcategory(artifact_id),
+        labels=file.labels,
+    )
 
 
 def study_enabled(study):

@@ -28,7 +28,7 @@ def ddnp_searches():
 
 def ddnp_claims_inputs(wildcards):
     """002-T1, and 002-F4's curves where the config runs searches."""
-    inputs = {"table": f"{DDNP}/002-T1_comparison.csv"}
+    inputs = {"table": artifact_path("ddnp", "T1", "csv")}
     if ddnp_searches():
-        inputs["curves"] = f"{DDNP}/002-F4_search_accuracy.csv"
+        inputs["curves"] = artifact_path("ddnp", "F4", "csv")
     return inputs

@@ -4,8 +4,6 @@
 # (`search_ablations`) stop after the search.
 
 DDNP = f"{RESULTS}/ddnp"
-DDNP_CAPTIONS = "../../../report/ddnp"
-DDNP_CATEGORY = "002 Disentangled differentiable network pruning (DDNP)"
 
 
 rule ddnp_comparison_table:
@@ -16,14 +14,8 @@ rule ddnp_comparison_table:
         reported=DDNP_REPORTED,
     output:
         table=[
-            report(
-                f"{DDNP}/002-T1_comparison.csv",
-                caption=f"{DDNP_CAPTIONS}/T1.rst",
-                category=DDNP_CATEGORY,
-                subcategory="002-T1 channel pruning at a FLOPs budget",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{DDNP}/002-T1_comparison.md",
+            artifact("ddnp", "T1", "csv"),
+            artifact("ddnp", "T1", "md"),
         ],
         runs=f"{DDNP}/runs/pruned_runs.csv",
     log:
@@ -39,14 +31,8 @@ rule ddnp_comparison_table:
 
 rule ddnp_soft_mask_figure:
     output:
-        png=report(
-            f"{DDNP}/002-F2_soft_mask.png",
-            caption=f"{DDNP_CAPTIONS}/F2.rst",
-            category=DDNP_CATEGORY,
-            subcategory="002-F2 soft top-k mask",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{DDNP}/002-F2_soft_mask.pdf",
+        png=artifact("ddnp", "F2", "png"),
+        pdf=artifact("ddnp", "F2", "pdf"),
     log:
         f"{LOGS}/ddnp/F2.log",
     conda:
@@ -59,21 +45,9 @@ rule ddnp_layer_widths:
     input:
         records=lambda wildcards: paths(f"{PRUNED}/search.json", ddnp_searches()),
     output:
-        png=report(
-            f"{DDNP}/002-F3_layer_widths.png",
-            caption=f"{DDNP_CAPTIONS}/F3.rst",
-            category=DDNP_CATEGORY,
-            subcategory="002-F3 layer widths after the search",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{DDNP}/002-F3_layer_widths.pdf",
-        csv=report(
-            f"{DDNP}/002-F3_layer_widths.csv",
-            caption=f"{DDNP_CAPTIONS}/F3_table.rst",
-            category=DDNP_CATEGORY,
-            subcategory="002-F3 layer widths after the search",
-            labels={"type": "table (CSV)"},
-        ),
+        png=artifact("ddnp", "F3", "png"),
+        pdf=artifact("ddnp", "F3", "pdf"),
+        csv=artifact("ddnp", "F3", "csv"),
     log:
         f"{LOGS}/ddnp/F3.log",
     conda:
@@ -88,21 +62,9 @@ rule ddnp_search_accuracy:
     input:
         histories=lambda wildcards: paths(f"{PRUNED}/search_history.csv", ddnp_searches()),
     output:
-        png=report(
-            f"{DDNP}/002-F4_search_accuracy.png",
-            caption=f"{DDNP_CAPTIONS}/F4.rst",
-            category=DDNP_CATEGORY,
-            subcategory="002-F4 accuracy during the search",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{DDNP}/002-F4_search_accuracy.pdf",
-        csv=report(
-            f"{DDNP}/002-F4_search_accuracy.csv",
-            caption=f"{DDNP_CAPTIONS}/F4_table.rst",
-            category=DDNP_CATEGORY,
-            subcategory="002-F4 accuracy during the search",
-            labels={"type": "table (CSV)"},
-        ),
+        png=artifact("ddnp", "F4", "png"),
+        pdf=artifact("ddnp", "F4", "pdf"),
+        csv=artifact("ddnp", "F4", "csv"),
     log:
         f"{LOGS}/ddnp/F4.log",
     conda:
@@ -118,14 +80,8 @@ rule ddnp_claims:
         unpack(ddnp_claims_inputs),
         histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("ddnp")),
     output:
-        report(
-            f"{DDNP}/002-claims.csv",
-            caption=f"{DDNP_CAPTIONS}/claims.rst",
-            category=DDNP_CATEGORY,
-            subcategory="002 claims",
-            labels={"type": "table (CSV)"},
-        ),
-        f"{DDNP}/002-claims.md",
+        artifact("ddnp", "claims", "csv"),
+        artifact("ddnp", "claims", "md"),
     log:
         f"{LOGS}/ddnp/claims.log",
     conda:

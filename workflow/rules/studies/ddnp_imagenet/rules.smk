@@ -11,14 +11,8 @@ rule ddnp_imagenet_table:
         reported=DDNP_IMAGENET_REPORTED,
     output:
         table=[
-            report(
-                f"{DDNP_IMAGENET}/002-T2_imagenet.csv",
-                caption=f"{DDNP_CAPTIONS}/T2.rst",
-                category=DDNP_CATEGORY,
-                subcategory="002-T2 channel pruning on ImageNet",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{DDNP_IMAGENET}/002-T2_imagenet.md",
+            artifact("ddnp_imagenet", "T2", "csv"),
+            artifact("ddnp_imagenet", "T2", "md"),
         ],
         runs=f"{DDNP_IMAGENET}/runs/pruned_runs.csv",
     log:

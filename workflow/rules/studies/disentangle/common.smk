@@ -82,7 +82,7 @@ def dis_mig_paths(point):
 
 def dis_claims_inputs(wildcards):
     """T1 and, where a dataset with factors is configured, 000-B1."""
-    inputs = {"table": f"{DIS}/000-T1_accuracy_compression.csv"}
+    inputs = {"table": artifact_path("disentangle", "T1", "csv")}
     if dis_has_factors():
-        inputs["mig"] = f"{DIS}/000-B1_mig.csv"
+        inputs["mig"] = artifact_path("disentangle", "B1", "csv")
     return inputs

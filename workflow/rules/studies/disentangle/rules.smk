@@ -5,9 +5,6 @@
 # untrained encoder, after the first phase, after head removal) and dis_mig_pruned (after pruning and fine-tuning)
 # per Beta-VAE-Classif run -> dis_mig_results (000-B1). Then dis_table (000-T1), dis_claims.
 
-DIS_CAPTIONS = "../../../report/disentangle"
-DIS_CATEGORY = "000 Impact of disentanglement on pruning"
-
 
 rule dis_headless:
     input:
@@ -39,15 +36,9 @@ rule dis_table:
         data_info=lambda wildcards: paths(f"{DATA}.json", dis_runs()),
     output:
         table=[
-            report(
-                f"{DIS}/000-T1_accuracy_compression.csv",
-                caption=f"{DIS_CAPTIONS}/T1.rst",
-                category=DIS_CATEGORY,
-                subcategory="000-T1 accuracy and compression",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{DIS}/000-T1_accuracy_compression.md",
-            f"{DIS}/000-T1_accuracy_compression.tex",
+            artifact("disentangle", "T1", "csv"),
+            artifact("disentangle", "T1", "md"),
+            artifact("disentangle", "T1", "tex"),
         ],
     log:
         f"{LOGS}/disentangle/T1.log",
@@ -63,14 +54,8 @@ rule dis_architecture:
     input:
         model=lambda wildcards: f"{DENSE}/model.pt".format(**dis_first_beta_run()),
     output:
-        png=report(
-            f"{DIS}/000-F1_beta_vae_classif.png",
-            caption=f"{DIS_CAPTIONS}/F1.rst",
-            category=DIS_CATEGORY,
-            subcategory="000-F1 Beta-VAE-Classif architecture",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{DIS}/000-F1_beta_vae_classif.pdf",
+        png=artifact("disentangle", "F1", "png"),
+        pdf=artifact("disentangle", "F1", "pdf"),
     log:
         f"{LOGS}/disentangle/F1.log",
     conda:
@@ -146,23 +131,11 @@ rule dis_mig_results:
         accuracy_pruned=lambda wildcards: paths(f"{PRUNED}/evaluation.json", dis_mig_runs()),
     output:
         table=[
-            report(
-                f"{DIS}/000-B1_mig.csv",
-                caption=f"{DIS_CAPTIONS}/B1_table.rst",
-                category=DIS_CATEGORY,
-                subcategory="000-B1 disentanglement (MIG) on dSprites",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{DIS}/000-B1_mig.md",
+            artifact("disentangle", "B1", "csv"),
+            artifact("disentangle", "B1", "md"),
         ],
-        png=report(
-            f"{DIS}/000-B1_mig.png",
-            caption=f"{DIS_CAPTIONS}/B1.rst",
-            category=DIS_CATEGORY,
-            subcategory="000-B1 disentanglement (MIG) on dSprites",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{DIS}/000-B1_mig.pdf",
+        png=artifact("disentangle", "B1", "png"),
+        pdf=artifact("disentangle", "B1", "pdf"),
     log:
         f"{LOGS}/disentangle/B1.log",
     conda:
@@ -178,14 +151,8 @@ rule dis_claims:
         unpack(dis_claims_inputs),
         histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("disentangle")),
     output:
-        report(
-            f"{DIS}/000-claims.csv",
-            caption=f"{DIS_CAPTIONS}/claims.rst",
-            category=DIS_CATEGORY,
-            subcategory="000 claims",
-            labels={"type": "table (CSV)"},
-        ),
-        f"{DIS}/000-claims.md",
+        artifact("disentangle", "claims", "csv"),
+        artifact("disentangle", "claims", "md"),
     log:
         f"{LOGS}/disentangle/claims.log",
     conda:

@@ -4,8 +4,6 @@
 # (PD against the dense model measured on the fine-tuning's images), tables, figures and claims.
 
 KL = f"{RESULTS}/latent_kl"
-KL_CAPTIONS = "../../../report/latent_kl"
-KL_CATEGORY = "001 Pruning through a probabilistic latent space (AP2, AP3)"
 
 
 rule kl_divergences:
@@ -42,24 +40,12 @@ rule kl_tables:
         ),
     output:
         rank=[
-            report(
-                f"{KL}/001-B1_rank_correlation.csv",
-                caption=f"{KL_CAPTIONS}/B1.rst",
-                category=KL_CATEGORY,
-                subcategory="001-B1 rank correlation of divergence and PD",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{KL}/001-B1_rank_correlation.md",
+            artifact("latent_kl", "B1", "csv"),
+            artifact("latent_kl", "B1", "md"),
         ],
         summary=[
-            report(
-                f"{KL}/001-B2_divergence_pd.csv",
-                caption=f"{KL_CAPTIONS}/B2.rst",
-                category=KL_CATEGORY,
-                subcategory="001-B2 every divergence and PD",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{KL}/001-B2_divergence_pd.md",
+            artifact("latent_kl", "B2", "csv"),
+            artifact("latent_kl", "B2", "md"),
         ],
     log:
         f"{LOGS}/latent_kl/tables.log",
@@ -74,64 +60,22 @@ rule kl_tables:
 
 rule kl_figures:
     input:
-        summary=f"{KL}/001-B2_divergence_pd.csv",
+        summary=artifact_path("latent_kl", "B2", "csv"),
     output:
-        ap2_test=report(
-            f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F2.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F2 AP2 and PD on the test set",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
-        ),
-        ap2_test_pdf=f"{KL}/001-F2_ap2_pd_test_{{dataset}}-{{model}}.pdf",
-        ap2_train=report(
-            f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F7.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F7 AP2 and PD on the training set",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
-        ),
-        ap2_train_pdf=f"{KL}/001-F7_ap2_pd_train_{{dataset}}-{{model}}.pdf",
-        t_test=report(
-            f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F4.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F4 AP3 (Student-T) and PD on the test set",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
-        ),
-        t_test_pdf=f"{KL}/001-F4_ap3_student_t_pd_test_{{dataset}}-{{model}}.pdf",
-        t_train=report(
-            f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F12.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F12 AP3 (Student-T) and PD on the training set",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
-        ),
-        t_train_pdf=f"{KL}/001-F12_ap3_student_t_pd_train_{{dataset}}-{{model}}.pdf",
-        g_test=report(
-            f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F11.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F11 AP3 (Gaussian, AR(1) covariance) and PD",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}", "PD on": "test"},
-        ),
-        g_test_pdf=f"{KL}/001-F11_ap3_gaussian_pd_test_{{dataset}}-{{model}}.pdf",
-        g_train=report(
-            f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F11.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F11 AP3 (Gaussian, AR(1) covariance) and PD",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}", "PD on": "train"},
-        ),
-        g_train_pdf=f"{KL}/001-F11_ap3_gaussian_pd_train_{{dataset}}-{{model}}.pdf",
-        ap2_vs_ap3=report(
-            f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.png",
-            caption=f"{KL_CAPTIONS}/F17.rst",
-            category=KL_CATEGORY,
-            subcategory="001-F17 AP3 against AP2",
-            labels={"type": "figure (PNG)", "dataset": "{dataset}", "model": "{model}"},
-        ),
-        ap2_vs_ap3_pdf=f"{KL}/001-F17_ap2_vs_ap3_{{dataset}}-{{model}}.pdf",
+        ap2_test=artifact("latent_kl", "F2", "png"),
+        ap2_test_pdf=artifact("latent_kl", "F2", "pdf"),
+        ap2_train=artifact("latent_kl", "F7", "png"),
+        ap2_train_pdf=artifact("latent_kl", "F7", "pdf"),
+        t_test=artifact("latent_kl", "F4", "png"),
+        t_test_pdf=artifact("latent_kl", "F4", "pdf"),
+        t_train=artifact("latent_kl", "F12", "png"),
+        t_train_pdf=artifact("latent_kl", "F12", "pdf"),
+        g_test=artifact("latent_kl", "F11", "test.png"),
+        g_test_pdf=artifact("latent_kl", "F11", "test.pdf"),
+        g_train=artifact("latent_kl", "F11", "train.png"),
+        g_train_pdf=artifact("latent_kl", "F11", "train.pdf"),
+        ap2_vs_ap3=artifact("latent_kl", "F17", "png"),
+        ap2_vs_ap3_pdf=artifact("latent_kl", "F17", "pdf"),
     log:
         f"{LOGS}/latent_kl/figures_{{dataset}}-{{model}}.log",
     conda:
@@ -142,18 +86,12 @@ rule kl_figures:
 
 rule kl_claims:
     input:
-        rank=f"{KL}/001-B1_rank_correlation.csv",
-        summary=f"{KL}/001-B2_divergence_pd.csv",
+        rank=artifact_path("latent_kl", "B1", "csv"),
+        summary=artifact_path("latent_kl", "B2", "csv"),
         histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("latent_kl")),
     output:
-        report(
-            f"{KL}/001-claims.csv",
-            caption=f"{KL_CAPTIONS}/claims.rst",
-            category=KL_CATEGORY,
-            subcategory="001 claims",
-            labels={"type": "table (CSV)"},
-        ),
-        f"{KL}/001-claims.md",
+        artifact("latent_kl", "claims", "csv"),
+        artifact("latent_kl", "claims", "md"),
     log:
         f"{LOGS}/latent_kl/claims.log",
     conda:

@@ -3,8 +3,6 @@
 # point x seed, from the same initialization) -> evaluate. Its own: the run tables, 003-F3..F5, B1, B2 and claims.
 
 RV = f"{RESULTS}/review"
-RV_CAPTIONS = "../../../report/review"
-RV_CATEGORY = "003 Pruning deep neural networks (a review)"
 
 
 rule rv_tables:
@@ -17,14 +15,8 @@ rule rv_tables:
         runs=f"{RV}/runs/sparsity_runs.csv",
         dense=f"{RV}/runs/dense_runs.csv",
         cost=[
-            report(
-                f"{RV}/003-B1_training_cost.csv",
-                caption=f"{RV_CAPTIONS}/B1.rst",
-                category=RV_CATEGORY,
-                subcategory="003-B1 training cost of each technique",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{RV}/003-B1_training_cost.md",
+            artifact("review", "B1", "csv"),
+            artifact("review", "B1", "md"),
         ],
     log:
         f"{LOGS}/review/tables.log",
@@ -42,30 +34,12 @@ rule rv_figures:
         runs=f"{RV}/runs/sparsity_runs.csv",
         dense=f"{RV}/runs/dense_runs.csv",
     output:
-        f3=report(
-            f"{RV}/003-F3_accuracy_sparsity.png",
-            caption=f"{RV_CAPTIONS}/F3.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F3 accuracy against sparsity (the Transformer comparison)",
-            labels={"type": "figure (PNG)"},
-        ),
-        f3_pdf=f"{RV}/003-F3_accuracy_sparsity.pdf",
-        f4=report(
-            f"{RV}/003-F4_accuracy_sparsity.png",
-            caption=f"{RV_CAPTIONS}/F4.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F4 accuracy against sparsity (the ResNet-50 comparison)",
-            labels={"type": "figure (PNG)"},
-        ),
-        f4_pdf=f"{RV}/003-F4_accuracy_sparsity.pdf",
-        f5=report(
-            f"{RV}/003-F5_extended_magnitude.png",
-            caption=f"{RV_CAPTIONS}/F5.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F5 extended magnitude pruning",
-            labels={"type": "figure (PNG)"},
-        ),
-        f5_pdf=f"{RV}/003-F5_extended_magnitude.pdf",
+        f3=artifact("review", "F3", "png"),
+        f3_pdf=artifact("review", "F3", "pdf"),
+        f4=artifact("review", "F4", "png"),
+        f4_pdf=artifact("review", "F4", "pdf"),
+        f5=artifact("review", "F5", "png"),
+        f5_pdf=artifact("review", "F5", "pdf"),
     log:
         f"{LOGS}/review/F3_F5.log",
     conda:
@@ -83,23 +57,11 @@ rule rv_published:
         published=RV_PUBLISHED,
     output:
         table=[
-            report(
-                f"{RV}/003-B2_published.csv",
-                caption=f"{RV_CAPTIONS}/B2_table.rst",
-                category=RV_CATEGORY,
-                subcategory="003-B2 the published State of Sparsity results",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{RV}/003-B2_published.md",
+            artifact("review", "B2", "csv"),
+            artifact("review", "B2", "md"),
         ],
-        png=report(
-            f"{RV}/003-B2_published.png",
-            caption=f"{RV_CAPTIONS}/B2.rst",
-            category=RV_CATEGORY,
-            subcategory="003-B2 the published State of Sparsity results",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{RV}/003-B2_published.pdf",
+        png=artifact("review", "B2", "png"),
+        pdf=artifact("review", "B2", "pdf"),
     log:
         f"{LOGS}/review/B2.log",
     conda:
@@ -116,19 +78,13 @@ rule rv_claims:
         published=RV_PUBLISHED,
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
-        pie_counts=f"{RV}/003-F7_pie_counts.csv",
+        pie_counts=artifact_path("review", "F7", "counts.csv"),
         dense_histories=lambda wildcards: paths(f"{DENSE}/history.csv", runs_of("review")),
         ticket_histories=lambda wildcards: paths(f"{RV_TICKETS}/dense/history.csv", rv_dense_ticket_runs()),
         pie_histories=lambda wildcards: paths(f"{DENSE}/history.csv", rv_pie_runs() + rv_pie_runs(control=True)),
     output:
-        report(
-            f"{RV}/003-claims.csv",
-            caption=f"{RV_CAPTIONS}/claims.rst",
-            category=RV_CATEGORY,
-            subcategory="003 claims",
-            labels={"type": "table (CSV)"},
-        ),
-        f"{RV}/003-claims.md",
+        artifact("review", "claims", "csv"),
+        artifact("review", "claims", "md"),
     log:
         f"{LOGS}/review/claims.log",
     conda:
@@ -277,24 +233,12 @@ rule rv_part2_tables:
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
         f2=[
-            report(
-                f"{RV}/003-F2_winning_ticket.csv",
-                caption=f"{RV_CAPTIONS}/F2_table.rst",
-                category=RV_CATEGORY,
-                subcategory="003-F2 winning ticket against random re-initialization",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{RV}/003-F2_winning_ticket.md",
+            artifact("review", "F2", "csv"),
+            artifact("review", "F2", "md"),
         ],
         f6=[
-            report(
-                f"{RV}/003-F6_scratch.csv",
-                caption=f"{RV_CAPTIONS}/F6_table.rst",
-                category=RV_CATEGORY,
-                subcategory="003-F6 magnitude pruning against training from scratch",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{RV}/003-F6_scratch.md",
+            artifact("review", "F6", "csv"),
+            artifact("review", "F6", "md"),
         ],
     log:
         f"{LOGS}/review/part2_tables.log",
@@ -315,22 +259,10 @@ rule rv_part2_figures:
         tickets=f"{RV}/runs/ticket_runs.csv",
         scratch=f"{RV}/runs/scratch_runs.csv",
     output:
-        f2=report(
-            f"{RV}/003-F2_winning_ticket.png",
-            caption=f"{RV_CAPTIONS}/F2.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F2 winning ticket against random re-initialization",
-            labels={"type": "figure (PNG)"},
-        ),
-        f2_pdf=f"{RV}/003-F2_winning_ticket.pdf",
-        f6=report(
-            f"{RV}/003-F6_scratch.png",
-            caption=f"{RV_CAPTIONS}/F6.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F6 magnitude pruning against training from scratch",
-            labels={"type": "figure (PNG)"},
-        ),
-        f6_pdf=f"{RV}/003-F6_scratch.pdf",
+        f2=artifact("review", "F2", "png"),
+        f2_pdf=artifact("review", "F2", "pdf"),
+        f6=artifact("review", "F6", "png"),
+        f6_pdf=artifact("review", "F6", "pdf"),
     log:
         f"{LOGS}/review/F2_F6.log",
     conda:
@@ -351,34 +283,16 @@ rule rv_pie:
         pruned_masks=lambda wildcards: [masks for _, _, masks in rv_pie_pruned()],
     output:
         counts=[
-            report(
-                f"{RV}/003-F7_pie_counts.csv",
-                caption=f"{RV_CAPTIONS}/F7_counts.rst",
-                category=RV_CATEGORY,
-                subcategory="003-F7 pruning identified exemplars (PIE)",
-                labels={"type": "PIE counts (CSV)"},
-            ),
-            f"{RV}/003-F7_pie_counts.md",
+            artifact("review", "F7", "counts.csv"),
+            artifact("review", "F7", "counts.md"),
         ],
         classes=[
-            report(
-                f"{RV}/003-F7_pie_classes.csv",
-                caption=f"{RV_CAPTIONS}/F7_classes.rst",
-                category=RV_CATEGORY,
-                subcategory="003-F7 pruning identified exemplars (PIE)",
-                labels={"type": "per-class recall change (CSV)"},
-            ),
-            f"{RV}/003-F7_pie_classes.md",
+            artifact("review", "F7", "classes.csv"),
+            artifact("review", "F7", "classes.md"),
         ],
         pies=f"{RV}/runs/pie_images.csv",
-        png=report(
-            f"{RV}/003-F7_pie.png",
-            caption=f"{RV_CAPTIONS}/F7.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F7 pruning identified exemplars (PIE)",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{RV}/003-F7_pie.pdf",
+        png=artifact("review", "F7", "png"),
+        pdf=artifact("review", "F7", "pdf"),
     log:
         f"{LOGS}/review/F7.log",
     conda:
@@ -395,14 +309,8 @@ rule rv_pie:
 rule rv_procedure:
     output:
         dot=f"{RV}/runs/rulegraph.dot",
-        png=report(
-            f"{RV}/003-F1_procedure.png",
-            caption=f"{RV_CAPTIONS}/F1.rst",
-            category=RV_CATEGORY,
-            subcategory="003-F1 the train, prune, fine-tune procedure",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{RV}/003-F1_procedure.pdf",
+        png=artifact("review", "F1", "png"),
+        pdf=artifact("review", "F1", "pdf"),
     log:
         f"{LOGS}/review/F1.log",
     localrule: True

@@ -4,8 +4,6 @@
 # are models of the study (common.smk) and go through the same stages.
 
 WVU = f"{RESULTS}/weight_vs_unit"
-WVU_CAPTIONS = "../../../report/weight_vs_unit"
-WVU_CATEGORY = "004 Weight vs unit pruning"
 
 
 # Timings must not share the machine: the job claims every core given to Snakemake (and a whole node on Slurm).
@@ -37,34 +35,16 @@ rule wvu_tables:
         latency=lambda wildcards: rules.wvu_forward_latency.output.timings.format(**wvu_first_run()),
     output:
         loss_accuracy=[
-            report(
-                f"{WVU}/004-T1_loss_accuracy_vs_k.csv",
-                caption=f"{WVU_CAPTIONS}/T1.rst",
-                category=WVU_CATEGORY,
-                subcategory="004-T1 loss and accuracy against k",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{WVU}/004-T1_loss_accuracy_vs_k.md",
+            artifact("weight_vs_unit", "T1", "csv"),
+            artifact("weight_vs_unit", "T1", "md"),
         ],
         ks=[
-            report(
-                f"{WVU}/004-B1_elimination_ks.csv",
-                caption=f"{WVU_CAPTIONS}/B1.rst",
-                category=WVU_CATEGORY,
-                subcategory="004-B1 eliminated against surviving magnitudes",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{WVU}/004-B1_elimination_ks.md",
+            artifact("weight_vs_unit", "B1", "csv"),
+            artifact("weight_vs_unit", "B1", "md"),
         ],
         forward_time=[
-            report(
-                f"{WVU}/004-B2_forward_time.csv",
-                caption=f"{WVU_CAPTIONS}/B2.rst",
-                category=WVU_CATEGORY,
-                subcategory="004-B2 forward time (the numbers of 004-F5)",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{WVU}/004-B2_forward_time.md",
+            artifact("weight_vs_unit", "B2", "csv"),
+            artifact("weight_vs_unit", "B2", "md"),
         ],
     log:
         f"{LOGS}/weight_vs_unit/tables.log",
@@ -80,14 +60,8 @@ rule wvu_training_curves:
     input:
         histories=lambda wildcards: paths(f"{DENSE}/history.csv", wvu_runs()),
     output:
-        png=report(
-            f"{WVU}/004-F1_training_curves.png",
-            caption=f"{WVU_CAPTIONS}/F1.rst",
-            category=WVU_CATEGORY,
-            subcategory="004-F1 training curves",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{WVU}/004-F1_training_curves.pdf",
+        png=artifact("weight_vs_unit", "F1", "png"),
+        pdf=artifact("weight_vs_unit", "F1", "pdf"),
     log:
         f"{LOGS}/weight_vs_unit/F1.log",
     conda:
@@ -100,24 +74,12 @@ rule wvu_training_curves:
 
 rule wvu_metrics_against_k:
     input:
-        table=f"{WVU}/004-T1_loss_accuracy_vs_k.csv",
+        table=artifact_path("weight_vs_unit", "T1", "csv"),
     output:
-        weight_png=report(
-            f"{WVU}/004-F2_weight_pruning.png",
-            caption=f"{WVU_CAPTIONS}/F2.rst",
-            category=WVU_CATEGORY,
-            subcategory="004-F2 weight pruning",
-            labels={"type": "figure (PNG)"},
-        ),
-        weight_pdf=f"{WVU}/004-F2_weight_pruning.pdf",
-        unit_png=report(
-            f"{WVU}/004-F3_unit_pruning.png",
-            caption=f"{WVU_CAPTIONS}/F3.rst",
-            category=WVU_CATEGORY,
-            subcategory="004-F3 unit pruning",
-            labels={"type": "figure (PNG)"},
-        ),
-        unit_pdf=f"{WVU}/004-F3_unit_pruning.pdf",
+        weight_png=artifact("weight_vs_unit", "F2", "png"),
+        weight_pdf=artifact("weight_vs_unit", "F2", "pdf"),
+        unit_png=artifact("weight_vs_unit", "F3", "png"),
+        unit_pdf=artifact("weight_vs_unit", "F3", "pdf"),
     log:
         f"{LOGS}/weight_vs_unit/F2_F3.log",
     conda:
@@ -131,14 +93,8 @@ rule wvu_magnitude_histograms:
         model=lambda wildcards: f"{DENSE}/model.pt".format(**wvu_first_run()),
         masks=lambda wildcards: paths(f"{PRUNED}/masks.pt", wvu_histogram_runs()),
     output:
-        png=report(
-            f"{WVU}/004-F4_magnitude_histograms.png",
-            caption=f"{WVU_CAPTIONS}/F4.rst",
-            category=WVU_CATEGORY,
-            subcategory="004-F4 eliminated and surviving magnitudes",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{WVU}/004-F4_magnitude_histograms.pdf",
+        png=artifact("weight_vs_unit", "F4", "png"),
+        pdf=artifact("weight_vs_unit", "F4", "pdf"),
     log:
         f"{LOGS}/weight_vs_unit/F4.log",
     conda:
@@ -152,16 +108,10 @@ rule wvu_magnitude_histograms:
 
 rule wvu_forward_time:
     input:
-        table=f"{WVU}/004-B2_forward_time.csv",
+        table=artifact_path("weight_vs_unit", "B2", "csv"),
     output:
-        png=report(
-            f"{WVU}/004-F5_forward_time.png",
-            caption=f"{WVU_CAPTIONS}/F5.rst",
-            category=WVU_CATEGORY,
-            subcategory="004-F5 forward time against k",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{WVU}/004-F5_forward_time.pdf",
+        png=artifact("weight_vs_unit", "F5", "png"),
+        pdf=artifact("weight_vs_unit", "F5", "pdf"),
     log:
         f"{LOGS}/weight_vs_unit/F5.log",
     conda:
@@ -178,14 +128,8 @@ rule wvu_protocol_table:
         dense=lambda wildcards: paths(f"{DENSE}/metrics.json", wvu_protocol_runs()),
     output:
         [
-            report(
-                f"{WVU}/004-B3_protocol_choices.csv",
-                caption=f"{WVU_CAPTIONS}/B3_table.rst",
-                category=WVU_CATEGORY,
-                subcategory="004-B3 protocol choices the document leaves open",
-                labels={"type": "table (CSV)"},
-            ),
-            f"{WVU}/004-B3_protocol_choices.md",
+            artifact("weight_vs_unit", "B3", "csv"),
+            artifact("weight_vs_unit", "B3", "md"),
         ],
     log:
         f"{LOGS}/weight_vs_unit/B3_table.log",
@@ -201,16 +145,10 @@ rule wvu_protocol_table:
 
 rule wvu_protocol_figure:
     input:
-        table=f"{WVU}/004-B3_protocol_choices.csv",
+        table=artifact_path("weight_vs_unit", "B3", "csv"),
     output:
-        png=report(
-            f"{WVU}/004-B3_protocol_choices.png",
-            caption=f"{WVU_CAPTIONS}/B3.rst",
-            category=WVU_CATEGORY,
-            subcategory="004-B3 protocol choices the document leaves open",
-            labels={"type": "figure (PNG)"},
-        ),
-        pdf=f"{WVU}/004-B3_protocol_choices.pdf",
+        png=artifact("weight_vs_unit", "B3", "png"),
+        pdf=artifact("weight_vs_unit", "B3", "pdf"),
     log:
         f"{LOGS}/weight_vs_unit/B3_figure.log",
     conda:
@@ -221,20 +159,14 @@ rule wvu_protocol_figure:
 
 rule wvu_claims:
     input:
-        loss_accuracy=f"{WVU}/004-T1_loss_accuracy_vs_k.csv",
-        ks=f"{WVU}/004-B1_elimination_ks.csv",
-        forward_time=f"{WVU}/004-B2_forward_time.csv",
+        loss_accuracy=artifact_path("weight_vs_unit", "T1", "csv"),
+        ks=artifact_path("weight_vs_unit", "B1", "csv"),
+        forward_time=artifact_path("weight_vs_unit", "B2", "csv"),
         evaluations=lambda wildcards: paths(f"{PRUNED}/evaluation.json", wvu_pruned_runs()),
         histories=lambda wildcards: paths(f"{DENSE}/history.csv", wvu_runs()),
     output:
-        report(
-            f"{WVU}/004-claims.csv",
-            caption=f"{WVU_CAPTIONS}/claims.rst",
-            category=WVU_CATEGORY,
-            subcategory="004 claims",
-            labels={"type": "table (CSV)"},
-        ),
-        f"{WVU}/004-claims.md",
+        artifact("weight_vs_unit", "claims", "csv"),
+        artifact("weight_vs_unit", "claims", "md"),
     log:
         f"{LOGS}/weight_vs_unit/claims.log",
     conda:
