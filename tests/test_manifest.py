@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from prunebench.studies.manifest import ManifestError, load_manifest
+from prunebench.studies.manifest import ManifestError, artifact_index, load_manifest
 
 MANIFEST = ROOT / "workflow/studies.yaml"
 
@@ -92,3 +92,10 @@ def test_a_declared_study_reads_into_paths_captions_and_report_labels(tmp_path):
 def test_a_mistake_in_the_declaration_is_named_by_its_key(tmp_path, studies, key):
     with pytest.raises(ManifestError, match=re.escape(key)):
         load_manifest(_write(tmp_path, studies))
+
+
+def test_the_artifact_index_in_the_docs_is_the_declarations():
+    expected = artifact_index(load_manifest(MANIFEST))
+    assert (ROOT / "docs/artifacts.md").read_text() == expected, (
+        "regenerate: python -m prunebench.studies.manifest workflow/studies.yaml > docs/artifacts.md"
+    )

@@ -96,3 +96,34 @@ def _artifact(document: str, artifact_id: str, spec: dict, where: str) -> Artifa
         labels |= {wildcard: f"{{{wildcard}}}" for wildcard in wildcards} | value.get("labels", {})
         files[file_key] = ArtifactFile(name, value.get("caption"), labels)
     return Artifact(artifact_id, full_id, spec["title"], files)
+
+
+def artifact_index(studies: dict[str, Study]) -> str:
+    """docs/artifacts.md: every declared artifact per study, with its files (regenerate with
+    `python -m prunebench.studies.manifest workflow/studies.yaml > docs/artifacts.md`; tests/test_manifest.py checks)."""
+    lines = [
+        "# Artifacts",
+        "",
+        "Every table, figure and claims file the workflow can produce, as `workflow/studies.yaml` declares them (this page",
+        "is generated from it). Each lands in `results/<study>/`; `{dataset}-{model}`: one file per dataset and model.",
+        "A config builds the artifacts of the studies it enables (`results/artifacts.json` lists what a run produced).",
+    ]
+    for study in studies.values():
+        lines += [
+            "",
+            f"## {study.key}",
+            "",
+            f"Document {study.document}: {study.title}. Target: `snakemake {study.key}`.",
+            "",
+        ]
+        lines += ["| ID | title | files |", "|---|---|---|"]
+        for artifact in study.artifacts.values():
+            files = ", ".join(f"`{file.name}`" for file in artifact.files.values())
+            lines.append(f"| {artifact.full_id} | {artifact.title} | {files} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(artifact_index(load_manifest(sys.argv[1])), end="")
