@@ -99,14 +99,15 @@ def _artifact(document: str, artifact_id: str, spec: dict, where: str) -> Artifa
 
 
 def artifact_index(studies: dict[str, Study]) -> str:
-    """docs/artifacts.md: every declared artifact per study, with its files (regenerate with
-    `python -m prunebench.studies.manifest workflow/studies.yaml > docs/artifacts.md`; tests/test_manifest.py checks)."""
+    """docs/artifacts.md: every declared artifact per study, with its files (tests/test_manifest.py checks it;
+    regenerate with `python -m prunebench.studies.manifest workflow/studies.yaml > docs/artifacts.md`)."""
     lines = [
         "# Artifacts",
         "",
-        "Every table, figure and claims file the workflow can produce, as `workflow/studies.yaml` declares them (this page",
-        "is generated from it). Each lands in `results/<study>/`; `{dataset}-{model}`: one file per dataset and model.",
-        "A config builds the artifacts of the studies it enables (`results/artifacts.json` lists what a run produced).",
+        "Every table, figure and claims file the workflow can produce, as `workflow/studies.yaml` declares them",
+        "(this page is generated from it). Each lands in `results/<study>/`; `{dataset}-{model}`: one file per dataset",
+        "and model. A config builds the artifacts of the studies it enables (`results/artifacts.json` lists what a run",
+        "produced).",
     ]
     for study in studies.values():
         lines += [
