@@ -1,0 +1,174 @@
+# Study 003, part 2: lottery tickets and scratch training (003-F2, F6).
+# 003-F2's chain per (learning rate, seed): rv_ticket_dense -> level 1 -> level 2 -> ... (rv_ticket_level, schedule
+# `iterative`: each level prunes the previous level's trained weights, rewinds, retrains); one-shot pruning to a
+# level's sparsity is the same rule reading the dense model (schedule `oneshot`); rv_ticket_control retrains a level's
+# masks from a fresh initialization. 003-F6 retrains the final masks of part 1's magnitude runs (rv_retrain).
+
+
+rule rv_ticket_dense:
+    input:
+        data=f"{DATA}.pt",
+    output:
+        model=f"{RV_TICKETS}/dense/model.pt",
+        rewind=f"{RV_TICKETS}/dense/rewind.pt",
+        metrics=f"{RV_TICKETS}/dense/metrics.json",
+        history=f"{RV_TICKETS}/dense/history.csv",
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/dense.log",
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+    conda:
+        ENV
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    params:
+        model=lambda wildcards: rv_part2("tickets")["model"],
+        train=rv_ticket_params,
+        rewind_step=lambda wildcards: rv_part2("tickets")["rewind_step"],
+    script:
+        "../../../scripts/review/ticket_dense.py"
+
+
+rule rv_ticket_level:
+    input:
+        unpack(rv_previous_level),
+        data=f"{DATA}.pt",
+        rewind=f"{RV_TICKETS}/dense/rewind.pt",
+    output:
+        masks=f"{RV_LEVEL}/masks.pt",
+        model=f"{RV_LEVEL}/model.pt",
+        metrics=f"{RV_LEVEL}/metrics.json",
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}.log",
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+        schedule="iterative|oneshot",
+        level=r"\d+",
+    conda:
+        ENV
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    params:
+        train=rv_ticket_params,
+        rate=lambda wildcards: rv_part2("tickets")["rate"],
+        scope=lambda wildcards: rv_part2("tickets")["scope"],
+        layers=lambda wildcards: rv_part2("tickets")["layers"],
+        output_rate_factor=lambda wildcards: rv_part2("tickets")["output_rate_factor"],
+    script:
+        "../../../scripts/review/ticket_level.py"
+
+
+rule rv_ticket_control:
+    input:
+        data=f"{DATA}.pt",
+        masks=f"{RV_LEVEL}/masks.pt",
+        masks_from=f"{RV_LEVEL}/model.pt",  # whose failure the masks carry
+        rewind=f"{RV_TICKETS}/dense/rewind.pt",
+    output:
+        metrics=f"{RV_LEVEL}/{{arm}}.json",
+    log:
+        f"{LOGS}/review/tickets/{{dataset}}/lr{{lr}}/seed{{seed}}/{{schedule}}/level{{level}}_{{arm}}.log",
+    wildcard_constraints:
+        lr=r"[0-9.e-]+",
+        schedule="iterative|oneshot",
+        level=r"\d+",
+        arm="reinit|scratch_b|random_masks",
+    conda:
+        ENV
+    threads: lambda wildcards: study_cfg("review").get("threads", 2)
+    params:
+        train=rv_ticket_params,
+        reinit_scaling=lambda wildcards: rv_part2("tickets")["reinit_scaling"],
+        scratch_b_max_factor=None,
+    script:
+        "../../../scripts/review/retrain.py"
+
+
+rule rv_dense_initialization:
+    input:
+        data=f"{DATA}.pt",
+    output:
+        model=f"{DENSE}/initialization.pt",
+    log:
+        f"{LOGS}/{RUN}/dense_initialization.log",
+    conda:
+        ENV
+    params:
+        model=model_params,
+    script:
+        "../../../scripts/review/dense_initialization.py"
+
+
+rule rv_retrain:
+    input:
+        data=f"{DATA}.pt",
+        masks=lambda wildcards: pruned_model(wildcards)["masks"],
+        masks_from=lambda wildcards: pruned_model(wildcards)["model"],  # whose failure the masks carry
+        rewind=f"{DENSE}/initialization.pt",
+    output:
+        metrics=RV_RETRAINED,
+    log:
+        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/retrain_{{arm}}.log",
+    wildcard_constraints:
+        arm="|".join(RV_F6_ARMS),
+    conda:
+        ENV
+    threads: job_threads
+    params:
+        train=train_params,
+        reinit_scaling=lambda wildcards: rv_part2("scratch")["reinit_scaling"],
+        scratch_b_max_factor=lambda wildcards: rv_part2("scratch")["scratch_b_max_factor"],
+    script:
+        "../../../scripts/review/retrain.py"
+
+
+rule rv_part2_tables:
+    input:
+        levels=lambda wildcards: paths(f"{RV_LEVEL}/metrics.json", rv_ticket_runs()),
+        controls=lambda wildcards: paths(f"{RV_LEVEL}/reinit.json", rv_ticket_runs()),
+        dense=lambda wildcards: paths(f"{RV_TICKETS}/dense/metrics.json", rv_dense_ticket_runs()),
+        runs=f"{RV}/runs/sparsity_runs.csv",
+        retrained=lambda wildcards: [
+            RV_RETRAINED.format(**run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS
+        ],
+    output:
+        tickets=f"{RV}/runs/ticket_runs.csv",
+        scratch=f"{RV}/runs/scratch_runs.csv",
+        f2=[
+            artifact("review", "F2", "csv"),
+            artifact("review", "F2", "md"),
+        ],
+        f6=[
+            artifact("review", "F6", "csv"),
+            artifact("review", "F6", "md"),
+        ],
+    log:
+        f"{LOGS}/review/part2_tables.log",
+    conda:
+        ENV
+    params:
+        tickets=lambda wildcards: rv_ticket_runs(),
+        dense=lambda wildcards: rv_dense_ticket_runs(),
+        scratch=lambda wildcards: [dict(run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
+        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+        scratch_variant=lambda wildcards: rv_part2("scratch")["variant"],
+    script:
+        "../../../scripts/review/part2_tables.py"
+
+
+rule rv_part2_figures:
+    input:
+        tickets=f"{RV}/runs/ticket_runs.csv",
+        scratch=f"{RV}/runs/scratch_runs.csv",
+    output:
+        f2=artifact("review", "F2", "png"),
+        f2_pdf=artifact("review", "F2", "pdf"),
+        f6=artifact("review", "F6", "png"),
+        f6_pdf=artifact("review", "F6", "pdf"),
+    log:
+        f"{LOGS}/review/F2_F6.log",
+    conda:
+        ENV
+    params:
+        tickets=lambda wildcards: rv_part2("tickets"),
+        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+    script:
+        "../../../scripts/review/part2_figures.py"
