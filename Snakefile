@@ -49,3 +49,17 @@ rule all:
 # needs the submitting host's network) and every rule writing a catalog artifact (tables, figures, claims: seconds of
 # work each, on the results of the jobs). Generic: the `localrules:` directive with the names computed.
 workflow.localrules("prepare_data", *(r.name for r in workflow.rules if any(is_artifact(str(f)) for f in r.output)))
+
+
+# Every job with a log records its wall time, CPU time and peak memory (a Snakemake benchmark file, as the `benchmark:`
+# directive would write it) under logs/benchmarks/<rule>/, at its log's path: set here for every rule at once, with
+# the log's path modifier, rather than as a copy of each rule's log path. When a run succeeds the records are summed
+# per rule and per study, with the start-up each job's log records, into results/run_times.{csv,md,png}.
+for job_rule in workflow.rules:
+    if job_rule.log:
+        job_rule.benchmark_modifier = job_rule.log_modifier
+        job_rule.benchmark = benchmark_path(LOGS, job_rule.name, str(job_rule.log[0]))
+
+
+onsuccess:
+    write_run_times(LOGS, RESULTS)

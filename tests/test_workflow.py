@@ -9,6 +9,7 @@ from PIL import Image
 
 from conftest import ROOT, metric_paths, snakemake
 from prunebench.claims import STATUSES
+from prunebench.run_times import job_times
 
 STUDY = "weight_vs_unit"
 
@@ -106,6 +107,19 @@ def test_every_job_writes_a_log_and_metrics_carry_provenance(smoke_run):
     provenance = json.loads(evaluation.read_text())["provenance"]
     assert {"config", "seed", "git_commit", "torch", "data_checksum"} <= set(provenance)
     assert len(provenance["data_checksum"]) == 64
+
+
+def test_every_job_leaves_a_benchmark_record_summed_per_rule_and_study(smoke_run):
+    jobs = job_times(smoke_run / "logs")
+    logs = [path for path in (smoke_run / "logs").rglob("*.log") if "benchmarks" not in path.parts]
+    assert len(jobs) == len(logs)
+    assert (jobs["startup_s"] > 0).all() and (jobs["startup_s"] <= jobs["wall_s"]).all()
+    assert (jobs["cpu_s"] > 0).all() and (jobs["max_rss_mb"] > 0).all()
+    per_rule = pd.read_csv(smoke_run / "results" / "run_times.csv")
+    assert set(per_rule["rule"]) == set(jobs["rule"]) and per_rule["jobs"].sum() == len(jobs)
+    assert {"weight_vs_unit", "data", "workflow"} <= set(per_rule["study"])
+    assert "## Per study" in (smoke_run / "results" / "run_times.md").read_text()
+    assert Image.open(smoke_run / "results" / "run_times.png").size[0] > 0
 
 
 def test_a_second_run_has_nothing_to_do(smoke_run):

@@ -13,6 +13,7 @@ from prunebench.config import (
     variant_names,
 )
 from prunebench.pruning import PRUNING_METHODS
+from prunebench.run_times import benchmark_path, write_run_times
 from prunebench.studies.manifest import ManifestError, load_manifest
 from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
 
