@@ -3,15 +3,17 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-import pandas as pd
 import torch
 from torch import nn
 
 from prunebench.pruning import apply_masks, slim
 from prunebench.sparse import SparseMLP, shrink_units
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @torch.no_grad()
@@ -81,6 +83,8 @@ def forward_latency_table(
     """CPU forward time of one minibatch for each pruned variant and sparsity, executed four ways:
     dense (masked weights, dense kernels), sparse COO, sparse CSR, and shrunk (all-zero units removed).
     Every execution is checked to compute the same outputs before it is timed."""
+    import pandas as pd  # here: every evaluate job imports this module, and only 004-B2 needs pandas
+
     torch.set_num_threads(threads)
     model = model.cpu().eval()
     x = torch.rand((batch_size, *input_shape), generator=torch.Generator().manual_seed(0))
