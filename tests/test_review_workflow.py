@@ -47,8 +47,11 @@ def test_every_003_artifact_is_produced_and_well_formed(smoke_run):
     assert len(sweep) == len(TECHNIQUES) * len(SMOKE["prune"]["sparsities"])
     assert (sweep["seconds"] > 0).all() and (sweep["ms_per_step"] > 0).all()
     assert sweep["test_accuracy_mean"].between(0, 100).all() and sweep["achieved_sparsity_mean"].between(0, 1).all()
-    targeted = sweep[sweep["technique"].isin(["magnitude", "extended_magnitude", "random"])]
+    targeted = sweep[sweep["technique"].isin(["magnitude", "random"])]
     assert (targeted["achieved_sparsity_mean"] - targeted["target"]).abs().max() < 0.01
+    # extended magnitude pruning leaves the first layer dense (prune_first_layer: false), most of an MLP's weights
+    extended = sweep[sweep["technique"] == "extended_magnitude"]
+    assert (extended["achieved_sparsity_mean"] < extended["target"] - 0.1).all()
     assert (cost.loc[cost["technique"] == "magnitude", "time_per_step_vs_magnitude"].mean()) == pytest.approx(1.0)
     steps = sweep.groupby("technique")["steps"].first()
     assert steps["extended_magnitude"] == pytest.approx(1.5 * steps["magnitude"], rel=0.05)

@@ -111,6 +111,15 @@ def test_c2_tests_only_the_ks_where_the_curves_part():
     assert unit_degrades_earlier(paired({50: [0.1, 0.0, -0.1], 80: [20.0, 22.0, 21.0]})).status == "does not hold"
 
 
+def test_c2_without_a_finite_accuracy_is_not_tested():
+    """Every run failed (non-finite accuracies): no gap to test, not a crash."""
+    failed = evaluations(
+        {50: [float("nan")] * 2, 80: [float("nan")] * 2}, {50: [float("nan")] * 2, 80: [float("nan")] * 2}
+    )
+    assert paired_gaps(failed).empty
+    assert unit_degrades_earlier(failed).status == "not tested"
+
+
 def test_c2_pairs_by_seed():
     """Seeds 10 points apart in both variants: unpaired, the spread would swamp a 3-point gap; paired it is exact."""
     weight = {0: [80, 90, 100], 50: [80, 90, 100], 80: [80, 90, 100]}

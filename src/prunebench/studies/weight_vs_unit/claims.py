@@ -89,6 +89,7 @@ def paired_gaps(evaluations: pd.DataFrame) -> pd.DataFrame:
     """Per k: weight minus unit test accuracy (points) of each seed, their mean and one-sided GAP_CONFIDENCE bounds
     (Student's t; with one seed, or identical gaps, both bounds are the mean), and the number of seeds."""
     accuracy = evaluations.pivot_table(index=["k_percent", "seed"], columns="variant", values="test_accuracy")
+    accuracy = accuracy.reindex(columns=["weight", "unit"])  # a variant with no finite accuracy (failed runs) has none
     gaps = (100 * (accuracy["weight"] - accuracy["unit"])).dropna()
     rows = []
     for k, part in gaps.groupby(level="k_percent"):
