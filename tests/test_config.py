@@ -91,6 +91,15 @@ def test_the_weight_vs_unit_study_needs_both_variants():
         validate_config(config, SCHEMA)
 
 
+def test_a_variant_name_both_searched_and_pruned_is_named():
+    """002's `l1` is pruned (prune); a structured search of that name elsewhere would be searched: both write
+    masks.pt. (A name trained sparse in one study and pruned in another is fine: train_sparse writes other files.)"""
+    search = {"method": "dp", "params": {}}
+    config = broken(lambda c: set_path(c, "studies.weight_vs_unit.prune.variants.l1", search))
+    with pytest.raises(ConfigError, match=r"\['l1'\] name a structured search in one study and a criterion"):
+        validate_config(config, SCHEMA)
+
+
 def test_histogram_sparsity_must_be_in_the_sweep():
     config = broken(lambda c: set_path(c, "studies.weight_vs_unit.histogram_sparsity", 0.7))
     with pytest.raises(ConfigError, match="histogram_sparsity"):

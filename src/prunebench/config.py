@@ -16,7 +16,7 @@ from prunebench.data import DATASETS, LOCAL_FOLDERS, load_raw
 from prunebench.data.augment import AUGMENTATIONS
 from prunebench.data.raw import option_error
 from prunebench.models import MODELS
-from prunebench.pruning import LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
+from prunebench.pruning import FAMILY_STAGES, LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
 from prunebench.pruning.during_training.sweep import sweep_errors
 from prunebench.studies.manifest import load_manifest
 from prunebench.training.config import SELECTIONS, TRACKABLE_SPLITS
@@ -91,24 +91,23 @@ def _cross_key_errors(config: dict) -> list[str]:
             errors += sweep_errors(study, cfg)
         if importlib.util.find_spec(checks := f"prunebench.studies.{study}.config_checks") is not None:
             errors += importlib.import_module(checks).config_errors(cfg, config)
-    if both := sorted(variant_names(config, searched=True) & variant_names(config, searched=False)):
+    # prune and search both write masks.pt, told apart by the variant's name alone (common.smk: SEARCHED_VARIANT)
+    if shared := sorted(name for name, stages in mask_stages(config).items() if {"search", "prune"} <= stages):
         errors.append(
-            f"config key studies.*.prune.variants: {both} name a structured search in one study and another method in "
+            f"config key studies.*.prune.variants: {shared} name a structured search in one study and a criterion in "
             "another; give them different names"
         )
     return errors
 
 
-def variant_names(config: dict, searched: bool) -> set[str]:
-    """The variant names, over every study, whose method is (searched=True) or is not a structured search: the
-    search stage writes the masks of the first, the prune stage those of the others."""
-    return {
-        name
-        for study in config["studies"].values()
-        if study and "prune" in study
-        for name, variant in study["prune"]["variants"].items()
-        if (PRUNING_METHODS[variant["method"]].family == "structured_search") == searched
-    }
+def mask_stages(config: dict) -> dict[str, set[str]]:
+    """Every variant name, over every study, with the stages that write its masks (FAMILY_STAGES: one per family)."""
+    stages: dict[str, set[str]] = {}
+    for study in config["studies"].values():
+        for name, variant in (study or {}).get("prune", {}).get("variants", {}).items():
+            stage = FAMILY_STAGES[PRUNING_METHODS[variant["method"]].family]["masks"]
+            stages.setdefault(name, set()).add(stage)
+    return stages
 
 
 def user_error(error: ConfigError, config_files: list[str]) -> str:

@@ -10,9 +10,9 @@ from prunebench.config import (
     studies_without_local_data,
     user_error,
     validate_config,
-    variant_names,
+    mask_stages,
 )
-from prunebench.pruning import PRUNING_METHODS
+from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS
 from prunebench.run_times import benchmark_path, write_run_times
 from prunebench.studies.manifest import ManifestError, load_manifest
 from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
@@ -104,7 +104,13 @@ def prune_params(wildcards):
     }
 
 
-SEARCHED_VARIANTS = sorted(variant_names(config, searched=True))
+def family_stage(wildcards, role):
+    """The variant's stage for `role` (FAMILY_STAGES: "masks", the rule writing its masks; "evaluated", the model the
+    evaluation measures), from its method's family."""
+    return FAMILY_STAGES[PRUNING_METHODS[variant_cfg(wildcards)["method"]].family][role]
+
+
+SEARCHED_VARIANTS = sorted(name for name, stages in mask_stages(config).items() if "search" in stages)
 # Rule-level constraints on {variant}: which of prune / search writes a variant's masks.pt.
 SEARCHED_VARIANT = "|".join(SEARCHED_VARIANTS) or "(?!)"  # (?!): matches nothing
 NOT_SEARCHED_VARIANT = rf"(?!(?:{SEARCHED_VARIANT})(?![A-Za-z0-9_]))[A-Za-z0-9_]+"
@@ -163,7 +169,7 @@ def pruned_model(wildcards):
     """What the evaluation stage measures: a training-time variant's trained model and final masks (train_sparse.smk),
     the fine-tuned model and its final masks where the study fine-tunes, else the pruned model as it starts
     (`pruned_start`)."""
-    if PRUNING_METHODS[variant_cfg(wildcards)["method"]].family == "during_training":
+    if family_stage(wildcards, "evaluated") == "trained":
         return {"model": f"{PRUNED}/trained.pt", "masks": f"{PRUNED}/trained_masks.pt"}
     if "finetune" in study_cfg(wildcards.study):
         return {"model": f"{PRUNED}/finetuned.pt", "masks": f"{PRUNED}/finetuned_masks.pt"}

@@ -8,7 +8,7 @@ Masks are the single representation of a pruned network: {parameter name: 0/1 te
 from prunebench.pruning.channels import ChannelSpace, channel_prunable
 from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
 from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_masks
-from prunebench.pruning.methods import FAMILIES, PRUNING_METHODS, PruningContext, PruningMethod
+from prunebench.pruning.methods import FAMILIES, FAMILY_STAGES, PRUNING_METHODS, PruningContext, PruningMethod
 from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, variant_sparsifier
 from prunebench.pruning.slimming import slim, slimming_record
@@ -19,6 +19,7 @@ from prunebench.pruning import search  # noqa: E402,F401  (registers the structu
 __all__ = [
     "ChannelSpace",
     "FAMILIES",
+    "FAMILY_STAGES",
     "FixedMasks",
     "LAYER_SELECTIONS",
     "PRUNING_METHODS",

@@ -19,11 +19,19 @@ from torch import nn
 
 from prunebench.registry import Registry
 
-# A method's family decides its stages in the DAG: "criterion" (masks from a trained model: the prune stage),
-# "during_training" (a Sparsifier inside the training loop: train_sparse), "structured_search" (gates searched over a
-# frozen network: the search stage). Iterative pruning with rewinding is not a family: 003's rules chain its levels
+# A method's family decides its stages in the DAG, the one table of them: the rule that writes a variant's masks
+# (workflow/rules/<stage>.smk) and what the evaluation measures. "criterion": masks from a trained model (prune), then
+# the base model with them, fine-tuned where the study fine-tunes; "structured_search": gates searched over a frozen
+# network (search), then as a criterion's; "during_training": a Sparsifier inside the training loop (train_sparse),
+# which hands over the trained model and its final masks. A variant whose method has structure "channel" is slimmed
+# after its mask stage (slim). Iterative pruning with rewinding is not a family: 003's rules chain its levels
 # (prunebench.pruning.iterative).
-FAMILIES = ("criterion", "during_training", "structured_search")
+FAMILY_STAGES = {
+    "criterion": {"masks": "prune", "evaluated": "finetuned"},
+    "structured_search": {"masks": "search", "evaluated": "finetuned"},
+    "during_training": {"masks": "train_sparse", "evaluated": "trained"},
+}
+FAMILIES = tuple(FAMILY_STAGES)
 
 
 @dataclass(frozen=True)

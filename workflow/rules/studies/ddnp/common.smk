@@ -22,7 +22,7 @@ def ddnp_searches():
     return [
         {**run, "method": variants[run["variant"]]["method"]}
         for run in pruned_runs_of("ddnp")
-        if PRUNING_METHODS[variants[run["variant"]]["method"]].family == "structured_search"
+        if run["variant"] in SEARCHED_VARIANTS
     ]
 
 
