@@ -3,11 +3,13 @@ prunable layers (`ChannelSpace`), its FLOPs model fitted from the space's own FL
 one-shot channel criteria: same layers, same count, same `budget_scope`), and the searched channels as the parameter
 masks the slim stage takes.
 
-Each prunable layer's channels are gated on the output of the last BatchNorm producing them (a ResNet block's BatchNorm
-after its first conv; a MobileNet block's depthwise BatchNorm), or of the last module producing them where no
-BatchNorm does (an MLP's Linear): a closed gate then zeroes exactly what slimming removes (ReLU, ReLU6 and Hardswish
-keep a zero), so the gated network is the slimmed one. A later producing module need not carry the channel itself:
-MobileNetV3's squeeze-excitation conv produces a scale per channel, and a zero there scales by hardsigmoid(0) = 0.5.
+Each prunable layer's channels are gated on the activated feature: at the input of every module consuming them (a
+ResNet block's second conv; a MobileNet block's project conv, after the depthwise BatchNorm and its activation; the
+next Linear of an MLP; a squeeze-excitation's first conv too). A closed gate then zeroes exactly what slimming removes,
+so the gated network is the slimmed one, and a closed channel still gets a loss gradient (gating before the ReLU would
+give it none: ReLU'(0) = 0). Where a consumer does not take the channels whole on dimension 1 (a Linear after a
+flatten), the gate falls back to the output of the last BatchNorm producing the channels (ReLU, ReLU6 and Hardswish
+keep a zero), or of the last module producing them where no BatchNorm does.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from prunebench.pruning.channels import ChannelSpace
 from prunebench.pruning.methods import PRUNING_METHODS
 from prunebench.pruning.params import method_params
 from prunebench.pruning.search.flops import FlopsModel, budget_flops
+from prunebench.pruning.search.gating import GatePoint
 from prunebench.pruning.search.loop import SearchSettings, search, search_data
 
 
@@ -37,6 +40,22 @@ def gate_module(space: ChannelSpace, layer: str) -> str:
     order = {name: i for i, name in enumerate(space.modules)}
     batchnorms = [name for name in space.produces[layer] if isinstance(space.modules[name], nn.modules.batchnorm._BatchNorm)]
     return max(batchnorms or space.produces[layer], key=order.__getitem__)
+
+
+def takes_whole(module: nn.Module, channels: int) -> bool:
+    """Whether `module`'s input carries exactly these channels on dimension 1."""
+    if isinstance(module, nn.Conv2d):
+        return module.in_channels == channels
+    return isinstance(module, nn.Linear) and module.in_features == channels
+
+
+def gate_points(space: ChannelSpace, layer: str) -> list[GatePoint]:
+    """Where `layer`'s gate multiplies its channels (the module docstring): the inputs of its consumers, else the
+    output of `gate_module`."""
+    consumers = space.consumes[layer]
+    if consumers and all(takes_whole(space.modules[name], space.channels[layer]) for name in consumers):
+        return [(name, "input") for name in consumers]
+    return [(gate_module(space, layer), "output")]
 
 
 def space_flops_model(space: ChannelSpace) -> FlopsModel:
@@ -61,12 +80,13 @@ def search_channels(
     budget `flops_kept` (p, the fraction kept) on a pruning subset of the training split, judged on the validation
     split. A diverging search raises TrainingDiverged, or with `record_divergence` says why it failed (`search`)."""
     space = ChannelSpace(model, input_shape, layers)
-    gates = {gate_module(space, layer): space.channels[layer] for layer in space.layers}
+    gates = {layer: space.channels[layer] for layer in space.layers}
+    points = {layer: gate_points(space, layer) for layer in space.layers}
     flops = space_flops_model(space)
     pruning_method = PRUNING_METHODS[method](method_params(method, params))
     subsets = search_data(data, settings.prune_size, seed)
-    result = search(model, gates, flops, subsets, pruning_method, flops_kept, settings, seed, record_divergence)
-    keep = {layer: result.masks[gate] for layer, gate in zip(space.layers, gates)}
+    result = search(model, gates, flops, subsets, pruning_method, flops_kept, settings, seed, record_divergence, points)
+    keep = dict(result.masks)
     widths = {layer: int(kept.sum()) for layer, kept in keep.items()}
     offset, budget = budget_flops(flops, flops_kept, pruning_method.params.budget_scope)
     searched = float(space.flops(widths))
@@ -82,6 +102,6 @@ def search_channels(
         "within_budget": searched <= (offset + budget) * (1 + 1e-9),
         "widths": widths,
         "channels": dict(space.channels),
-        "gates": dict(zip(space.layers, gates)),
+        "gates": {layer: [f"{name} ({side})" for name, side in pts] for layer, pts in points.items()},
     }
     return ChannelSearch(space.parameter_masks(keep), history, record, result.failed)

@@ -19,7 +19,7 @@ from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.pruning.search.base import Searcher, StructuredSearchMethod
 from prunebench.pruning.search.flops import FlopsModel
-from prunebench.pruning.search.gating import ChannelGates
+from prunebench.pruning.search.gating import ChannelGates, GatePoint
 from prunebench.training.evaluate import evaluate
 from prunebench.training.failure import TrainingDiverged
 
@@ -107,10 +107,11 @@ def search(
     settings: SearchSettings,
     seed: int,
     record_divergence: bool = False,
+    points: dict[str, list[GatePoint]] | None = None,
 ) -> SearchResult:
     """Learn `method`'s gates on the channels of the `prunable` layers ({module name: output channels}, in network
     order) of the frozen `model` at FLOPs budget `p` (the fraction of FLOPs kept). `flops` gives the network's FLOPs
-    from those layers' widths.
+    from those layers' widths; `points`: where each layer is gated (`ChannelGates`; default the named module's output).
 
     History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks; None at epoch 0),
     heldout_loss / heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full
@@ -135,7 +136,7 @@ def search(
         snapshots.append(dict(zip(prunable, (m.cpu() for m in masks))))
         log.info("search epoch %d: %s", epoch, history[-1])
 
-    with frozen(model), ChannelGates(model, prunable) as gates:
+    with frozen(model), ChannelGates(model, prunable, points) as gates:
         record(0, {"prune_loss": None, "prune_accuracy": None})
         for epoch in range(1, settings.epochs + 1):
             searcher.train()
