@@ -113,3 +113,26 @@ def test_a_failed_search_empties_its_row_and_leaves_the_claims_comparing_it_not_
     claims = {c.claim_id: c for c in search_claims(searched)}
     assert claims["002-C3"].holds is None and reason in claims["002-C3"].observed, "ddnp vs ddnp_hard: not tested"
     assert claims["002-C4"].holds is True and reason not in claims["002-C4"].observed, "compares no failed search"
+
+
+@pytest.mark.parametrize("p", [0.3, 0.8])
+def test_the_projection_brings_the_searched_widths_to_the_budget_keeping_their_ratios_and_ranking(p):
+    from prunebench.pruning.search.projection import project_to_budget
+
+    model = build_model("cifar_resnet", (1, 8, 8), 10, depth=20, width_multiplier=0.5)
+    space = ChannelSpace(model, (1, 8, 8))
+    generator = torch.Generator().manual_seed(0)
+    scores = {layer: torch.randn(c, generator=generator) for layer, c in space.channels.items()}
+    searched = {layer: max(1, c // (2 + i % 3)) for i, (layer, c) in enumerate(space.channels.items())}
+    keep = {layer: torch.argsort(torch.argsort(-s)) < searched[layer] for layer, s in scores.items()}
+    fixed = space.flops({layer: 0 for layer in space.layers})
+    budget = fixed + p * (space.flops() - fixed)
+    projected = project_to_budget(space, keep, scores, budget)
+    widths = {layer: int(kept.sum()) for layer, kept in projected.items()}
+    assert space.flops(widths) <= budget
+    assert space.flops({layer: min(c, widths[layer] + 1) for layer, c in space.channels.items()}) > budget  # tight
+    scale = [widths[layer] / searched[layer] for layer in space.layers if widths[layer] < space.channels[layer]]
+    assert max(scale) - min(scale) < 0.5  # one factor, up to rounding
+    for layer, kept in projected.items():  # the highest-ranked channels
+        if not kept.all():
+            assert scores[layer][kept].min() >= scores[layer][~kept].max()

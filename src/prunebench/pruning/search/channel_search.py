@@ -25,6 +25,7 @@ from prunebench.pruning.params import method_params
 from prunebench.pruning.search.flops import FlopsModel, budget_flops
 from prunebench.pruning.search.gating import GatePoint
 from prunebench.pruning.search.loop import SearchSettings, search, search_data
+from prunebench.pruning.search.projection import project_to_budget
 
 
 @dataclass
@@ -86,10 +87,14 @@ def search_channels(
     pruning_method = PRUNING_METHODS[method](method_params(method, params))
     subsets = search_data(data, settings.prune_size, seed)
     result = search(model, gates, flops, subsets, pruning_method, flops_kept, settings, seed, record_divergence, points)
-    keep = dict(result.masks)
-    widths = {layer: int(kept.sum()) for layer, kept in keep.items()}
     offset, budget = budget_flops(flops, flops_kept, pruning_method.params.budget_scope)
-    searched = float(space.flops(widths))
+    found = {layer: int(kept.sum()) for layer, kept in result.masks.items()}
+    keep = result.masks
+    if settings.project_to_budget:
+        keep = project_to_budget(space, keep, result.scores, offset + budget)
+    widths = {layer: int(kept.sum()) for layer, kept in keep.items()}
+    searched, found_flops = float(space.flops(widths)), float(space.flops(found))
+    dense, fixed = float(space.flops()), float(space.flops({layer: 0 for layer in space.layers}))
     renamed = {f"kept_{i}": f"kept_{layer}" for i, layer in enumerate(space.layers)}
     history = [{renamed.get(key, key): value for key, value in row.items()} for row in result.history]
     record = {
@@ -97,9 +102,14 @@ def search_channels(
         "flops_kept": flops_kept,
         "budget_scope": pruning_method.params.budget_scope,
         "budget_flops": offset + budget,
-        "dense_flops": float(space.flops()),
-        "searched_flops": searched,
+        "dense_flops": dense,
+        "searched_flops": searched,  # of the widths kept (after the projection, if any)
         "within_budget": searched <= (offset + budget) * (1 + 1e-9),
+        "search_flops": found_flops,  # of the widths the search itself ended with
+        "search_prunable_flops_reduction": (dense - found_flops) / (dense - fixed),
+        "search_within_budget": found_flops <= (offset + budget) * (1 + 1e-9),
+        "projected": widths != found,
+        "search_widths": found,
         "widths": widths,
         "channels": dict(space.channels),
         "gates": {layer: [f"{name} ({side})" for name, side in pts] for layer, pts in points.items()},

@@ -109,6 +109,10 @@ class DDNPSearcher(Searcher):
         }
 
     @torch.no_grad()
+    def channel_scores(self):
+        return [self.score_function(u) for u in self.shifted_scores()]
+
+    @torch.no_grad()
     def final_masks(self):
         k = self.width_generator()
         return [hard_topk_mask(self.score_function(u), k_l) for u, k_l in zip(self.shifted_scores(), k)]

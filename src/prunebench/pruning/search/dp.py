@@ -70,6 +70,10 @@ class DPSearcher(Searcher):
         return {"mean_logit": float(logits.mean()), "min_logit": float(logits.min())}
 
     @torch.no_grad()
+    def channel_scores(self):
+        return [theta.detach().clone() for theta in self.logits]
+
+    @torch.no_grad()
     def final_masks(self):
         return [noiseless_gate(theta) for theta in self.logits]
 

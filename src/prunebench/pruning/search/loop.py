@@ -37,6 +37,8 @@ class SearchSettings:
     # "last": the gates at the end of the search (the document); "best_heldout": the epoch of best held-out accuracy
     # among those within the FLOPs budget (the authors' code keeps the best *test* accuracy; here never the test set)
     select: str = "last"
+    # bring the selected widths to the exact FLOPs budget after the search (prunebench.pruning.search.projection)
+    project_to_budget: bool = False
 
     def __post_init__(self):
         if self.select not in SELECTIONS:
@@ -66,6 +68,7 @@ class SearchResult:
     history: list[dict]  # one row per epoch, epoch 0 = before any update
     selected_epoch: int
     failed: str | None = None  # why the search stopped early (a non-finite loss), None when it ran to the end
+    scores: dict[str, torch.Tensor] | None = None  # the selected epoch's channel ranking per layer (channel_scores)
 
 
 @contextmanager
@@ -127,13 +130,14 @@ def search(
     optimizer = torch.optim.Adam(searcher.parameters(), lr=method.params.lr)
     order_generator = generator(seed, Stream.DATA_ORDER, STAGE)
     n = len(data.prune_y)
-    history, snapshots, failed = [], [], None
+    history, snapshots, rankings, failed = [], [], [], None
 
     def record(epoch: int, running: dict) -> None:
         searcher.eval()
         row, masks = judge(model, gates, searcher, data)
         history.append({"epoch": epoch, **running, **row})
         snapshots.append(dict(zip(prunable, (m.cpu() for m in masks))))
+        rankings.append(dict(zip(prunable, (s.cpu() for s in searcher.channel_scores()))))
         log.info("search epoch %d: %s", epoch, history[-1])
 
     with frozen(model), ChannelGates(model, prunable, points) as gates:
@@ -162,7 +166,7 @@ def search(
                 break
             record(epoch, {"prune_loss": loss_sum.item() / n, "prune_accuracy": correct.item() / n})
     selected = select_epoch(history, settings.select)
-    return SearchResult(snapshots[selected], history, selected, failed)
+    return SearchResult(snapshots[selected], history, selected, failed, rankings[selected])
 
 
 def select_epoch(history: list[dict], select: str) -> int:
