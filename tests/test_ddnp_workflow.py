@@ -46,7 +46,8 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
         assert list(history["epoch"]) == list(range(len(history))) and history["heldout_accuracy"].between(0, 1).all()
         assert [c for c in history if c.startswith("kept_")] == [f"kept_{layer}" for layer in record["channels"]]
         last = history.iloc[record["selected_epoch"]]
-        assert {layer: int(last[f"kept_{layer}"]) for layer in record["channels"]} == record["widths"]
+        assert {layer: int(last[f"kept_{layer}"]) for layer in record["channels"]} == record["search_widths"]
+        assert record["within_budget"] and record["projected"] == (record["widths"] != record["search_widths"])
         slimming = json.loads((path.parent / "slimmed.json").read_text())["slimming"]
         assert slimming["slimmed_flops"] == record["searched_flops"] and slimming["dense_flops"] == record["dense_flops"]
         # the budget: p of the prunable FLOPs, as for the one-shot criteria (one FLOPs count for both)
@@ -54,7 +55,7 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
 
 
 def test_the_search_ablations_are_searched_only(smoke_run):
-    for variant in ("ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"):
+    for variant in ("ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"):
         found = searches(smoke_run, variant)
         assert len(found) == 2 and not any((path.parent / "finetuned.pt").exists() for path in found)
 
@@ -66,7 +67,7 @@ def test_002_figures_and_search_claims(smoke_run):
     widths = pd.read_csv(out / "002-F3_layer_widths.csv")
     assert set(widths["variant"]) >= {"ddnp", "dp"} and (widths["kept"] <= widths["channels"]).all() and (widths["kept"] >= 1).all()
     curves = pd.read_csv(out / "002-F4_search_accuracy.csv")
-    assert set(curves["variant"]) == {"ddnp", "dp", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"}
+    assert set(curves["variant"]) == {"ddnp", "dp", "ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"}
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]
     assert "not tested" not in set(claims["holds"])  # every search the claims need is in the smoke run
