@@ -18,6 +18,9 @@ def test_002_t1_has_the_runs_beside_the_reported_rows(smoke_run):
     assert set(runs["target_flops_reduction"]) == {0.5, 0.65}
     criteria = runs[runs["method"].isin(["uniform_channels", "l1_filter"])]
     assert (criteria["prunable_flops_reduction_mean"] >= criteria["target_flops_reduction"]).all()  # the default budget_scope
+    searched = runs[runs["method"].isin(["ddnp", "dp"])]
+    assert (searched["prunable_flops_reduction_mean"] >= searched["target_flops_reduction"] - 1e-9).all()  # projected
+    assert searched["search_flops_reduction_mean"].notna().all() and criteria["projected"].isna().all()
     assert (runs["flops_reduction_mean"] <= runs["prunable_flops_reduction_mean"]).all()
     assert runs["pruned_accuracy_mean"].between(0, 1).all() and (runs["latency_batch1_ms_mean"] > 0).all()
     assert set(table.loc[table["source"] == "reported", "method"]) == {"AMC", "DCP", "CCP", "HRank", "LeGR", "MDP", "SCOP", "Uniform", "DDNP"}
