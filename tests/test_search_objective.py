@@ -139,8 +139,9 @@ def test_log_abs_consistency_and_bad_params_are_named():
     k, raw = searcher._state
     fractions = torch.stack([torch.sigmoid(s / 0.4).mean() for s in raw])
     assert searcher.penalty().item() == pytest.approx(2.0 * (k.log() - fractions.log()).abs().sum().item(), rel=1e-5)
-    for key, value in (("importance", "lstm"), ("score_function", "tanh"), ("consistency", "l1"), ("regularizer", "hinge"),
-                       ("score_path", "straight")):
+    bad = (("importance", "lstm"), ("score_function", "tanh"), ("consistency", "l1"), ("regularizer", "hinge"),
+           ("score_path", "straight"))
+    for key, value in bad:
         with pytest.raises(ValueError, match=key):
             DDNPParams(**{key: value})
 

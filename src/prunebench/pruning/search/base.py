@@ -68,7 +68,8 @@ class Searcher(nn.Module):
 
     @torch.no_grad()
     def channel_scores(self) -> list[torch.Tensor]:
-        """Per layer, the search's ranking of its channels (higher: kept first), the order `final_masks` keeps them in."""
+        """Per layer, the search's ranking of its channels (higher: kept first), the order `final_masks` keeps them
+        in."""
         raise NotImplementedError
 
     @torch.no_grad()

@@ -31,7 +31,9 @@ def scaled_widths(space: ChannelSpace, searched: dict[str, int], budget: float) 
     return widths(low)
 
 
-def project_to_budget(space: ChannelSpace, keep: ChannelMask, scores: dict[str, torch.Tensor], budget: float) -> ChannelMask:
+def project_to_budget(
+    space: ChannelSpace, keep: ChannelMask, scores: dict[str, torch.Tensor], budget: float
+) -> ChannelMask:
     """The searched channels `keep` brought to the FLOPs `budget` (the module docstring), ranked by `scores`."""
     widths = scaled_widths(space, {layer: int(kept.sum()) for layer, kept in keep.items()}, budget)
     return top_channels(scores, widths)

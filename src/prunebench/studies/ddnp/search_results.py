@@ -17,7 +17,8 @@ F4_COMPARISONS = {
     "g_s output function": ["ddnp", "ddnp_abs", "ddnp_square"],
 }
 LABELS = {
-    "ddnp": "DDNP", "dp": "DP", "ddnp_literal": "DDNP, the document read literally", "ddnp_hard": "hard top-k (window 0)", "ddnp_gs_fc": "g_s = FC",
+    "ddnp": "DDNP", "dp": "DP", "ddnp_literal": "DDNP, the document read literally",
+    "ddnp_hard": "hard top-k (window 0)", "ddnp_gs_fc": "g_s = FC",
     "ddnp_gs_channel": "g_s = per-channel", "ddnp_abs": "output abs", "ddnp_square": "output square",
 }
 KEYS = ["dataset", "model", "variant", "method", "target_flops_reduction", "seed"]

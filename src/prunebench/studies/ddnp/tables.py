@@ -98,7 +98,8 @@ def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame, measures: list[
     run = mean_std(rows, keys, [m for m in measures if m in rows.columns])
     for flag, how in SEARCH_FLAGS.items():
         if flag in rows.columns:
-            run[flag] = rows.groupby(keys, sort=False)[flag].agg(lambda values, how=how: combined(values, how)).to_numpy()
+            flags = rows.groupby(keys, sort=False)[flag]
+            run[flag] = flags.agg(lambda values, how=how: combined(values, how)).to_numpy()
     run["failed"] = failure_reasons(rows, keys).to_numpy()
     run.insert(0, "source", "run here")
     shown = reported.rename(columns={c: f"{c}_mean" for c in measures if c in reported.columns}).drop(columns=["source"])
