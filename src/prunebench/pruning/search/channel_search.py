@@ -11,6 +11,7 @@ give it none: ReLU'(0) = 0). Where a consumer does not take the channels whole o
 flatten), the gate falls back to the output of the last BatchNorm producing the channels (ReLU, ReLU6 and Hardswish
 keep a zero), or of the last module producing them where no BatchNorm does.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ class ChannelSearch:
 def gate_module(space: ChannelSpace, layer: str) -> str:
     """The last BatchNorm, in the network's order, producing `layer`'s channels; without one, the last module."""
     order = {name: i for i, name in enumerate(space.modules)}
-    batchnorms = [name for name in space.produces[layer] if isinstance(space.modules[name], nn.modules.batchnorm._BatchNorm)]
+    batchnorms = [
+        name for name in space.produces[layer] if isinstance(space.modules[name], nn.modules.batchnorm._BatchNorm)
+    ]
     return max(batchnorms or space.produces[layer], key=order.__getitem__)
 
 
@@ -62,7 +65,9 @@ def gate_points(space: ChannelSpace, layer: str) -> list[GatePoint]:
 def space_flops_model(space: ChannelSpace) -> FlopsModel:
     """The search's FLOPs model read off the space's FLOPs count (exact: both are polynomials of the widths; the fit
     checks itself at a further width)."""
-    return FlopsModel.fit(lambda widths: float(space.flops(dict(zip(space.layers, widths)))), [space.channels[l] for l in space.layers])
+    return FlopsModel.fit(
+        lambda widths: float(space.flops(dict(zip(space.layers, widths)))), [space.channels[l] for l in space.layers]
+    )
 
 
 def search_channels(

@@ -15,6 +15,7 @@ while Eq. 5 uses sigmoid(s-bar / t). Repaired (the defaults): the offset s0 = -3
 the document's +3 starts k, and the straight-through gradient flows through the same sigmoid((s-bar - s0) / t) as
 Eq. 5 (`score_path: tempered`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,12 @@ import torch
 
 from prunebench.pruning.methods import PRUNING_METHODS
 from prunebench.pruning.search.base import SearchParams, Searcher, StructuredSearchMethod, choice
-from prunebench.pruning.search.generators import IMPORTANCE_ARCHITECTURES, SCORE_FUNCTIONS, ImportanceGenerator, WidthGenerator
+from prunebench.pruning.search.generators import (
+    IMPORTANCE_ARCHITECTURES,
+    SCORE_FUNCTIONS,
+    ImportanceGenerator,
+    WidthGenerator,
+)
 from prunebench.pruning.search.topk import hard_topk_mask, soft_topk_mask, window
 
 CONSISTENCY = ("squared", "log_abs")
@@ -38,8 +44,12 @@ class DDNPParams(SearchParams):
     window: float = 0.1  # gamma = round(window * C_l) (the document: 0.1; the authors' code: 0.05; 0: hard top-k)
     width_bias: float = 3.0  # added before g_k's sigmoid: the search starts from the whole network
     importance: str = choice("gru_fc", IMPORTANCE_ARCHITECTURES)  # g_s: "gru_fc" (the document), "fc", "channel"
-    score_function: str = choice("sigmoid", tuple(SCORE_FUNCTIONS))  # s = f(s-bar): "sigmoid" (the document), "abs", "square"
-    consistency: str = choice("squared", CONSISTENCY)  # C: (k - m)^2 (Eq. 5) or |log k - log m| ("log_abs", the authors' code)
+    score_function: str = choice(
+        "sigmoid", tuple(SCORE_FUNCTIONS)
+    )  # s = f(s-bar): "sigmoid" (the document), "abs", "square"
+    consistency: str = choice(
+        "squared", CONSISTENCY
+    )  # C: (k - m)^2 (Eq. 5) or |log k - log m| ("log_abs", the authors' code)
     # s0: the scores enter as s-bar - s0 (the document: 0; repaired: -3, so that m starts near 1 as k does)
     score_offset: float = -3.0
     # the loss's straight-through path to s-bar: through f ("plain", the document) or through Eq. 5's sigmoid

@@ -11,6 +11,7 @@ Adam 1e-3 a DDNP score (a head row of 256 features) moves by about 0.2 per step,
 is one free parameter, which Adam moves by about lr per step, and it must travel about 3 (its start) to close a gate.
 At 1e-3 no gate can close in fewer than about 3,000 steps (docs/studies/002-ddnp.md, "The search").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@ F-hat = a * F), through forward hooks, so a search needs only the layers' names,
 
 A gate point is (module name, side): side "output" multiplies the module's output, "input" the first input of its
 forward call (a forward pre-hook), e.g. the activated feature entering the next convolution."""
+
 from __future__ import annotations
 
 import torch

@@ -3,6 +3,7 @@ brought to it, keeping what it chose. Each layer keeps the same share of its sea
 (round(a w_l), between 1 and C_l), a the largest for which the network fits the budget (bisection on the exact FLOPs);
 the channels kept are the highest in the search's own per-layer ranking (DDNP's scores, DP's logits). So the relative
 widths and the ranking are the search's, and every method is compared at the same FLOPs."""
+
 from __future__ import annotations
 
 import math
