@@ -21,6 +21,9 @@ def test_002_t1_has_the_runs_beside_the_reported_rows(smoke_run):
     assert (
         criteria["prunable_flops_reduction_mean"] >= criteria["target_flops_reduction"]
     ).all()  # the default budget_scope
+    searched = runs[runs["method"].isin(["ddnp", "dp"])]
+    assert (searched["prunable_flops_reduction_mean"] >= searched["target_flops_reduction"] - 1e-9).all()  # projected
+    assert searched["search_flops_reduction_mean"].notna().all() and criteria["projected"].isna().all()
     assert (runs["flops_reduction_mean"] <= runs["prunable_flops_reduction_mean"]).all()
     assert runs["pruned_accuracy_mean"].between(0, 1).all() and (runs["latency_batch1_ms_mean"] > 0).all()
     assert set(table.loc[table["source"] == "reported", "method"]) == {
@@ -59,7 +62,8 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
         assert list(history["epoch"]) == list(range(len(history))) and history["heldout_accuracy"].between(0, 1).all()
         assert [c for c in history if c.startswith("kept_")] == [f"kept_{layer}" for layer in record["channels"]]
         last = history.iloc[record["selected_epoch"]]
-        assert {layer: int(last[f"kept_{layer}"]) for layer in record["channels"]} == record["widths"]
+        assert {layer: int(last[f"kept_{layer}"]) for layer in record["channels"]} == record["search_widths"]
+        assert record["within_budget"] and record["projected"] == (record["widths"] != record["search_widths"])
         slimming = json.loads((path.parent / "slimmed.json").read_text())["slimming"]
         assert (
             slimming["slimmed_flops"] == record["searched_flops"] and slimming["dense_flops"] == record["dense_flops"]
@@ -69,7 +73,7 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
 
 
 def test_the_search_ablations_are_searched_only(smoke_run):
-    for variant in ("ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"):
+    for variant in ("ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"):
         found = searches(smoke_run, variant)
         assert len(found) == 2 and not any((path.parent / "finetuned.pt").exists() for path in found)
 
@@ -85,15 +89,8 @@ def test_002_figures_and_search_claims(smoke_run):
         and (widths["kept"] >= 1).all()
     )
     curves = pd.read_csv(out / "002-F4_search_accuracy.csv")
-    assert set(curves["variant"]) == {
-        "ddnp",
-        "dp",
-        "ddnp_hard",
-        "ddnp_gs_fc",
-        "ddnp_gs_channel",
-        "ddnp_abs",
-        "ddnp_square",
-    }
+    searched = {"ddnp", "dp", "ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"}
+    assert set(curves["variant"]) == searched
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]
     assert "not tested" not in set(claims["holds"])  # every search the claims need is in the smoke run

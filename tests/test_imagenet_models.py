@@ -13,7 +13,7 @@ from prunebench.data import PreparedData
 from prunebench.models import build_model, load_checkpoint, save_checkpoint
 from prunebench.pruning import ChannelSpace, apply_masks, slim
 from prunebench.pruning.search import ChannelGates, SearchSettings, search_channels
-from prunebench.pruning.search.channel_search import gate_module
+from prunebench.pruning.search.channel_search import gate_points
 from test_slimming import counted_flops, random_half, trained_looking
 
 SHAPE = (3, 32, 32)
@@ -108,11 +108,12 @@ def test_a_slimmed_checkpoint_loads_with_weights_only(pruned, tmp_path):
 
 
 def test_closed_search_gates_give_the_masked_network(pruned):
-    """The search gates each prunable layer where a closed gate zeroes what slimming removes (MobileNetV3: before the
-    squeeze-excitation, whose last conv scales the channel rather than producing it)."""
+    """The search gates each prunable layer where a closed gate zeroes what slimming removes (the activated feature at
+    the input of every consumer: MobileNetV3's squeeze-excitation too, whose last conv scales the channel)."""
     space = pruned.space
-    gates = {gate_module(space, layer): space.channels[layer] for layer in space.layers}
-    with torch.no_grad(), ChannelGates(pruned.model.eval(), gates) as gated:
+    gates = {layer: space.channels[layer] for layer in space.layers}
+    points = {layer: gate_points(space, layer) for layer in space.layers}
+    with torch.no_grad(), ChannelGates(pruned.model.eval(), gates, points) as gated:
         gated.set([pruned.keep[layer].float() for layer in space.layers])
         torch.testing.assert_close(pruned.model(inputs()), pruned.masked(inputs()), rtol=1e-4, atol=1e-5)
 
@@ -151,7 +152,8 @@ def test_a_ddnp_search_step_on_mobilenet_v3_small_gives_masks_that_slim(one_thre
     assert [row["epoch"] for row in searched.history] == [0, 1]
     assert list(searched.record["widths"]) == PRUNABLE["tv_mobilenet_v3_small"]
     modules = dict(model.named_modules())
-    assert all(isinstance(modules[gate], nn.BatchNorm2d) for gate in searched.record["gates"].values())
+    gated = [point.split(" ")[0] for points in searched.record["gates"].values() for point in points]
+    assert all(isinstance(modules[name], nn.Conv2d) for name in gated)  # gated at the inputs of convolutions
     slimmed, widths, _ = slim(apply_masks(copy.deepcopy(model), searched.masks), searched.masks, SHAPE)
     assert widths == searched.record["widths"]
     assert counted_flops(slimmed, SHAPE) == searched.record["searched_flops"]

@@ -70,6 +70,38 @@ def test_constraint_and_regularizer_reach_the_generators_as_in_step_4():
     assert all(g.abs().sum() > 0 for g in grads(searcher.importance_generator).values())
 
 
+@pytest.mark.parametrize("path", ["plain", "tempered"])
+def test_the_loss_reaches_the_scores_through_the_declared_path(path):
+    """plain: through s = sigmoid(s-bar - s0) (the document's f); tempered: through Eq. 5's
+    sigmoid((s-bar - s0) / t)."""
+    searcher = ddnp_searcher(score_path=path, importance="channel")
+    masks = searcher.train_masks()
+    weights = [torch.randn(m.shape, generator=torch.Generator().manual_seed(i)) for i, m in enumerate(masks)]
+    sum((m * w).sum() for m, w in zip(masks, weights)).backward()
+    for score, w in zip(searcher.importance_generator.scores, weights):
+        u = (score.detach() + 3.0) / (0.4 if path == "tempered" else 1.0)
+        slope = torch.sigmoid(u) * (1 - torch.sigmoid(u)) / (0.4 if path == "tempered" else 1.0)
+        torch.testing.assert_close(score.grad, w * slope)
+
+
+def test_the_score_offset_starts_eq5s_fractions_with_the_widths():
+    repaired = ddnp_searcher(importance="fc").gate_state()
+    literal = ddnp_searcher(importance="fc", score_offset=0.0).gate_state()
+    assert repaired["mean_width"] == pytest.approx(torch.sigmoid(torch.tensor(3.0)).item(), abs=0.05)
+    assert repaired["mean_score_fraction"] > 0.9  # m near k near the whole network
+    assert 0.3 < literal["mean_score_fraction"] < 0.7  # the literal reading: m ~ 0.5 while k ~ 0.95
+
+
+def test_dp_logits_start_open_with_the_declared_noise():
+    channels = (400, 600)
+    flops = FlopsModel(channels, constant=0.0, linear=(1.0, 1.0))
+    torch.manual_seed(0)
+    logits = torch.cat(list(DifferentiablePruning(DPParams()).searcher(flops, 0.5, torch.Generator()).logits)).detach()
+    assert logits.mean().item() == pytest.approx(3.0, abs=0.1) and logits.std().item() == pytest.approx(1.0, abs=0.1)
+    quiet = DifferentiablePruning(DPParams(initial_noise=0.0)).searcher(flops, 0.5, torch.Generator()).logits
+    assert all(bool((theta == 3.0).all()) for theta in quiet)
+
+
 def test_final_masks_keep_round_ck_channels():
     searcher = ddnp_searcher()
     k = searcher.width_generator().detach()
@@ -99,7 +131,8 @@ def test_dp_gates_pass_straight_through_gradients_and_the_regularizer():
 
 
 def test_a_closed_layer_keeps_its_strongest_channel():
-    searcher = DifferentiablePruning(DPParams(initial_logit=-1.0)).searcher(FLOPS, 0.5, torch.Generator())
+    params = DPParams(initial_logit=-1.0, initial_noise=0.0)
+    searcher = DifferentiablePruning(params).searcher(FLOPS, 0.5, torch.Generator())
     assert [int(m.sum()) for m in searcher.final_masks()] == [1, 1, 1]
 
 
@@ -109,12 +142,14 @@ def test_log_abs_consistency_and_bad_params_are_named():
     k, raw = searcher._state
     fractions = torch.stack([torch.sigmoid(s / 0.4).mean() for s in raw])
     assert searcher.penalty().item() == pytest.approx(2.0 * (k.log() - fractions.log()).abs().sum().item(), rel=1e-5)
-    for key, value in (
+    bad = (
         ("importance", "lstm"),
         ("score_function", "tanh"),
         ("consistency", "l1"),
         ("regularizer", "hinge"),
-    ):
+        ("score_path", "straight"),
+    )
+    for key, value in bad:
         with pytest.raises(ValueError, match=key):
             DDNPParams(**{key: value})
 

@@ -70,6 +70,12 @@ class Searcher(nn.Module):
         raise NotImplementedError
 
     @torch.no_grad()
+    def channel_scores(self) -> list[torch.Tensor]:
+        """Per layer, the search's ranking of its channels (higher: kept first), the order `final_masks` keeps them
+        in."""
+        raise NotImplementedError
+
+    @torch.no_grad()
     def gate_state(self) -> dict[str, float]:
         """A few numbers that say where the gate parameters stand (a column each in the search history)."""
         return {}

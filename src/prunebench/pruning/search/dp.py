@@ -3,6 +3,13 @@ channel, a Gumbel-sigmoid gate z = sigmoid((theta + log u - log(1 - u)) / tau) w
 1/2 in the forward pass with the straight-through gradient of z, and the same FLOPs regularizer on the widths
 w_l = Sum_i z_i. The document gives no temperature of its own for DP: tau defaults to its t = 0.4 (the authors' code
 also uses 0.4 in its Gumbel-sigmoid). At evaluation the gates are noiseless: a channel is kept where theta > 0.
+
+The document gives DP neither a learning rate nor an initialization. The logits start at 3 (every gate open, as DDNP
+starts from the whole network) plus N(0, `initial_noise`^2), as the per-channel gate the authors' code defines and does
+not use. The learning rate, 0.1, was fixed before any DP run by equal expected movement per step: at the document's
+Adam 1e-3 a DDNP score (a head row of 256 features) moves by about 0.2 per step, about half its temperature; a DP logit
+is one free parameter, which Adam moves by about lr per step, and it must travel about 3 (its start) to close a gate.
+At 1e-3 no gate can close in fewer than about 3,000 steps (docs/studies/002-ddnp.md, "The search").
 """
 
 from __future__ import annotations
@@ -20,8 +27,10 @@ EPSILON = 1e-8
 
 @dataclass(frozen=True)
 class DPParams(SearchParams):
+    lr: float = 0.1  # Adam (the document gives none: see the module docstring)
     temperature: float = 0.4  # tau of the Gumbel-sigmoid
     initial_logit: float = 3.0  # every gate starts open (as DDNP starts from the whole network)
+    initial_noise: float = 1.0  # std of the normal noise added to the initial logits (the authors' gate: 1)
 
 
 def gumbel_sigmoid_gate(logits: torch.Tensor, temperature: float, noise: torch.Generator) -> torch.Tensor:
@@ -42,7 +51,9 @@ def noiseless_gate(logits: torch.Tensor) -> torch.Tensor:
 class DPSearcher(Searcher):
     def __init__(self, flops, p, params: DPParams, noise: torch.Generator):
         super().__init__(flops, p, params)
-        self.logits = nn.ParameterList(nn.Parameter(torch.full((c,), params.initial_logit)) for c in self.channels)
+        self.logits = nn.ParameterList(
+            nn.Parameter(params.initial_logit + params.initial_noise * torch.randn(c)) for c in self.channels
+        )
         self.noise = noise
         self._gates = None
 
@@ -58,6 +69,10 @@ class DPSearcher(Searcher):
         """The mean and the smallest gate logit (a gate closes at evaluation when its logit falls below 0)."""
         logits = torch.cat(list(self.logits))
         return {"mean_logit": float(logits.mean()), "min_logit": float(logits.min())}
+
+    @torch.no_grad()
+    def channel_scores(self):
+        return [theta.detach().clone() for theta in self.logits]
 
     @torch.no_grad()
     def final_masks(self):

@@ -1,46 +1,68 @@
-"""Channel gates on any model: the output of each named prunable layer is multiplied channel-wise by a mask
-(DDNP's Eq. 6, F-hat = a * F), through forward hooks, so a search needs only the layers' names and widths."""
+"""Channel gates on any model: each gated layer's channels are multiplied channel-wise by a mask (DDNP's Eq. 6,
+F-hat = a * F), through forward hooks, so a search needs only the layers' names, widths and where to gate them.
+
+A gate point is (module name, side): side "output" multiplies the module's output, "input" the first input of its
+forward call (a forward pre-hook), e.g. the activated feature entering the next convolution."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
+GatePoint = tuple[str, str]  # (module name, "input" | "output")
+SIDES = ("input", "output")
+
 
 class ChannelGates:
-    """Forward hooks on the modules named in `prunable` ({module name: output channels}, in network order) that
-    multiply their outputs (channels on dimension 1) by the masks last given to `set`. Use as a context manager:
-    the hooks are removed on exit."""
+    """Hooks that multiply the channels (dimension 1) of each gated layer in `prunable` ({name: channels}, in network
+    order) by the masks last given to `set`, at the layer's gate points (`points[name]`; default: the output of the
+    module called `name`). Use as a context manager: the hooks are removed on exit."""
 
-    def __init__(self, model: nn.Module, prunable: dict[str, int]):
+    def __init__(self, model: nn.Module, prunable: dict[str, int], points: dict[str, list[GatePoint]] | None = None):
         modules = dict(model.named_modules())
-        missing = [name for name in prunable if name not in modules]
-        if missing:
-            raise KeyError(f"prunable layers {missing} are not modules of the model")
         self.prunable = dict(prunable)
+        self.points = {name: list((points or {}).get(name, [(name, "output")])) for name in prunable}
+        missing = [module for pts in self.points.values() for module, _ in pts if module not in modules]
+        if missing:
+            raise KeyError(f"gated modules {missing} are not modules of the model")
+        bad = [side for pts in self.points.values() for _, side in pts if side not in SIDES]
+        if bad:
+            raise ValueError(f"gate sides {bad} are not one of {list(SIDES)}")
         self.masks: list[torch.Tensor] | None = None
-        self.handles = [modules[name].register_forward_hook(self._hook(i, name)) for i, name in enumerate(prunable)]
+        self.handles = []
+        for index, (name, pts) in enumerate(self.points.items()):
+            for module, side in pts:
+                if side == "output":
+                    self.handles.append(modules[module].register_forward_hook(self._output_hook(index, name)))
+                else:
+                    self.handles.append(modules[module].register_forward_pre_hook(self._input_hook(index, name)))
 
-    def _hook(self, index: int, name: str):
+    def _gate(self, index: int, name: str, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() < 2 or x.shape[1] != self.prunable[name]:
+            raise ValueError(
+                f"gated layer {name!r}: a tensor of shape {tuple(x.shape)} has no {self.prunable[name]} channels on "
+                "dimension 1"
+            )
+        mask = self.masks[index].to(x.dtype)
+        return x * mask.view(1, -1, *[1] * (x.dim() - 2))
+
+    def _output_hook(self, index: int, name: str):
         def hook(module, inputs, output):
-            if self.masks is None:
-                return output
-            if output.dim() < 2 or output.shape[1] != self.prunable[name]:
-                raise ValueError(
-                    f"prunable layer {name!r}: output of shape {tuple(output.shape)} has no {self.prunable[name]}"
-                    " channels on dimension 1"
-                )
-            mask = self.masks[index].to(output.dtype)
-            return output * mask.view(1, -1, *[1] * (output.dim() - 2))
+            return output if self.masks is None else self._gate(index, name, output)
+
+        return hook
+
+    def _input_hook(self, index: int, name: str):
+        def hook(module, inputs):
+            return None if self.masks is None else (self._gate(index, name, inputs[0]), *inputs[1:])
 
         return hook
 
     def set(self, masks: list[torch.Tensor] | None) -> None:
-        """One mask per prunable layer (None: no gating)."""
+        """One mask per gated layer (None: no gating)."""
         if masks is not None and [m.numel() for m in masks] != list(self.prunable.values()):
-            raise ValueError(
-                f"masks of sizes {[m.numel() for m in masks]} for layers of widths {list(self.prunable.values())}"
-            )
+            sizes = [m.numel() for m in masks]
+            raise ValueError(f"masks of sizes {sizes} for layers of widths {list(self.prunable.values())}")
         self.masks = masks
 
     def remove(self) -> None:

@@ -20,7 +20,7 @@ from prunebench.data import PreparedData, to_float
 from prunebench.determinism import Stream, generator, use_global_stream
 from prunebench.pruning.search.base import Searcher, StructuredSearchMethod
 from prunebench.pruning.search.flops import FlopsModel
-from prunebench.pruning.search.gating import ChannelGates
+from prunebench.pruning.search.gating import ChannelGates, GatePoint
 from prunebench.training.evaluate import evaluate
 from prunebench.training.failure import TrainingDiverged
 
@@ -38,6 +38,8 @@ class SearchSettings:
     # "last": the gates at the end of the search (the document); "best_heldout": the epoch of best held-out accuracy
     # among those within the FLOPs budget (the authors' code keeps the best *test* accuracy; here never the test set)
     select: str = "last"
+    # bring the selected widths to the exact FLOPs budget after the search (prunebench.pruning.search.projection)
+    project_to_budget: bool = False
 
     def __post_init__(self):
         if self.select not in SELECTIONS:
@@ -71,6 +73,7 @@ class SearchResult:
     history: list[dict]  # one row per epoch, epoch 0 = before any update
     selected_epoch: int
     failed: str | None = None  # why the search stopped early (a non-finite loss), None when it ran to the end
+    scores: dict[str, torch.Tensor] | None = None  # the selected epoch's channel ranking per layer (channel_scores)
 
 
 @contextmanager
@@ -114,10 +117,11 @@ def search(
     settings: SearchSettings,
     seed: int,
     record_divergence: bool = False,
+    points: dict[str, list[GatePoint]] | None = None,
 ) -> SearchResult:
     """Learn `method`'s gates on the channels of the `prunable` layers ({module name: output channels}, in network
     order) of the frozen `model` at FLOPs budget `p` (the fraction of FLOPs kept). `flops` gives the network's FLOPs
-    from those layers' widths.
+    from those layers' widths; `points`: where each layer is gated (`ChannelGates`; default the named module's output).
 
     History rows: epoch, prune_loss / prune_accuracy (running means over the epoch, training masks; None at epoch 0),
     heldout_loss / heldout_accuracy (hard masks), flops (of the hard masks, one example) and flops_ratio (of the full
@@ -135,16 +139,17 @@ def search(
     optimizer = torch.optim.Adam(searcher.parameters(), lr=method.params.lr)
     order_generator = generator(seed, Stream.DATA_ORDER, STAGE)
     n = len(data.prune_y)
-    history, snapshots, failed = [], [], None
+    history, snapshots, rankings, failed = [], [], [], None
 
     def record(epoch: int, running: dict) -> None:
         searcher.eval()
         row, masks = judge(model, gates, searcher, data)
         history.append({"epoch": epoch, **running, **row})
         snapshots.append(dict(zip(prunable, (m.cpu() for m in masks))))
+        rankings.append(dict(zip(prunable, (s.cpu() for s in searcher.channel_scores()))))
         log.info("search epoch %d: %s", epoch, history[-1])
 
-    with frozen(model), ChannelGates(model, prunable) as gates:
+    with frozen(model), ChannelGates(model, prunable, points) as gates:
         record(0, {"prune_loss": None, "prune_accuracy": None})
         for epoch in range(1, settings.epochs + 1):
             searcher.train()
@@ -170,7 +175,7 @@ def search(
                 break
             record(epoch, {"prune_loss": loss_sum.item() / n, "prune_accuracy": correct.item() / n})
     selected = select_epoch(history, settings.select)
-    return SearchResult(snapshots[selected], history, selected, failed)
+    return SearchResult(snapshots[selected], history, selected, failed, rankings[selected])
 
 
 def select_epoch(history: list[dict], select: str) -> int:

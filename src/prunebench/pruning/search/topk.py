@@ -51,13 +51,17 @@ def sorted_soft_mask(channels: int, k: torch.Tensor, gamma: int) -> torch.Tensor
     return 1.0 - smoothstep(positions, ck, float(gamma))
 
 
-def soft_topk_mask(scores: torch.Tensor, k: torch.Tensor, gamma: int) -> torch.Tensor:
+def soft_topk_mask(
+    scores: torch.Tensor, k: torch.Tensor, gamma: int, through: torch.Tensor | None = None
+) -> torch.Tensor:
     """a = P^T a~: the soft mask put back in channel order (P sorts `scores` in decreasing order), with the
-    straight-through estimator of Section 3.4 for the scores: the forward value is the mask, dJ/ds = dJ/da.
-    Differentiable in `k` through the window (pass k.detach() to keep the loss from reaching the width)."""
+    straight-through estimator of Section 3.4: the forward value is the mask, dJ/ds = dJ/da for s = `through`
+    (default: the scores themselves). Differentiable in `k` through the window (pass k.detach() to keep the loss from
+    reaching the width)."""
     order = torch.sort(scores.detach(), descending=True, stable=True).indices
     mask = torch.empty_like(scores).scatter(0, order, sorted_soft_mask(scores.numel(), k, gamma).to(scores.dtype))
-    return mask + scores - scores.detach()
+    through = scores if through is None else through
+    return mask + through - through.detach()
 
 
 def hard_topk_mask(scores: torch.Tensor, k: torch.Tensor | float) -> torch.Tensor:

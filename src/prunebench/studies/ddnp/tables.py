@@ -19,7 +19,10 @@ MEASURES = [
     "slimmed_parameters",
     "latency_batch1_ms",
     "latency_batch64_ms",
+    "search_flops_reduction",  # prunable FLOPs removed by the search's own widths (searched variants)
 ]
+# Per searched row: whether every seed's search ended within its budget, and whether any was projected to it.
+SEARCH_FLAGS = {"search_within_budget": "all", "projected": "any"}
 # 002-T2's columns, named as in the document's Table 2 (data/table2_imagenet.csv) <- the columns of `run_rows`.
 IMAGENET_MEASURES = {
     "baseline_top1": "baseline_accuracy",
@@ -35,6 +38,23 @@ IMAGENET_MEASURES = {
 def _read(path) -> dict:
     with open(path) as f:
         return json.load(f)
+
+
+def search_columns(search: dict | None) -> dict:
+    """A searched run's search summary (the slimming record's `search`); empty for the one-shot criteria."""
+    if search is None:
+        return {"search_flops_reduction": float("nan"), "search_within_budget": None, "projected": None}
+    return {
+        "search_flops_reduction": search["search_prunable_flops_reduction"],
+        "search_within_budget": bool(search["search_within_budget"]),
+        "projected": bool(search["projected"]),
+    }
+
+
+def combined(values: pd.Series, how: str) -> bool | None:
+    """all / any of a group's flags; None where the rows have none (one-shot criteria)."""
+    present = values.dropna()
+    return None if present.empty else bool(getattr(present.astype(bool), how)())
 
 
 def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.DataFrame:
@@ -72,6 +92,7 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
                 "slimmed_parameters": evaluation["metrics"]["cost"]["slimmed_parameters"],
                 "latency_batch1_ms": latency["batch1"]["median_ms"],
                 "latency_batch64_ms": latency["batch64"]["median_ms"],
+                **search_columns(slimming.get("search")),
             }
         )
     return pd.DataFrame(rows)
@@ -82,7 +103,11 @@ def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame, measures: list[
     reported rows (source "reported", one value each, no std, no parameters or latency). `failed`: why runs of a row
     failed (its measures are then missing)."""
     keys = ["dataset", "model", "method", "variant", "target_flops_reduction"]
-    run = mean_std(rows, keys, measures)
+    run = mean_std(rows, keys, [m for m in measures if m in rows.columns])
+    for flag, how in SEARCH_FLAGS.items():
+        if flag in rows.columns:
+            flags = rows.groupby(keys, sort=False)[flag]
+            run[flag] = flags.agg(lambda values, how=how: combined(values, how)).to_numpy()
     run["failed"] = failure_reasons(rows, keys).to_numpy()
     run.insert(0, "source", "run here")
     shown = reported.rename(columns={c: f"{c}_mean" for c in measures if c in reported.columns}).drop(
