@@ -61,6 +61,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "paper-check")
     parser.add_argument("--cores", type=int, default=os.cpu_count())
     parser.add_argument("--fresh", action="store_true", help="delete --out first (else finished jobs are kept)")
+    parser.add_argument("targets", nargs="*", help="Snakemake targets (default: the paper config's `all`)")
     args = parser.parse_args()
     out = args.out.resolve()
     if args.fresh and out.exists():
@@ -71,14 +72,16 @@ def main() -> int:
     print(f"paper check: {sum(planned.values())} jobs of {len(planned)} rules planned, in {out}", flush=True)
     log = out / "snakemake.log"
     with open(log, "w") as f:  # followed live with `tail -f`
-        returncode = snakemake(overlay, out, env, "--cores", str(args.cores), "--keep-going", log=f).returncode
+        run = ("--cores", str(args.cores), "--keep-going", *args.targets)
+        returncode = snakemake(overlay, out, env, *run, log=f).returncode
     text = log.read_text()
     executed = set(STARTED.findall(text))
     for rule in sorted(planned):
         print(f"  {'executed' if rule in executed else 'NOT run ':8}  {rule} ({planned[rule]} jobs)")
     print(f"paper check: {len(executed & set(planned))} of {len(planned)} rules executed in this run")
     if returncode != 0:
-        errors = "\n".join(line for line in text.splitlines() if "Error in rule" in line or "log:" in line)
+        errors = [line for line in text.splitlines() if "Error in rule" in line or line.strip().startswith("log:")]
+        errors = "\n".join(errors or text.splitlines()[-10:])
         print(f"paper check FAILED (Snakemake exit {returncode}; {log}):\n{errors}")
         return 1
     return 0

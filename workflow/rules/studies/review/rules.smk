@@ -159,7 +159,7 @@ rule rv_ticket_dense:
         metrics=f"{RV_TICKETS}/dense/metrics.json",
         history=f"{RV_TICKETS}/dense/history.csv",
     params:
-        model=lambda wildcards: rv_part2("tickets")["model"],
+        model=lambda wildcards: ticket_model(rv_part2("tickets")),
         train=rv_ticket_params,
         rewind_step=lambda wildcards: rv_part2("tickets")["rewind_step"],
     wildcard_constraints:
