@@ -133,3 +133,17 @@ def test_the_tickets_model_drops_null_arguments_and_names_the_others():
     config = broken(lambda c: set_path(c, "studies.review.tickets.model", {**vgg, "channels": [6, 16]}))
     with pytest.raises(ConfigError, match=r"studies.review.tickets.model: cifar_vgg16: .*'channels'"):
         validate_config(config, SCHEMA)
+
+
+@pytest.mark.parametrize("path", CONFIGS[2:], ids=lambda p: p.name)
+def test_a_training_phase_takes_no_setting_from_the_default(path):
+    """A setting config.yaml gives a phase that the config does not (002's train_subset: 10000, once) would silently
+    change its protocol: every training phase of its studies states each key itself."""
+    own, full = load(path)["studies"], merged_into_default(path)["studies"]
+    inherited = [
+        f"studies.{study}.{phase}.{key}"
+        for study, cfg in own.items() if cfg
+        for phase in ("train", "finetune", "headless", "search") if phase in cfg
+        for key in set(full[study][phase]) - set(cfg[phase])
+    ]
+    assert inherited == []
