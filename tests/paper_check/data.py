@@ -13,7 +13,7 @@ import torch
 from imagenet_folder import write_imagenet
 from prunebench.data import dsprites
 
-TRAIN, TEST = 60, 30  # images per dataset (CIFAR-100: per class set, so that every class occurs)
+TRAIN, TEST = 40, 20  # images per dataset
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:
@@ -56,7 +56,7 @@ def write_cifar10(root: Path, rng: np.random.Generator) -> None:
 def write_cifar100(root: Path, rng: np.random.Generator) -> None:
     folder = root / "cifar-100-python"
     folder.mkdir(parents=True)
-    for name, n in (("train", 200), ("test", 100)):
+    for name, n in (("train", TRAIN), ("test", TEST)):
         batch = cifar_batch(rng, n, b"fine_labels", 100)
         batch[b"coarse_labels"] = [label // 5 for label in batch[b"fine_labels"]]
         write_pickle(folder / name, batch)
@@ -100,4 +100,4 @@ def write_data(root: Path, imagenet: Path) -> None:
     write_cifar10(root, rng)
     write_cifar100(root, rng)
     write_dsprites(root)
-    write_imagenet(imagenet, train_per_class=16, val_per_class=8)
+    write_imagenet(imagenet, train_per_class=12, val_per_class=6)

@@ -8,7 +8,7 @@ import yaml
 
 # Scalars capped at these values (a smaller value, and null, is kept).
 CAPS = {
-    "train_subset": 48, "test_subset": 24, "val_size": 12, "prune_size": 16, "batch_size": 8,
+    "train_subset": 32, "test_subset": 16, "val_size": 8, "prune_size": 16, "batch_size": 8,
     "population": 2, "control_population": 2, "levels": 2, "grid": 4,
     "samples": 2000, "repeats": 3, "warmup": 1, "threads": 1,
     "frequency": 1, "mask_update_steps": 1,  # pruning schedules in steps: a run is a few steps long
