@@ -15,11 +15,13 @@ CAPS = {
     "input_size": 64, "size": 64, "resize": 72,  # images resized inside a model / by the ImageNet loader
 }
 EPOCHS_SUFFIX = "epochs"  # epochs, kl_warmup_epochs, ...: capped at 1 (0, a pretrained model's, stays 0)
-# Lists cut to their first two items (a mean, a spread and a paired comparison stay computable), keeping those a
-# scalar key of the same study names after the list (004's histogram_sparsity is one of its sparsities).
-LISTS = ("seeds", "sparsities", "betas", "learning_rates")
-SWEEP_KEY = "sweep"  # the sweeps' candidate lists (named after each method's parameter): cut like LISTS
-KEEP = 2
+# Lists cut to their first items, keeping those a scalar key of the same study names after the list (004's
+# histogram_sparsity is one of its sparsities): one seed and one sparsity (each multiplies the jobs; the claims' tests
+# across seeds take their too-few-seeds path here, the smoke config's two seeds take the other), two of the others
+# (a comparison of two betas, learning rates or sweep candidates stays computable).
+LISTS = {"seeds": 1, "sparsities": 1, "betas": 2, "learning_rates": 2}
+SWEEP_KEY = "sweep"  # the sweeps' candidate lists (named after each method's parameter)
+SWEEP_KEEP = 2
 
 
 def scalars(value, key: str = "") -> set[tuple[str, float]]:
@@ -46,7 +48,8 @@ def shrunk(value, key: str, named: frozenset = frozenset(), in_sweep: bool = Fal
         if key not in LISTS and not in_sweep:
             return None
         kept = {number for name, number in named if name.endswith(singular(key))}
-        cut = value[:KEEP] + [item for item in value[KEEP:] if item in kept]
+        keep = LISTS.get(key, SWEEP_KEEP)
+        cut = value[:keep] + [item for item in value[keep:] if item in kept]
         return cut if len(cut) < len(value) else None
     if isinstance(value, (int, float)):
         cap = 1 if key.endswith(EPOCHS_SUFFIX) else CAPS.get(key)
