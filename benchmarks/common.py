@@ -1,4 +1,5 @@
 """What every benchmark shares: one result row format and the 004 MLP."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

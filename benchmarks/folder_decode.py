@@ -1,7 +1,10 @@
 """Decoding throughput of a dataset kept as files (002-T2's ImageNet path, `prunebench.data.folder`): JPEGs of
 ImageNet's typical size (500x375, quality 90, smooth content with fine noise: ~60-110 KB like ILSVRC's) decoded into
 224x224 float network inputs, as evaluation does (`to_float`: resize 256, centre crop) and as training does
-(`augmented`: random-resized crop and flip), with 1 and 2 threads, best of 3 after one warm-up pass. The images per second a GPU step needs are what these numbers are compared with."""
+(`augmented`: random-resized crop and flip), with 1 and 2 threads, best of 3 after one warm-up pass. The images per
+second a GPU step needs are what these numbers are compared with.
+"""
+
 from __future__ import annotations
 
 import tempfile
@@ -55,9 +58,17 @@ def run() -> list[Result]:
         results = [Result("folder_decode", f"mean JPEG size ({WIDTH}x{HEIGHT}, quality 90)", mean_bytes / 1000, "KB")]
         for n in (1, 2):
             rate = images_per_second(lambda: to_float(images), n)
-            results.append(Result("folder_decode", f"evaluation decode (resize 256, crop 224), {n} thread(s)", rate, "images/s"))
-            rate = images_per_second(lambda: augmented(images, "resized_crop_flip", generator(0, Stream.AUGMENTATION)), n)
-            results.append(Result("folder_decode", f"training decode (random-resized crop 224, flip), {n} thread(s)", rate, "images/s"))
+            results.append(
+                Result("folder_decode", f"evaluation decode (resize 256, crop 224), {n} thread(s)", rate, "images/s")
+            )
+            rate = images_per_second(
+                lambda: augmented(images, "resized_crop_flip", generator(0, Stream.AUGMENTATION)), n
+            )
+            results.append(
+                Result(
+                    "folder_decode", f"training decode (random-resized crop 224, flip), {n} thread(s)", rate, "images/s"
+                )
+            )
     torch.set_num_threads(threads)
     return results
 

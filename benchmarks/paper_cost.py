@@ -8,6 +8,7 @@ the dataset (prunebench.metrics.cost.forward_flops, dense: a masked weight costs
 evaluation passes, pruning, the search's validation and Scratch-B's extra epochs (seconds to minutes next to training).
 An upper bound where a slimmed network is fine-tuned (002): it is counted at the dense network's FLOPs.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,16 +42,28 @@ DATASETS = {
 }
 # rule -> the phase whose epochs one of its jobs trains ("tickets": the tickets' train section).
 PHASES = {
-    "train_dense": "train", "train_sparse": "train", "sweep_candidate": "train", "rv_retrain": "train",
-    "rv_dense_initialization": None, "finetune": "finetune", "dis_headless": "headless", "search": "search",
-    "rv_ticket_dense": "tickets", "rv_ticket_level": "tickets", "rv_ticket_control": "tickets",
+    "train_dense": "train",
+    "train_sparse": "train",
+    "sweep_candidate": "train",
+    "rv_retrain": "train",
+    "rv_dense_initialization": None,
+    "finetune": "finetune",
+    "dis_headless": "headless",
+    "search": "search",
+    "rv_ticket_dense": "tickets",
+    "rv_ticket_level": "tickets",
+    "rv_ticket_control": "tickets",
 }
 JOB = re.compile(r"^(?:local)?rule (\w+):$", re.MULTILINE)
 WILDCARDS = re.compile(r"^    wildcards: (.*)$", re.MULTILINE)
 # The study of a job without a `study` wildcard, by its rule's prefix (each study names its own rules so).
 PREFIXES = {
-    "dis_": "disentangle", "kl_": "latent_kl", "rv_": "review", "wvu_": "weight_vs_unit",
-    "ddnp_imagenet_": "ddnp_imagenet", "ddnp_": "ddnp",  # the longer prefix first
+    "dis_": "disentangle",
+    "kl_": "latent_kl",
+    "rv_": "review",
+    "wvu_": "weight_vs_unit",
+    "ddnp_imagenet_": "ddnp_imagenet",
+    "ddnp_": "ddnp",  # the longer prefix first
 }
 
 
@@ -67,8 +80,16 @@ def dry_run(config: dict) -> list[tuple[str, dict]]:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.touch()
         command = [
-            sys.executable, "-m", "snakemake", "-n", "--configfile", str(PAPER), "--config", f"results={tmp}/results",
-            f"logs={tmp}/logs", f"datasets={{'imagenet': {{'data_dir': '{imagenet}'}}}}",
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-n",
+            "--configfile",
+            str(PAPER),
+            "--config",
+            f"results={tmp}/results",
+            f"logs={tmp}/logs",
+            f"datasets={{'imagenet': {{'data_dir': '{imagenet}'}}}}",
         ]
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "HOME": str(home)}, capture_output=True, text=True)
     done.check_returncode()

@@ -1,10 +1,11 @@
 """Runs the benchmarks and writes benchmarks/results.{csv,md} (quoted by docs/benchmarks.md).
 
-    python benchmarks/run_all.py            micro-benchmarks + no-op rerun of results/ (brought up to date first)
-    python benchmarks/run_all.py --full     micro-benchmarks + each study of the default config from scratch + no-op rerun
-    python benchmarks/run_all.py --full --keep DIR     the same, keeping the default run's results and logs in DIR
-    python benchmarks/run_all.py --only NAME [NAME ...]  these micro-benchmarks alone, their rows replaced in the results
+python benchmarks/run_all.py            micro-benchmarks + no-op rerun of results/ (brought up to date first)
+python benchmarks/run_all.py --full     micro-benchmarks + each study of the default config from scratch + no-op rerun
+python benchmarks/run_all.py --full --keep DIR     the same, keeping the default run's results and logs in DIR
+python benchmarks/run_all.py --only NAME [NAME ...]  these micro-benchmarks alone, their rows replaced in the results
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import (  # noqa: E402
-    ap3_student_t, folder_decode, paper_cost, paper_dag, search_epoch, slimming, sparse_forward, train_step,
+    ap3_student_t,
+    folder_decode,
+    paper_cost,
+    paper_dag,
+    search_epoch,
+    slimming,
+    sparse_forward,
+    train_step,
     workflow_runs,
 )
 from prunebench.tables import write_table  # noqa: E402
@@ -28,7 +36,14 @@ OUT = Path(__file__).resolve().parent / "results"
 MICRO = {
     module.__name__.rsplit(".", 1)[1]: module
     for module in (
-        train_step, sparse_forward, slimming, ap3_student_t, search_epoch, folder_decode, paper_dag, paper_cost,
+        train_step,
+        sparse_forward,
+        slimming,
+        ap3_student_t,
+        search_epoch,
+        folder_decode,
+        paper_dag,
+        paper_cost,
     )
 }
 
@@ -36,7 +51,9 @@ MICRO = {
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="also time the default workflow from scratch")
-    parser.add_argument("--keep", help="with --full: run the default workflow into this new folder and keep its results")
+    parser.add_argument(
+        "--keep", help="with --full: run the default workflow into this new folder and keep its results"
+    )
     parser.add_argument("--only", nargs="+", choices=sorted(MICRO), help="run these micro-benchmarks alone")
     args = parser.parse_args()
     if args.only:
@@ -49,7 +66,9 @@ def main() -> None:
     if args.only:
         kept = pd.read_csv(OUT.with_suffix(".csv"), keep_default_na=False)
         frame = pd.concat([kept[~kept["benchmark"].isin(frame["benchmark"])], frame], ignore_index=True)
-    machine = f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    machine = (
+        f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    )
     write_table(frame, OUT.with_suffix(".csv"), OUT.with_suffix(".md"), title=f"Benchmarks ({machine})")
     print(frame.to_string(index=False))
 

@@ -2,6 +2,7 @@
 document's pruning subset of 2,500 images, batch 128, 1,000 held-out images judged after the epoch) on the small CNN
 of the registry with its two convolutions gated. An epoch's time is (time of 3 epochs - time of 1 epoch) / 2, so the
 one-off costs (building the searcher, judging the initial masks) are left out."""
+
 from __future__ import annotations
 
 import time
@@ -31,7 +32,16 @@ def _data() -> PreparedData:
     images = lambda n: torch.randint(0, 256, (n, *SHAPE), generator=generator, dtype=torch.uint8)  # noqa: E731
     labels = lambda n: torch.randint(0, CLASSES, (n,), generator=generator)  # noqa: E731
     classes = [str(c) for c in range(CLASSES)]
-    return PreparedData(images(PRUNE_SIZE), labels(PRUNE_SIZE), images(HELDOUT), labels(HELDOUT), images(1), labels(1), classes, "random")
+    return PreparedData(
+        images(PRUNE_SIZE),
+        labels(PRUNE_SIZE),
+        images(HELDOUT),
+        labels(HELDOUT),
+        images(1),
+        labels(1),
+        classes,
+        "random",
+    )
 
 
 def _seconds(method, epochs: int, flops: FlopsModel, data) -> float:

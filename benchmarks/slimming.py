@@ -2,8 +2,10 @@
 reduction (dense FLOPs / slimmed FLOPs), at batch 1 and 64; target >= 0.7.
 
 Networks: 002's paper models on CIFAR-sized inputs (ResNet-56, MobileNetV2) and the default config's ResNet-20 (width
-x 0.5, 28x28 greyscale), each L1-filter pruned to half the FLOPs of the whole network (p = 0.5, budget_scope total) and slimmed. Dense and slimmed forwards are
+x 0.5, 28x28 greyscale), each L1-filter pruned to half the FLOPs of the whole network (p = 0.5, budget_scope total) and
+slimmed. Dense and slimmed forwards are
 timed alternately, so a busy machine slows both alike; medians of the repeats."""
+
 from __future__ import annotations
 
 import copy
@@ -60,7 +62,14 @@ def run() -> list[Result]:
             results.append(Result("slimming", f"{name}: latency speedup, batch {batch}", speedup, "x"))
             ratio = speedup / reduction
             results.append(
-                Result("slimming", f"{name}: speedup / FLOPs reduction, batch {batch}", ratio, "", f">= {TARGET:g}", ratio >= TARGET)
+                Result(
+                    "slimming",
+                    f"{name}: speedup / FLOPs reduction, batch {batch}",
+                    ratio,
+                    "",
+                    f">= {TARGET:g}",
+                    ratio >= TARGET,
+                )
             )
     return results
 

@@ -1,4 +1,5 @@
 """Sparse forward speedup over dense for the 004 MLP, batch 100, CPU: COO (the document's way) and CSR."""
+
 from __future__ import annotations
 
 import copy
@@ -25,7 +26,11 @@ def run(repeats: int = 200) -> list[Result]:
         pruned = apply_masks(copy.deepcopy(dense), masks)
         median = {
             name: statistics.median(time_forward(forward, x, repeats, warmup=20))
-            for name, forward in (("dense", pruned), ("coo", SparseMLP(pruned, "coo", masks)), ("csr", SparseMLP(pruned, "csr", masks)))
+            for name, forward in (
+                ("dense", pruned),
+                ("coo", SparseMLP(pruned, "coo", masks)),
+                ("csr", SparseMLP(pruned, "csr", masks)),
+            )
         }
         k = f"k = {100 * sparsity:g}%"
         results.append(Result("sparse_forward", f"dense forward, {k}", 1e3 * median["dense"], "ms"))
@@ -34,10 +39,16 @@ def run(repeats: int = 200) -> list[Result]:
             target = TARGET_CSR.get(sparsity) if layout == "csr" else None
             results.append(
                 Result(
-                    "sparse_forward", f"{layout.upper()} speedup over dense, {k}", speedup, "x",
-                    f">= {target:g}x" if target else "", speedup >= target if target else None,
+                    "sparse_forward",
+                    f"{layout.upper()} speedup over dense, {k}",
+                    speedup,
+                    "x",
+                    f">= {target:g}x" if target else "",
+                    speedup >= target if target else None,
                 )
             )
         faster = median["csr"] < median["coo"]
-        results.append(Result("sparse_forward", f"CSR / COO time, {k}", median["csr"] / median["coo"], "", "< 1", faster))
+        results.append(
+            Result("sparse_forward", f"CSR / COO time, {k}", median["csr"] / median["coo"], "", "< 1", faster)
+        )
     return results

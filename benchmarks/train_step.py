@@ -4,6 +4,7 @@ convolutions measured alone (forward, grad-input and grad-weight of every Linear
 
 At these shapes the limit is not a big matmul's rate but what the step adds around its own GEMMs (optimizer,
 activations, allocation, host syncs); target: GEMMs alone / step >= 0.8."""
+
 from __future__ import annotations
 
 import time
@@ -59,7 +60,11 @@ def gemm_ms(model: nn.Module, x: torch.Tensor) -> float:
     for index, (layer, inp, out) in enumerate(_layer_inputs(model, x)):
         w, grad = layer.weight.detach(), torch.ones_like(out)
         if isinstance(layer, nn.Linear):
-            forward, grad_input, grad_weight = (lambda i=inp, w=w: i @ w.T), (lambda g=grad, w=w: g @ w), (lambda g=grad, i=inp: g.T @ i)
+            forward, grad_input, grad_weight = (
+                (lambda i=inp, w=w: i @ w.T),
+                (lambda g=grad, w=w: g @ w),
+                (lambda g=grad, i=inp: g.T @ i),
+            )
         else:
             conv = dict(stride=layer.stride, padding=layer.padding)
             forward = lambda i=inp, w=w, c=conv: torch.nn.functional.conv2d(i, w, **c)  # noqa: E731
@@ -94,7 +99,14 @@ def run() -> list[Result]:
         results += [
             Result("train_step", f"{name}, batch {batch}: GEMMs / convolutions alone", alone, "ms"),
             Result("train_step", f"{name}, batch {batch}: training step ({optimizer})", step, "ms"),
-            Result("train_step", f"{name}, batch {batch}: GEMM time / step time", alone / step, "", f">= {TARGET}", alone / step >= TARGET),
+            Result(
+                "train_step",
+                f"{name}, batch {batch}: GEMM time / step time",
+                alone / step,
+                "",
+                f">= {TARGET}",
+                alone / step >= TARGET,
+            ),
         ]
     return results
 

@@ -1,4 +1,5 @@
 """Whole-workflow timings of the default config on 2 cores: each study from scratch, and a no-op rerun."""
+
 from __future__ import annotations
 
 import contextlib
@@ -20,13 +21,17 @@ NOOP_TARGET_S = 5
 
 def _snakemake(*args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=ROOT, check=True, capture_output=True
+    )
     return time.perf_counter() - start
 
 
 def _noop(*args: str) -> Result:
     seconds = min(_snakemake(*args) for _ in range(3))
-    return Result("workflow", "no-op rerun of the default config", seconds, "s", f"< {NOOP_TARGET_S} s", seconds < NOOP_TARGET_S)
+    return Result(
+        "workflow", "no-op rerun of the default config", seconds, "s", f"< {NOOP_TARGET_S} s", seconds < NOOP_TARGET_S
+    )
 
 
 def noop_rerun() -> list[Result]:
@@ -52,8 +57,21 @@ def full_run(keep: str | None = None) -> list[Result]:
             budget = STUDY_BUDGET_MIN.get(study)
             target = f"< {budget} min" if budget else ""
             met = seconds < 60 * budget if budget else None
-            rows.append(Result("workflow", f"default config, study {study} from scratch, 2 cores", seconds / 60, "min", target, met))
+            rows.append(
+                Result(
+                    "workflow", f"default config, study {study} from scratch, 2 cores", seconds / 60, "min", target, met
+                )
+            )
         total += _snakemake(*where)
-        rows.append(Result("workflow", "default config, every study from scratch, 2 cores", total / 60, "min", "< 60 min", total < 3600))
+        rows.append(
+            Result(
+                "workflow",
+                "default config, every study from scratch, 2 cores",
+                total / 60,
+                "min",
+                "< 60 min",
+                total < 3600,
+            )
+        )
         rows.append(_noop(*where))
     return rows

@@ -30,8 +30,18 @@ def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env
     """Run the workflow from the repository root with results and logs under `out` (`targets`: files to build, all
     by default)."""
     command = [
-        sys.executable, "-m", "snakemake", *targets, "--cores", "2", "--configfile", configfile,
-        "--config", f"results={out}/results", f"logs={out}/logs", *args,
+        sys.executable,
+        "-m",
+        "snakemake",
+        *targets,
+        "--cores",
+        "2",
+        "--configfile",
+        configfile,
+        "--config",
+        f"results={out}/results",
+        f"logs={out}/logs",
+        *args,
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1500, env=env)
     if check and done.returncode != 0:
@@ -64,12 +74,17 @@ SLURM_PROFILES = ("--profile", "profiles/slurm", "--profile", "tests/slurm/profi
 # Files of a run that must not vary between runs (test_workflow.metric_files): each job's metrics and histories, and the
 # 004 tables computed from them; not the figures, the other tables or the catalog (written from these).
 METRIC_PATTERNS = ("**/*.json", "**/history.csv")
-METRIC_TABLES = tuple(f"weight_vs_unit/{name}" for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv", "004-B3_protocol_choices.csv"))
+METRIC_TABLES = tuple(
+    f"weight_vs_unit/{name}"
+    for name in ("004-T1_loss_accuracy_vs_k.csv", "004-B1_elimination_ks.csv", "004-B3_protocol_choices.csv")
+)
 CATALOG = "artifacts.json"
 
 
 def metric_paths(results: Path) -> list[Path]:
-    found = {path for pattern in METRIC_PATTERNS for path in results.glob(pattern)} | {results / name for name in METRIC_TABLES}
+    found = {path for pattern in METRIC_PATTERNS for path in results.glob(pattern)} | {
+        results / name for name in METRIC_TABLES
+    }
     return sorted(path for path in found if path.relative_to(results).as_posix() != CATALOG)
 
 
@@ -101,8 +116,13 @@ def fresh_run(tmp_path_factory, smoke_run):
         return FreshRun(out, slurm_unavailable=str(reason))
     try:
         done = snakemake(
-            out, *SLURM_PROFILES, "--slurm-logdir", str(out / "slurm_logs"), "--slurm-keep-successful-logs",
-            targets=slurm_targets(out / "results"), env=cluster.env,
+            out,
+            *SLURM_PROFILES,
+            "--slurm-logdir",
+            str(out / "slurm_logs"),
+            "--slurm-keep-successful-logs",
+            targets=slurm_targets(out / "results"),
+            env=cluster.env,
         )
         states = job_states(cluster)
     finally:

@@ -1,5 +1,6 @@
 """A tiny ImageNet in its on-disk layout: train/<wnid>/*.JPEG and val/<wnid>/*.JPEG, real JPEG files (one PNG and
 one greyscale JPEG among them, as in ILSVRC-2012), images of varied sizes."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The catalog every study registers (register_study): one list, from the rules' outputs, that the tests read."""
+
 import json
 import re
 
@@ -37,4 +38,3 @@ def test_the_claims_page_holds_every_claim_of_every_enabled_study(smoke_run):
         assert list(page[page["study"] == study]["claim_id"]) == list(own["claim_id"])
     assert set(page["holds"]) <= set(STATUSES)
     assert (results / "claims.md").read_text().startswith("# Claims of every study")
-

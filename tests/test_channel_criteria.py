@@ -1,4 +1,5 @@
 """One-shot channel criteria at a FLOPs budget: uniform width and L1-norm filters (Li et al. 2017)."""
+
 import copy
 
 import pytest
@@ -72,7 +73,13 @@ def test_an_unreachable_budget_is_named(resnet):
 
 def test_an_unknown_budget_scope_is_named():
     with pytest.raises(ValueError, match="budget_scope"):
-        compute_masks(build_model("mlp", SHAPE, 10, hidden=[8]), "l1_filter", 0.5, input_shape=SHAPE, params={"budget_scope": "all"})
+        compute_masks(
+            build_model("mlp", SHAPE, 10, hidden=[8]),
+            "l1_filter",
+            0.5,
+            input_shape=SHAPE,
+            params={"budget_scope": "all"},
+        )
 
 
 def test_zero_reduction_keeps_every_channel(resnet):

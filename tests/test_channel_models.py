@@ -1,4 +1,5 @@
 """The channel-pruned architectures of 002: CIFAR ResNet (option A) and CIFAR MobileNetV2."""
+
 import pytest
 import torch
 from torch import nn
@@ -8,7 +9,6 @@ from prunebench.pruning import channel_prunable
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
 
 
 def parameters(model):

@@ -1,4 +1,5 @@
 """The shared claim record, the rules that make a verdict inconclusive, and the claims page."""
+
 import pandas as pd
 import pytest
 
@@ -29,7 +30,9 @@ def test_a_claim_only_published_numbers_speak_to_is_reported_and_has_no_verdict(
 
 def history(val_accuracy_percent):
     val_accuracy_percent = list(val_accuracy_percent)
-    return pd.DataFrame({"epoch": range(len(val_accuracy_percent)), "val_accuracy": [a / 100 for a in val_accuracy_percent]})
+    return pd.DataFrame(
+        {"epoch": range(len(val_accuracy_percent)), "val_accuracy": [a / 100 for a in val_accuracy_percent]}
+    )
 
 
 def test_the_rule_constants_are_the_documented_ones():
@@ -107,7 +110,11 @@ def test_a_studys_rules_apply_convergence_to_every_claim_and_seeds_to_those_with
         history(a * 100 for a in accuracy).to_csv(paths[-1], index=False)
     histories = read_histories(["d/a", "d/a", "d/b"], paths)
     assert list(histories) == ["d/a", "d/b"] and len(histories["d/a"]) == 2
-    claims = [Claim("X-C1", "d", "t", "o", True), Claim("X-C2", "d", "t", "o", False), Claim("X-C3", "d", "t", "o", None, reported_only=True)]
+    claims = [
+        Claim("X-C1", "d", "t", "o", True),
+        Claim("X-C2", "d", "t", "o", False),
+        Claim("X-C3", "d", "t", "o", None, reported_only=True),
+    ]
     settled = {"d/a": histories["d/a"]}
     assert [c.status for c in apply_rules(claims, settled, 2, ["X-C2"])] == ["holds", "does not hold", "reported"]
     assert [c.status for c in apply_rules(claims, settled, 1, ["X-C2"])] == ["holds", "inconclusive", "reported"]

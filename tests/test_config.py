@@ -8,7 +8,12 @@ from prunebench.config import ConfigError, check_data_sources, validate_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
-CONFIGS = [ROOT / "config.yaml", ROOT / "configs/smoke.yaml", ROOT / "configs/paper.yaml", ROOT / "configs/converged.yaml"]
+CONFIGS = [
+    ROOT / "config.yaml",
+    ROOT / "configs/smoke.yaml",
+    ROOT / "configs/paper.yaml",
+    ROOT / "configs/converged.yaml",
+]
 
 
 def load(path):
@@ -44,9 +49,21 @@ CASES = [
     ("studies.weight_vs_unit.prune.layers", "middle", ["'all_but_last'"]),
     ("studies.weight_vs_unit.train.learning_rate", 0.1, ["learning_rate", "allowed keys", "'lr'"]),
     ("studies.weight_vs_unit.prune.variants.weight.params", {"batches": 2}, ["'batches' was unexpected"]),
-    ("studies.latent_kl.per_model", {"small_cnn": {"train": {"learning_rate": 0.1}}}, ["per_model.small_cnn.train", "'learning_rate' was unexpected"]),
-    ("studies.weight_vs_unit.prune.variants.weight", {"method": "taylor", "params": {"batches": "four"}}, ["params.batches", "'four' is not of type 'integer'"]),
-    ("studies.weight_vs_unit.prune.variants.weight", {"method": "taylor", "params": {"batch": 8}}, ["params", "'batch' was unexpected", "'batch_size'"]),
+    (
+        "studies.latent_kl.per_model",
+        {"small_cnn": {"train": {"learning_rate": 0.1}}},
+        ["per_model.small_cnn.train", "'learning_rate' was unexpected"],
+    ),
+    (
+        "studies.weight_vs_unit.prune.variants.weight",
+        {"method": "taylor", "params": {"batches": "four"}},
+        ["params.batches", "'four' is not of type 'integer'"],
+    ),
+    (
+        "studies.weight_vs_unit.prune.variants.weight",
+        {"method": "taylor", "params": {"batch": 8}},
+        ["params", "'batch' was unexpected", "'batch_size'"],
+    ),
 ]
 
 
@@ -142,8 +159,10 @@ def test_a_training_phase_takes_no_setting_from_the_default(path):
     own, full = load(path)["studies"], merged_into_default(path)["studies"]
     inherited = [
         f"studies.{study}.{phase}.{key}"
-        for study, cfg in own.items() if cfg
-        for phase in ("train", "finetune", "headless", "search") if phase in cfg
+        for study, cfg in own.items()
+        if cfg
+        for phase in ("train", "finetune", "headless", "search")
+        if phase in cfg
         for key in set(full[study][phase]) - set(cfg[phase])
     ]
     assert inherited == []

@@ -1,4 +1,5 @@
 """configs/converged.yaml (the converged tier; test_config checks it is valid): its DAG builds, every study in it."""
+
 import re
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The cost record's slimmed network (parameters, FLOPs, widths) and the latency timing beside it."""
+
 import copy
 
 import pytest
@@ -20,14 +21,21 @@ def test_a_channel_pruned_network_costs_what_its_slimmed_network_costs():
     masks = compute_masks(model, "l1_filter", 0.5, input_shape=SHAPE, params={"budget_scope": "total"})
     record = cost_record(apply_masks(copy.deepcopy(model), masks), SHAPE, masks)
     assert record["forward_flops"] == ChannelSpace(model, SHAPE).flops()  # dense kernels run the masked channels
-    assert record["slimmed_flops"] == ChannelSpace(model, SHAPE).flops(record["slimmed_widths"]) <= 0.5 * record["forward_flops"]
+    assert (
+        record["slimmed_flops"]
+        == ChannelSpace(model, SHAPE).flops(record["slimmed_widths"])
+        <= 0.5 * record["forward_flops"]
+    )
     assert record["slimmed_parameters"] < record["total_parameters"]
 
 
 def test_weight_pruning_removes_no_channel_from_the_slimmed_network(small_mlp):
     masks = compute_masks(small_mlp, "lowest", 0.9, layers="all_but_last")
     record = cost_record(apply_masks(small_mlp, masks), (1, 8, 8), masks)
-    assert record["slimmed_parameters"] == record["total_parameters"] and record["slimmed_flops"] == record["forward_flops"]
+    assert (
+        record["slimmed_parameters"] == record["total_parameters"]
+        and record["slimmed_flops"] == record["forward_flops"]
+    )
 
 
 @pytest.mark.parametrize("arch", [a for a in MODELS.names() if not a.startswith("tv_")])
@@ -35,7 +43,10 @@ def test_every_small_registered_model_has_a_cost_record(arch):
     torch.manual_seed(0)
     model = build_model(arch, SHAPE, 10).eval()
     record = cost_record(model, SHAPE)
-    assert record["slimmed_parameters"] == record["total_parameters"] and record["slimmed_flops"] == record["forward_flops"] > 0
+    assert (
+        record["slimmed_parameters"] == record["total_parameters"]
+        and record["slimmed_flops"] == record["forward_flops"] > 0
+    )
 
 
 def test_latency_is_timed_per_batch_size_on_the_slimmed_network(small_mlp):

@@ -1,4 +1,5 @@
 """Data loading and preparation, exercised with tiny files in the real on-disk formats."""
+
 from __future__ import annotations
 
 import gzip
@@ -14,7 +15,14 @@ import pytest
 import torch
 
 from prunebench.data import (
-    DATASETS, PreparedData, RawDataset, load_prepared, load_raw, prepare, save_prepared, to_float,
+    DATASETS,
+    PreparedData,
+    RawDataset,
+    load_prepared,
+    load_raw,
+    prepare,
+    save_prepared,
+    to_float,
 )
 from prunebench.data import mnist
 
@@ -266,9 +274,14 @@ def numpy1_protocol2(batch: dict) -> bytes:
     return pickle.dumps(batch, protocol=2).replace(b"numpy._core.multiarray\n", b"numpy.core.multiarray\n")
 
 
-@pytest.mark.parametrize("dumps", [
-    numpy1_protocol2, partial(pickle.dumps, protocol=2), partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL),
-])
+@pytest.mark.parametrize(
+    "dumps",
+    [
+        numpy1_protocol2,
+        partial(pickle.dumps, protocol=2),
+        partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL),
+    ],
+)
 def test_cifar_batches_load_at_every_pickle_protocol(tmp_path, dumps):
     train, _ = write_cifar10(tmp_path)
     for i, batch in enumerate(train, start=1):
@@ -304,13 +317,17 @@ def test_unknown_dataset_lists_the_known_ones():
 
 def numbered_raw(n_train: int = 50, n_test: int = 20) -> RawDataset:
     """Every image is filled with its row number, so a split's rows can be traced back."""
+
     def images(n, offset):
         return (torch.arange(n, dtype=torch.uint8) + offset).view(n, 1, 1, 1).expand(n, 1, 4, 4).clone()
 
     return RawDataset(
-        train_x=images(n_train, 0), train_y=torch.arange(n_train) % 10,
-        test_x=images(n_test, 100), test_y=torch.arange(n_test) % 10,
-        classes=[str(d) for d in range(10)], source="synthetic",
+        train_x=images(n_train, 0),
+        train_y=torch.arange(n_train) % 10,
+        test_x=images(n_test, 100),
+        test_y=torch.arange(n_test) % 10,
+        classes=[str(d) for d in range(10)],
+        source="synthetic",
     )
 
 

@@ -1,5 +1,6 @@
 """002-T2 through the real workflow on a tiny ImageNet folder (real JPEG/PNG files): the study runs when the folder is
 given, and is left out, saying so, when it is not."""
+
 import pandas as pd
 import pytest
 import yaml
@@ -25,7 +26,15 @@ STUDY = {
     },
     "per_model": {"mobilenetv3_small": {"sparsities": [0.245]}},
     "search": {"epochs": 1, "batch_size": 8, "prune_size": 12, "select": "last"},
-    "finetune": {"epochs": 1, "batch_size": 8, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9, "select": "last", "augment": "resized_crop_flip"},
+    "finetune": {
+        "epochs": 1,
+        "batch_size": 8,
+        "optimizer": "sgd",
+        "lr": 0.01,
+        "momentum": 0.9,
+        "select": "last",
+        "augment": "resized_crop_flip",
+    },
 }
 
 
@@ -46,12 +55,21 @@ def test_002_t2_is_built_from_a_local_imagenet_folder(tmp_path):
     assert set(runs["method"]) == {"l1_filter", "ddnp"} and set(runs["target_flops_reduction"]) == {0.245}
     assert (runs["flops_reduction_mean"] > 0).all()
     l1 = runs[runs["method"] == "l1_filter"]
-    assert (l1["flops_reduction_mean"] >= l1["target_flops_reduction"]).all()  # budget_scope total: of the whole network
+    assert (
+        l1["flops_reduction_mean"] >= l1["target_flops_reduction"]
+    ).all()  # budget_scope total: of the whole network
     for measure in ("top1", "top5"):
         assert runs[f"pruned_{measure}_mean"].between(0, 1).all()
-        assert (runs[f"delta_{measure}_mean"] - (runs[f"pruned_{measure}_mean"] - runs[f"baseline_{measure}_mean"])).abs().max() < 1e-9
+        assert (
+            runs[f"delta_{measure}_mean"] - (runs[f"pruned_{measure}_mean"] - runs[f"baseline_{measure}_mean"])
+        ).abs().max() < 1e-9
     reported = table[table["source"] == "reported"]
-    assert len(reported) == 25 and set(reported["model"]) == {"ResNet-34", "ResNet-50", "MobileNetV2", "MobileNetV3-small"}
+    assert len(reported) == 25 and set(reported["model"]) == {
+        "ResNet-34",
+        "ResNet-50",
+        "MobileNetV2",
+        "MobileNetV3-small",
+    }
     assert (tmp_path / "results/ddnp_imagenet/002-T2_imagenet.md").read_text().count("\n|") > 25
 
 

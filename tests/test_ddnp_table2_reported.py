@@ -1,10 +1,12 @@
 """The document's Table 2 (ImageNet) as shipped data: its rows, and each printed delta checked against the printed
 base and pruned accuracies (a check of the transcription)."""
+
 import pytest
 
 from prunebench.studies.ddnp.reported import TABLE2, load_reported
 
-# Printed deltas that are not pruned - base of the printed accuracies: CC's top-5 prints -0.13%, 92.64% - 92.87% = -0.23%.
+# Printed deltas that are not pruned - base of the printed accuracies: CC's top-5 prints -0.13%, 92.64% - 92.87% =
+# -0.23%.
 PRINTED_DISAGREEING = {("CC", "ResNet-50", "top5")}
 
 
@@ -15,12 +17,29 @@ def table():
 
 def test_table_2_has_the_printed_rows_per_model(table):
     assert len(table) == 25
-    assert table.groupby("model", sort=False).size().to_dict() == {"ResNet-34": 5, "ResNet-50": 11, "MobileNetV2": 6, "MobileNetV3-small": 3}
-    assert table[table["method"] == "DDNP"]["model"].tolist() == ["ResNet-34", "ResNet-50", "MobileNetV2", "MobileNetV3-small"]
+    assert table.groupby("model", sort=False).size().to_dict() == {
+        "ResNet-34": 5,
+        "ResNet-50": 11,
+        "MobileNetV2": 6,
+        "MobileNetV3-small": 3,
+    }
+    assert table[table["method"] == "DDNP"]["model"].tolist() == [
+        "ResNet-34",
+        "ResNet-50",
+        "MobileNetV2",
+        "MobileNetV3-small",
+    ]
     assert (table["dataset"] == "imagenet").all()
-    assert table["source"].str.startswith("Gao, Huang, Zhang & Huang, Disentangled Differentiable Network Pruning, ECCV 2022, Table 2").all()
+    assert (
+        table["source"]
+        .str.startswith("Gao, Huang, Zhang & Huang, Disentangled Differentiable Network Pruning, ECCV 2022, Table 2")
+        .all()
+    )
     accuracies = table.filter(regex="^(baseline|pruned)_top")
-    assert accuracies["baseline_top1"].notna().all() and ((accuracies > 0.5) & (accuracies < 1)).where(accuracies.notna(), True).all().all()
+    assert (
+        accuracies["baseline_top1"].notna().all()
+        and ((accuracies > 0.5) & (accuracies < 1)).where(accuracies.notna(), True).all().all()
+    )
     assert table["flops_reduction"].between(0.2, 0.6).all()
 
 

@@ -1,5 +1,6 @@
 """The search stage's glue (one FLOPs count for the search and the one-shot criteria; gates where slimming cuts) and
 002's F4 claims."""
+
 import pandas as pd
 import torch
 
@@ -16,7 +17,10 @@ def test_the_search_flops_model_is_the_channel_space_count_and_the_budget_is_the
     model = build_model("cifar_resnet", (1, 8, 8), 10, depth=20, width_multiplier=0.25)
     space = ChannelSpace(model, (1, 8, 8))
     flops = space_flops_model(space)
-    widths = {layer: int(torch.randint(1, c + 1, (1,), generator=torch.Generator().manual_seed(i))) for i, (layer, c) in enumerate(space.channels.items())}
+    widths = {
+        layer: int(torch.randint(1, c + 1, (1,), generator=torch.Generator().manual_seed(i)))
+        for i, (layer, c) in enumerate(space.channels.items())
+    }
     assert float(flops(torch.tensor(list(widths.values()), dtype=torch.float64))) == float(space.flops(widths))
     offset, budget = budget_flops(flops, 0.5, "prunable")
     criteria = uniform_widths(space, 0.5, "prunable")
@@ -35,9 +39,18 @@ def curves(finals: dict[str, list[float]]) -> pd.DataFrame:
     for variant, accuracies in finals.items():
         for seed, accuracy in enumerate(accuracies):
             for rate in (0.5, 0.65):
-                base = {"dataset": "d", "model": "m", "variant": variant, "method": "ddnp", "target_flops_reduction": rate, "seed": seed}
-                rows += [{**base, "epoch": 0, "heldout_accuracy": 0.1, "within_budget": False, "failed": ""},
-                         {**base, "epoch": 1, "heldout_accuracy": accuracy, "within_budget": True, "failed": ""}]
+                base = {
+                    "dataset": "d",
+                    "model": "m",
+                    "variant": variant,
+                    "method": "ddnp",
+                    "target_flops_reduction": rate,
+                    "seed": seed,
+                }
+                rows += [
+                    {**base, "epoch": 0, "heldout_accuracy": 0.1, "within_budget": False, "failed": ""},
+                    {**base, "epoch": 1, "heldout_accuracy": accuracy, "within_budget": True, "failed": ""},
+                ]
     return pd.DataFrame(rows)
 
 
@@ -59,15 +72,27 @@ def test_a_search_claim_needs_more_than_the_margin_and_the_seed_spread():
 
 def test_a_failed_search_empties_its_row_and_leaves_the_claims_comparing_it_not_tested():
     margin = MARGIN_POINTS / 100
-    finals = {"ddnp": [0.80] * 2, "ddnp_hard": [0.80 - 2 * margin] * 2, "ddnp_gs_fc": [0.7] * 2, "ddnp_gs_channel": [0.7] * 2}
+    finals = {
+        "ddnp": [0.80] * 2,
+        "ddnp_hard": [0.80 - 2 * margin] * 2,
+        "ddnp_gs_fc": [0.7] * 2,
+        "ddnp_gs_channel": [0.7] * 2,
+    }
     searched = curves(finals)
     reason = "search: non-finite loss in epoch 1"
-    diverged = (searched["variant"] == "ddnp_hard") & (searched["seed"] == 1) & (searched["target_flops_reduction"] == 0.5)
+    diverged = (
+        (searched["variant"] == "ddnp_hard") & (searched["seed"] == 1) & (searched["target_flops_reduction"] == 0.5)
+    )
     searched = searched[~(diverged & (searched["epoch"] == 1))]  # its history stops before the epoch it diverged in
     searched.loc[diverged, "failed"] = reason
     summary = final_accuracy(searched).set_index(["variant", "target_flops_reduction"])
-    assert summary.loc[("ddnp_hard", 0.5), "failed"] == reason and pd.isna(summary.loc[("ddnp_hard", 0.5), "heldout_accuracy_mean"])
-    assert summary.loc[("ddnp_hard", 0.65), "failed"] == "" and summary["heldout_accuracy_mean"].notna().sum() == len(summary) - 1
+    assert summary.loc[("ddnp_hard", 0.5), "failed"] == reason and pd.isna(
+        summary.loc[("ddnp_hard", 0.5), "heldout_accuracy_mean"]
+    )
+    assert (
+        summary.loc[("ddnp_hard", 0.65), "failed"] == ""
+        and summary["heldout_accuracy_mean"].notna().sum() == len(summary) - 1
+    )
     claims = {c.claim_id: c for c in search_claims(searched)}
     assert claims["002-C3"].holds is None and reason in claims["002-C3"].observed, "ddnp vs ddnp_hard: not tested"
     assert claims["002-C4"].holds is True and reason not in claims["002-C4"].observed, "compares no failed search"

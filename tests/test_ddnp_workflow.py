@@ -1,5 +1,6 @@
 """Study 002 on configs/smoke.yaml: dense -> channel prune or search -> slim -> fine-tune -> evaluate -> 002-T1, the
 figures F2-F4 and the claims."""
+
 import json
 
 import pandas as pd
@@ -17,10 +18,22 @@ def test_002_t1_has_the_runs_beside_the_reported_rows(smoke_run):
     assert set(runs["method"]) == {"uniform_channels", "l1_filter", "ddnp", "dp"}  # the search ablations are not in T1
     assert set(runs["target_flops_reduction"]) == {0.5, 0.65}
     criteria = runs[runs["method"].isin(["uniform_channels", "l1_filter"])]
-    assert (criteria["prunable_flops_reduction_mean"] >= criteria["target_flops_reduction"]).all()  # the default budget_scope
+    assert (
+        criteria["prunable_flops_reduction_mean"] >= criteria["target_flops_reduction"]
+    ).all()  # the default budget_scope
     assert (runs["flops_reduction_mean"] <= runs["prunable_flops_reduction_mean"]).all()
     assert runs["pruned_accuracy_mean"].between(0, 1).all() and (runs["latency_batch1_ms_mean"] > 0).all()
-    assert set(table.loc[table["source"] == "reported", "method"]) == {"AMC", "DCP", "CCP", "HRank", "LeGR", "MDP", "SCOP", "Uniform", "DDNP"}
+    assert set(table.loc[table["source"] == "reported", "method"]) == {
+        "AMC",
+        "DCP",
+        "CCP",
+        "HRank",
+        "LeGR",
+        "MDP",
+        "SCOP",
+        "Uniform",
+        "DDNP",
+    }
 
 
 def test_the_finetuned_network_is_the_slimmed_one(smoke_run):
@@ -48,7 +61,9 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
         last = history.iloc[record["selected_epoch"]]
         assert {layer: int(last[f"kept_{layer}"]) for layer in record["channels"]} == record["widths"]
         slimming = json.loads((path.parent / "slimmed.json").read_text())["slimming"]
-        assert slimming["slimmed_flops"] == record["searched_flops"] and slimming["dense_flops"] == record["dense_flops"]
+        assert (
+            slimming["slimmed_flops"] == record["searched_flops"] and slimming["dense_flops"] == record["dense_flops"]
+        )
         # the budget: p of the prunable FLOPs, as for the one-shot criteria (one FLOPs count for both)
         assert record["within_budget"] == (slimming["slimmed_flops"] <= record["budget_flops"] * (1 + 1e-9))
 
@@ -64,9 +79,21 @@ def test_002_figures_and_search_claims(smoke_run):
     for name in ("002-F2_soft_mask", "002-F3_layer_widths", "002-F4_search_accuracy"):
         assert (out / f"{name}.png").stat().st_size > 0 and (out / f"{name}.pdf").stat().st_size > 0
     widths = pd.read_csv(out / "002-F3_layer_widths.csv")
-    assert set(widths["variant"]) >= {"ddnp", "dp"} and (widths["kept"] <= widths["channels"]).all() and (widths["kept"] >= 1).all()
+    assert (
+        set(widths["variant"]) >= {"ddnp", "dp"}
+        and (widths["kept"] <= widths["channels"]).all()
+        and (widths["kept"] >= 1).all()
+    )
     curves = pd.read_csv(out / "002-F4_search_accuracy.csv")
-    assert set(curves["variant"]) == {"ddnp", "dp", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"}
+    assert set(curves["variant"]) == {
+        "ddnp",
+        "dp",
+        "ddnp_hard",
+        "ddnp_gs_fc",
+        "ddnp_gs_channel",
+        "ddnp_abs",
+        "ddnp_square",
+    }
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]
     assert "not tested" not in set(claims["holds"])  # every search the claims need is in the smoke run

@@ -10,7 +10,9 @@ from prunebench.pruning.masks import compute_masks
 def test_streams_differ_by_purpose_seed_and_salt_and_repeat_exactly():
     seeds = {derived_seed(s, p, *salt) for s in (0, 1) for p in Stream for salt in ((), ("dense",), ("finetune",))}
     assert len(seeds) == 2 * len(Stream) * 3
-    assert torch.equal(torch.rand(5, generator=generator(3, Stream.PRUNING)), torch.rand(5, generator=generator(3, Stream.PRUNING)))
+    assert torch.equal(
+        torch.rand(5, generator=generator(3, Stream.PRUNING)), torch.rand(5, generator=generator(3, Stream.PRUNING))
+    )
 
 
 def test_random_pruning_scores_are_unrelated_to_the_initial_weights():
@@ -20,7 +22,9 @@ def test_random_pruning_scores_are_unrelated_to_the_initial_weights():
         model = build_model("mlp", (1, 28, 28), 10, hidden=[1000, 1000, 500, 200], bias=False)
         modules = dict(model.named_modules())
         for name, weight in prunable_weights(model, "all_but_last").items():
-            context = PruningContext(name, modules[name.removesuffix(".weight")], model, generator(seed, Stream.PRUNING))
+            context = PruningContext(
+                name, modules[name.removesuffix(".weight")], model, generator(seed, Stream.PRUNING)
+            )
             random_scores = PRUNING_METHODS["random"]().importance(weight.detach(), context)
             rho = spearmanr(random_scores.flatten().numpy(), weight.detach().flatten().numpy()).statistic
             assert abs(rho) < 0.05, (seed, name, rho)
@@ -28,4 +32,6 @@ def test_random_pruning_scores_are_unrelated_to_the_initial_weights():
         for name, weight in prunable_weights(model, "all_but_last").items():
             w, kept = weight.detach(), masks[name].bool()
             assert abs(w.abs()[kept].mean().item() / w.abs().mean().item() - 1) < 0.02, name
-            assert abs(w[kept].mean().item()) < 0.02 * w.std().item(), name  # a replayed init keeps the largest signed w
+            assert abs(w[kept].mean().item()) < 0.02 * w.std().item(), (
+                name
+            )  # a replayed init keeps the largest signed w

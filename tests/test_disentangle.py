@@ -1,4 +1,5 @@
 """Study 000 library: Beta-VAE-Classif loss terms, head removal, held masks, compressed size, dSprites, MIG."""
+
 import math
 
 import numpy as np
@@ -95,7 +96,14 @@ def test_masks_stay_at_50_percent_through_the_pruning_epochs():
     torch.manual_seed(0)
     model, _ = remove_reconstruction_head(build_model("beta_vae_classif", (1, 8, 8), 3, beta=1), {})
     masks = compute_masks(model, "lowest", 0.5, scope="local", layers="all")
-    model = train(model, data, TrainConfig(epochs=2, batch_size=16, select="last"), 0, stage="finetune", sparsifier=FixedMasks(masks)).model
+    model = train(
+        model,
+        data,
+        TrainConfig(epochs=2, batch_size=16, select="last"),
+        0,
+        stage="finetune",
+        sparsifier=FixedMasks(masks),
+    ).model
     params = dict(model.named_parameters())
     for name, mask in masks.items():
         assert mask.mean().item() == pytest.approx(0.5, abs=0.01)
@@ -150,7 +158,10 @@ def _render_whole_image(factors, design):
     coords = torch.arange(size) + 0.5
     py, px = torch.meshgrid(coords, coords, indexing="ij")
     radius, theta = (design.radius * scales[factors[:, 1]]).view(-1, 1, 1), angles[factors[:, 2]].view(-1, 1, 1)
-    dx, dy = (px - positions[factors[:, 3]].view(-1, 1, 1)) / radius, (py - positions[factors[:, 4]].view(-1, 1, 1)) / radius
+    dx, dy = (
+        (px - positions[factors[:, 3]].view(-1, 1, 1)) / radius,
+        (py - positions[factors[:, 4]].view(-1, 1, 1)) / radius,
+    )
     u, v = dx * torch.cos(theta) + dy * torch.sin(theta), -dx * torch.sin(theta) + dy * torch.cos(theta)
     inside = torch.stack([dsprites._inside(int(f[0]), u[i], v[i]) for i, f in enumerate(factors)])
     return (inside.to(torch.uint8) * 255).unsqueeze(1)
@@ -165,7 +176,9 @@ def test_the_windowed_renderer_draws_what_the_whole_image_holds(name):
     factors = torch.cat([factors, extremes])
     assert torch.equal(dsprites.render(factors, design), _render_whole_image(factors, design))
     small, large = torch.tensor([[0, 0, 0, 5, 5]]), torch.tensor([[0, design.scales - 1, 0, 5, 5]])
-    assert dsprites.render(large, design).sum() > dsprites.render(small, design).sum(), "a larger scale draws a larger sprite"
+    assert dsprites.render(large, design).sum() > dsprites.render(small, design).sum(), (
+        "a larger scale draws a larger sprite"
+    )
 
 
 def test_prepared_factors_are_those_of_the_prepared_images():
@@ -190,10 +203,14 @@ def test_real_dsprites_npz_is_read_from_data_dir(tmp_path, monkeypatch):
     imgs[:, 0, 0] = grid[:, 1] == 2  # mark hearts
     np.savez(tmp_path / dsprites.NPZ_NAME, imgs=imgs[order], latents_classes=grid[order])
     # a small stand-in for the real design keeps the test quick: the npz lookup is the same
-    monkeypatch.setattr(dsprites, "split_factors", lambda design: (torch.from_numpy(grid[:40, 1:]), torch.from_numpy(grid[-30:, 1:])))
+    monkeypatch.setattr(
+        dsprites, "split_factors", lambda design: (torch.from_numpy(grid[:40, 1:]), torch.from_numpy(grid[-30:, 1:]))
+    )
     raw = dsprites.load_dsprites("dsprites", data_dir=str(tmp_path))
     assert raw.source.endswith(".npz") and raw.train_x.shape == (40, 1, 1, 1)
-    assert torch.equal(raw.test_x[:, 0, 0, 0] == 255, raw.test_y == 2) and torch.equal(raw.train_x[:, 0, 0, 0] == 255, raw.train_y == 2)
+    assert torch.equal(raw.test_x[:, 0, 0, 0] == 255, raw.test_y == 2) and torch.equal(
+        raw.train_x[:, 0, 0, 0] == 255, raw.train_y == 2
+    )
 
 
 def test_mig_of_a_perfectly_disentangled_code_is_one_and_of_an_entangled_code_near_zero():
@@ -204,7 +221,9 @@ def test_mig_of_a_perfectly_disentangled_code_is_one_and_of_an_entangled_code_ne
     assert mig(code, factors)["mig"] == pytest.approx(1.0, abs=1e-9)
     noisy = code + rng.normal(0, 0.05, factors.shape)  # noise leaks a little information across bins
     assert mig(noisy, factors)["mig"] > 0.9
-    assert mig(code[:, ::-1], factors)["mig"] == pytest.approx(1.0, abs=1e-9), "the order of the latents does not matter"
+    assert mig(code[:, ::-1], factors)["mig"] == pytest.approx(1.0, abs=1e-9), (
+        "the order of the latents does not matter"
+    )
     rotation = np.linalg.qr(rng.normal(size=(3, 3)))[0]
     entangled = (factors - factors.mean(0)) / factors.std(0) @ rotation
     assert mig(entangled, factors)["mig"] < 0.2
@@ -237,7 +256,13 @@ def test_head_removal_claim_holds_only_when_accuracy_is_kept():
 
     def t1(after):
         return pd.DataFrame(
-            {"dataset": "d", "beta": [1.0, 5.0], "pruned": False, "accuracy_mean": after, "with_head_accuracy_mean": [80.0, 70.0]}
+            {
+                "dataset": "d",
+                "beta": [1.0, 5.0],
+                "pruned": False,
+                "accuracy_mean": after,
+                "with_head_accuracy_mean": [80.0, 70.0],
+            }
         )
 
     assert head_removal_keeps_accuracy(t1([80.5, 69.5])).holds is True
@@ -249,18 +274,27 @@ def t1_pruned(losses: dict[float, tuple[float, float]], dataset="d") -> pd.DataF
     """A hand-made 000-T1 (pruned rows only): beta -> (mean, std) of the accuracy points pruning costs."""
     return pd.DataFrame(
         {
-            "dataset": dataset, "beta": list(losses), "pruned": True, "accuracy_mean": 80.0, "accuracy_std": 1.0,
-            "pruning_loss_mean": [m for m, _ in losses.values()], "pruning_loss_std": [s for _, s in losses.values()],
+            "dataset": dataset,
+            "beta": list(losses),
+            "pruned": True,
+            "accuracy_mean": 80.0,
+            "accuracy_std": 1.0,
+            "pruning_loss_mean": [m for m, _ in losses.values()],
+            "pruning_loss_std": [s for _, s in losses.values()],
         }
     )
 
 
 def test_c4_needs_a_smaller_loss_beyond_the_seed_spread():
     # beta = 3 loses 1.5 points less than beta = 1, but the seeds spread by 2: noise, as 3 of 4 betas would be by chance
-    assert claims.beta_loses_less(t1_pruned({1: (3.0, 2.0), 3: (1.5, 0.5), 5: (3.2, 0.1), 10: (2.9, 1.0)})).holds is False
+    assert (
+        claims.beta_loses_less(t1_pruned({1: (3.0, 2.0), 3: (1.5, 0.5), 5: (3.2, 0.1), 10: (2.9, 1.0)})).holds is False
+    )
     holds = claims.beta_loses_less(t1_pruned({1: (3.0, 0.4), 3: (1.5, 0.5), 5: (3.2, 0.1)}))
     assert holds.holds is True and "beyond seed spread: 3)" in holds.observed
-    assert claims.beta_loses_less(t1_pruned({1: (3.0, 0.4), 3: (3.5, 0.5)})).holds is False, "losing more is not losing less"
+    assert claims.beta_loses_less(t1_pruned({1: (3.0, 0.4), 3: (3.5, 0.5)})).holds is False, (
+        "losing more is not losing less"
+    )
     assert claims.beta_loses_less(t1_pruned({3: (1.0, 0.1)})).holds is None, "no beta = 1 to compare with"
 
 
@@ -275,9 +309,21 @@ def test_c3_and_c4_share_one_definition_of_beyond_the_seed_spread():
 def test_table_one_pairs_the_pruning_loss_by_seed():
     runs = pd.DataFrame(
         [
-            {"dataset": "d", "model": "m", "arch": "beta_vae_classif", "beta": 1.0, "seed": seed, "num_classes": 10,
-             "pruned": pruned, "with_head_test_accuracy": 0.5, "test_accuracy": acc, "size_gzip_bytes": 1000,
-             "nonzero_parameters": 10, "total_parameters": 20, "failed": ""}
+            {
+                "dataset": "d",
+                "model": "m",
+                "arch": "beta_vae_classif",
+                "beta": 1.0,
+                "seed": seed,
+                "num_classes": 10,
+                "pruned": pruned,
+                "with_head_test_accuracy": 0.5,
+                "test_accuracy": acc,
+                "size_gzip_bytes": 1000,
+                "nonzero_parameters": 10,
+                "total_parameters": 20,
+                "failed": "",
+            }
             for seed, pruned, acc in [(0, False, 0.80), (1, False, 0.70), (1, True, 0.69), (0, True, 0.78)]
         ]
     )
@@ -291,10 +337,16 @@ def b1(**columns) -> pd.DataFrame:
     """A hand-made 000-B1: two seeds per beta 1, 3, 10 (override any column)."""
     frame = pd.DataFrame(
         {
-            "dataset": "dsprites_small", "beta": [1.0, 1.0, 3.0, 3.0, 10.0, 10.0], "seed": [0, 1] * 3,
-            "mig_untrained": [0.02, 0.03] * 3, "mig_with_head": [0.10, 0.11, 0.20, 0.21, 0.30, 0.31],
-            "mig_headless": [0.30, 0.31, 0.20, 0.21, 0.10, 0.11], "mig_pruned": 0.1,
-            "with_head_test_accuracy": 0.9, "headless_test_accuracy": 0.9, "pruned_test_accuracy": [0.6, 0.61, 0.7, 0.71, 0.8, 0.81],
+            "dataset": "dsprites_small",
+            "beta": [1.0, 1.0, 3.0, 3.0, 10.0, 10.0],
+            "seed": [0, 1] * 3,
+            "mig_untrained": [0.02, 0.03] * 3,
+            "mig_with_head": [0.10, 0.11, 0.20, 0.21, 0.30, 0.31],
+            "mig_headless": [0.30, 0.31, 0.20, 0.21, 0.10, 0.11],
+            "mig_pruned": 0.1,
+            "with_head_test_accuracy": 0.9,
+            "headless_test_accuracy": 0.9,
+            "pruned_test_accuracy": [0.6, 0.61, 0.7, 0.71, 0.8, 0.81],
         }
     )
     return frame.assign(**columns)
@@ -303,7 +355,9 @@ def b1(**columns) -> pd.DataFrame:
 def test_c6_is_decided_on_the_mig_after_the_first_phase():
     # MIG grows with beta while beta * KL and the decoder act, and falls after the headless epochs (beta = 0)
     assert claims.mig_increases_with_beta(b1()).holds is True
-    flat_first_phase = b1(mig_with_head=[0.30, 0.31, 0.20, 0.21, 0.10, 0.11], mig_headless=[0.10, 0.11, 0.20, 0.21, 0.30, 0.31])
+    flat_first_phase = b1(
+        mig_with_head=[0.30, 0.31, 0.20, 0.21, 0.10, 0.11], mig_headless=[0.10, 0.11, 0.20, 0.21, 0.30, 0.31]
+    )
     assert claims.mig_increases_with_beta(flat_first_phase).holds is False
     assert "after the first phase" in claims.mig_increases_with_beta(b1()).test
 
@@ -326,5 +380,9 @@ def test_c9_says_whether_the_follow_up_measures_anything():
 
 
 def test_without_a_dataset_with_factors_the_mig_claims_are_not_tested():
-    for claim in (claims.mig_increases_with_beta(None), claims.mig_prunes_better(None), claims.follow_up_is_informative(None)):
+    for claim in (
+        claims.mig_increases_with_beta(None),
+        claims.mig_prunes_better(None),
+        claims.follow_up_is_informative(None),
+    ):
         assert claim.holds is None and "no dataset with ground-truth factors" in claim.observed

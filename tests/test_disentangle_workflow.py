@@ -1,4 +1,5 @@
 """Study 000 end to end on configs/smoke.yaml: every artifact exists, is well formed and consistent."""
+
 import json
 
 import pandas as pd
@@ -73,13 +74,23 @@ def test_phases_share_their_parents_and_pruning_starts_from_the_headless_model(s
     variant, spec = smoke_variant()
     for dataset in ("digits", "dsprites_small"):
         runs = smoke_run / "results" / STUDY / "runs" / dataset / "beta_vae_b1" / "seed0"
-        for path in ("dense/model.pt", "headless/model.pt", "headless/evaluation.json", f"{variant}/sparsity0.5/masks.pt",
-                     f"{variant}/sparsity0.5/finetuned.pt", f"{variant}/sparsity0.5/evaluation.json"):
+        for path in (
+            "dense/model.pt",
+            "headless/model.pt",
+            "headless/evaluation.json",
+            f"{variant}/sparsity0.5/masks.pt",
+            f"{variant}/sparsity0.5/finetuned.pt",
+            f"{variant}/sparsity0.5/evaluation.json",
+        ):
             assert (runs / path).exists(), (dataset, path)
         masks = json.loads((runs / variant / "sparsity0.5" / "masks.json").read_text())
-        assert not any(layer["layer"].startswith("decoder") for layer in masks["layers"]), "the head is removed before pruning"
+        assert not any(layer["layer"].startswith("decoder") for layer in masks["layers"]), (
+            "the head is removed before pruning"
+        )
         assert all(abs(layer["sparsity"] - 0.5) < 0.01 for layer in masks["layers"])
-        assert masks["provenance"]["config"]["method"] == spec["method"], "the configured pruning variant, on dSprites too"
+        assert masks["provenance"]["config"]["method"] == spec["method"], (
+            "the configured pruning variant, on dSprites too"
+        )
         unpruned = json.loads((runs / "headless/evaluation.json").read_text())
         assert {"test", "val", "train", "cost"} <= set(unpruned["metrics"]) and "provenance" in unpruned
     logs = smoke_run / "logs" / STUDY
@@ -99,7 +110,9 @@ def test_dsprites_factors_lie_next_to_the_prepared_data_and_mig_is_measured_at_e
         record = json.loads((run / point / "mig.json").read_text())
         assert set(record["metrics"]["per_factor"]) == set(factors["names"]) and 0 <= record["metrics"]["mig"] <= 1
     assert not (results / STUDY / "runs" / "dsprites_small" / "cnn_classif" / "seed0" / "dense" / "mig.json").exists()
-    assert (smoke_run / "logs" / STUDY / "runs" / "dsprites_small" / "beta_vae_b5" / "seed0" / "untrained" / "mig.log").exists()
+    assert (
+        smoke_run / "logs" / STUDY / "runs" / "dsprites_small" / "beta_vae_b5" / "seed0" / "untrained" / "mig.log"
+    ).exists()
 
 
 def test_a_changed_pruning_variant_reaches_the_dsprites_runs(smoke_run, tmp_path):

@@ -1,4 +1,5 @@
 """001 divergences: AP2, AP3 Gaussian (closed form, AR(1) covariance), AP3 Student-T (fast Monte Carlo vs Pyro)."""
+
 import math
 
 import pytest

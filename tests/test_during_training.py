@@ -1,5 +1,6 @@
 """Training-time pruning methods: the cubic schedule, sparse variational dropout's KL, L0's hard-concrete gates, and
 the hand-over of a plain model with masks to evaluation."""
+
 import math
 
 import numpy as np
@@ -76,7 +77,9 @@ def test_masks_have_exactly_the_scheduled_sparsity_at_every_update_and_only_grow
 
 
 def test_gradual_magnitude_removes_the_smallest_weights_at_each_update(small_mlp):
-    sparsifier = training_sparsifier(small_mlp, variant("gradual_magnitude", begin=0.0, end=0.5, frequency=10), 0.5, 0, PLAN)
+    sparsifier = training_sparsifier(
+        small_mlp, variant("gradual_magnitude", begin=0.0, end=0.5, frequency=10), 0.5, 0, PLAN
+    )
     weights = {name: w.detach().clone() for name, w in prunable_weights(small_mlp).items()}
     sparsifier.start(small_mlp)  # t0 = 0: the first update, at s_i = 0, masks nothing
     sparsifier.after_step(small_mlp, 10)
@@ -120,7 +123,10 @@ def test_vd_removes_weights_with_log_alpha_at_least_the_threshold(small_mlp):
     sparsifier = training_sparsifier(small_mlp, variant("variational_dropout", threshold=3.0), 0.0, 0, PLAN)
     layer = next(iter(sparsifier.wrappers.values()))
     with torch.no_grad():
-        layer.log_sigma2.copy_(torch.log(layer.layer.weight.square() + 1e-8) + torch.linspace(0, 6, layer.log_sigma2.numel()).view_as(layer.log_sigma2))
+        layer.log_sigma2.copy_(
+            torch.log(layer.layer.weight.square() + 1e-8)
+            + torch.linspace(0, 6, layer.log_sigma2.numel()).view_as(layer.log_sigma2)
+        )
     removed = layer.log_alpha(clip=False) >= 3.0
     assert 0 < removed.sum() < removed.numel()
     assert torch.equal(layer.mask().bool(), ~removed)
@@ -176,7 +182,9 @@ HANDOVER = [
 ]
 
 
-@pytest.mark.parametrize("arch", [{"arch": "mlp", "hidden": [32, 16], "bias": True}, {"arch": "small_cnn", "channels": [4], "hidden": 16}])
+@pytest.mark.parametrize(
+    "arch", [{"arch": "mlp", "hidden": [32, 16], "bias": True}, {"arch": "small_cnn", "channels": [4], "hidden": 16}]
+)
 @pytest.mark.parametrize("method,params", HANDOVER)
 def test_the_masks_handed_over_are_what_evaluation_measures(tmp_path, arch, method, params):
     """Train, export, save, reload with weights_only, apply the masks as the evaluate stage does: the plain model
@@ -214,7 +222,10 @@ def test_the_masks_handed_over_are_what_evaluation_measures(tmp_path, arch, meth
 
 
 def study(variants, sweep=None, sparsities=(0.5, 0.9)):
-    return {"prune": {"layers": "all", "sparsities": list(sparsities), "variants": variants}, **({"sweep": sweep} if sweep else {})}
+    return {
+        "prune": {"layers": "all", "sparsities": list(sparsities), "variants": variants},
+        **({"sweep": sweep} if sweep else {}),
+    }
 
 
 def test_sweeps_fit_their_variants():
@@ -231,7 +242,9 @@ def test_sweeps_fit_their_variants():
     assert errors == ["config key studies.s.sweep.vd.kl_weight: 1 values for 2 prune.sparsities"]
     errors = sweep_errors("s", study({"vd": {"method": "variational_dropout"}}, {"vd": {"lambda": [1, 2]}}))
     assert errors and "no such parameter" in errors[0]
-    errors = sweep_errors("s", study({"l0": {"method": "l0", "params": {"gates": "neuron"}}}, {"l0": {"l0_weight": [1, 2]}}))
+    errors = sweep_errors(
+        "s", study({"l0": {"method": "l0", "params": {"gates": "neuron"}}}, {"l0": {"l0_weight": [1, 2]}})
+    )
     assert errors and "'neuron' is not one of" in errors[0]
     assert "no such variant" in sweep_errors("s", study({}, {"ghost": {"x": [1, 2]}}))[0]
 
@@ -239,7 +252,10 @@ def test_sweeps_fit_their_variants():
 def test_training_time_methods_are_registered_as_their_family():
     for name in ("gradual_magnitude", "gradual_random", "variational_dropout", "l0"):
         assert PRUNING_METHODS[name].family == "during_training"
-    assert PRUNING_METHODS["variational_dropout"].sparsity_is_outcome and not PRUNING_METHODS["gradual_magnitude"].sparsity_is_outcome
+    assert (
+        PRUNING_METHODS["variational_dropout"].sparsity_is_outcome
+        and not PRUNING_METHODS["gradual_magnitude"].sparsity_is_outcome
+    )
 
 
 @pytest.mark.parametrize("method", ["variational_dropout", "l0"])

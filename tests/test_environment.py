@@ -6,7 +6,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_conda_environment_pins_what_requirements_pins():
-    requirements = [line.strip() for line in (ROOT / "envs/requirements.txt").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    requirements = [
+        line.strip()
+        for line in (ROOT / "envs/requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     conda = yaml.safe_load((ROOT / "envs/prunebench.yaml").read_text())
     pip = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict))
     assert pip == requirements

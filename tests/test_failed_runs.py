@@ -1,5 +1,6 @@
 """A diverging run in the study-specific stages: recorded as failed (raised with `strict: true`), its reason in the
 tables, its group's means empty, and the claims decided on it not tested."""
+
 import json
 import math
 import re
@@ -61,8 +62,13 @@ def test_a_diverging_headless_phase_is_recorded_and_raised_when_strict(one_threa
 
 def dis_run_files(tmp_path, seed, accuracy, failed=None):
     def record(acc, stage):
-        metrics = {"test": {"accuracy": acc}, "cost": {"size_gzip_bytes": 1000, "nonzero_parameters": 10, "total_parameters": 20}}
-        return write_json(tmp_path / f"{stage}{seed}.json", {"metrics": metrics, **({"failed": failed} if failed else {})})
+        metrics = {
+            "test": {"accuracy": acc},
+            "cost": {"size_gzip_bytes": 1000, "nonzero_parameters": 10, "total_parameters": 20},
+        }
+        return write_json(
+            tmp_path / f"{stage}{seed}.json", {"metrics": metrics, **({"failed": failed} if failed else {})}
+        )
 
     pruned = NAN if failed else accuracy - 0.05
     return record(accuracy, "with_head"), record(NAN if failed else accuracy, "unpruned"), record(pruned, "pruned")
@@ -70,8 +76,16 @@ def dis_run_files(tmp_path, seed, accuracy, failed=None):
 
 def test_a_failed_000_run_empties_its_t1_and_b1_rows_and_leaves_their_claims_not_tested(tmp_path):
     runs = [
-        {"dataset": "dsprites_small", "model": model, "arch": "beta_vae_classif", "beta": beta, "seed": seed, "num_classes": 3}
-        for model, beta in (("beta_vae_b1", 1.0), ("beta_vae_b4", 4.0)) for seed in (0, 1)
+        {
+            "dataset": "dsprites_small",
+            "model": model,
+            "arch": "beta_vae_classif",
+            "beta": beta,
+            "seed": seed,
+            "num_classes": 3,
+        }
+        for model, beta in (("beta_vae_b1", 1.0), ("beta_vae_b4", 4.0))
+        for seed in (0, 1)
     ]
     files = [dis_run_files(tmp_path, i, 0.9, failed=REASON if i == 3 else None) for i in range(4)]
     t1 = table_one(collect_runs(runs, *map(list, zip(*files))))
@@ -83,7 +97,10 @@ def test_a_failed_000_run_empties_its_t1_and_b1_rows_and_leaves_their_claims_not
     assert (shown["Acc. (%)"].iloc[2:] == "").all() and (shown["Failed"].iloc[2:] == REASON).all()
 
     mig_paths = {
-        point: [write_json(tmp_path / f"mig_{point}{i}.json", {"metrics": {"mig": 0.1 * i, "per_factor": {"shape": 0.1}}}) for i in range(4)]
+        point: [
+            write_json(tmp_path / f"mig_{point}{i}.json", {"metrics": {"mig": 0.1 * i, "per_factor": {"shape": 0.1}}})
+            for i in range(4)
+        ]
         for point in ("untrained", "with_head", "headless", "pruned")
     }
     accuracy_paths = {point: [f[j] for f in files] for j, point in enumerate(("with_head", "headless", "pruned"))}
@@ -120,7 +137,9 @@ def test_a_diverging_retraining_is_recorded_and_raised_when_strict(one_thread):
         retrain("rewind", masks, rewind, MLP, data, diverging, seed=0)
     _, _, metrics, failed = retrain("rewind", masks, rewind, MLP, data, diverging, seed=0, record_divergence=True)
     assert re.fullmatch(r"retrain training: non-finite loss at epoch 1, step \d+", failed)
-    assert math.isnan(metrics["test"]["accuracy"]) and metrics["sparsity"] == pytest.approx(0.5), "what training does not decide is measured"
+    assert math.isnan(metrics["test"]["accuracy"]) and metrics["sparsity"] == pytest.approx(0.5), (
+        "what training does not decide is measured"
+    )
 
     fine = {**diverging, "lr": 0.01, "epochs": 1}
     _, _, metrics, failed = retrain("reinit", masks, rewind, MLP, data, fine, seed=0, failed_before=REASON)
@@ -140,7 +159,10 @@ def ticket_record(tmp_path, name, accuracy, failed=None):
 def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_not_tested(tmp_path):
     runs = [{"lr": lr, "seed": seed, "schedule": "iterative", "level": 1} for lr in (0.01, 0.1) for seed in (0, 1)]
     failing = {"lr": 0.1, "seed": 1}
-    levels = [ticket_record(tmp_path, f"level{i}", 0.8, REASON if run.items() >= failing.items() else None) for i, run in enumerate(runs)]
+    levels = [
+        ticket_record(tmp_path, f"level{i}", 0.8, REASON if run.items() >= failing.items() else None)
+        for i, run in enumerate(runs)
+    ]
     controls = [ticket_record(tmp_path, f"control{i}", 0.7) for i in range(len(runs))]
     dense_runs = [dict(run, schedule="dense", level=0) for run in runs]
     dense = [ticket_record(tmp_path, f"dense{i}", 0.9) for i in range(len(runs))]
@@ -148,39 +170,82 @@ def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_
     f2 = tickets_table(tickets)
     failed = f2[(f2["failed"] != "")]
     assert len(failed) == 2 and (failed["failed"] == REASON).all() and failed["test_accuracy_mean"].isna().all()
-    assert set(failed["arm"]) == {"winning ticket"} and set(failed["lr"]) == {0.1}, "the iterative level and its one-shot copy"
+    assert set(failed["arm"]) == {"winning ticket"} and set(failed["lr"]) == {0.1}, (
+        "the iterative level and its one-shot copy"
+    )
     assert f2[f2["failed"] == ""]["test_accuracy_mean"].notna().all()
 
     part1 = pd.DataFrame(
-        [{"model": "mlp", "technique": "magnitude", "target": 0.5, "seed": seed, "achieved_sparsity": 0.5, "test_accuracy": 85.0, "failed": NAN} for seed in (0, 1)]
+        [
+            {
+                "model": "mlp",
+                "technique": "magnitude",
+                "target": 0.5,
+                "seed": seed,
+                "achieved_sparsity": 0.5,
+                "test_accuracy": 85.0,
+                "failed": NAN,
+            }
+            for seed in (0, 1)
+        ]
     )
-    retrained = [{"arm": arm, "sparsity": "0.5", "seed": seed} for arm in ("rewind", "reinit", "scratch_b", "random_masks") for seed in (0, 1)]
+    retrained = [
+        {"arm": arm, "sparsity": "0.5", "seed": seed}
+        for arm in ("rewind", "reinit", "scratch_b", "random_masks")
+        for seed in (0, 1)
+    ]
     paths = [ticket_record(tmp_path, f"retrain{i}", 0.8, REASON if i == 5 else None) for i in range(len(retrained))]
     scratch = collect_scratch(part1, "mlp", "magnitude", retrained, paths)
     f6 = scratch_table(scratch).set_index("arm")
     assert f6.loc["scratch-B", "failed"] == REASON and math.isnan(f6.loc["scratch-B", "test_accuracy_mean"])
-    assert f6.drop(index="scratch-B")["failed"].eq("").all() and f6.drop(index="scratch-B")["test_accuracy_mean"].notna().all()
+    assert (
+        f6.drop(index="scratch-B")["failed"].eq("").all()
+        and f6.drop(index="scratch-B")["test_accuracy_mean"].notna().all()
+    )
 
     labels = torch.tensor([0, 1, 2, 0])
     dense_predictions = torch.tensor([[0, 1, 2, 0], [0, 1, 2, 1]])
     pruned = {0.5: torch.tensor([[0, 1, 2, 0], [0, 1, 2, 0]]), 0.9: torch.tensor([[0, 2, 2, 1], [0, 2, 2, 1]])}
     failures = population_failures([None, None], {0.5: [None, None], 0.9: [None, REASON]})
     counts, pies = pie_summary(dense_predictions, pruned, labels, 3, dense_predictions.flip(0))
-    counts = mark_failed(counts, failures, ["sparsity", "models_per_population", "control_models"]).set_index("sparsity")
+    counts = mark_failed(counts, failures, ["sparsity", "models_per_population", "control_models"]).set_index(
+        "sparsity"
+    )
     assert counts.loc[0.9, "failed"] == REASON and counts.loc[0.9, ["pie_count", "pruned_accuracy_pie"]].isna().all()
     assert counts.loc[0.5, "failed"] == "" and counts.loc[0.5, "pie_count"] == 0
-    assert population_failures([REASON, None], {0.5: [None]}) == {0.5: REASON}, "a failed dense model fails every sparsity"
-    classes = pd.DataFrame({"sparsity": [0.5, 0.9], "class": ["a", "a"], "change": [1.0, 2.0], "significant": [True, True]})
+    assert population_failures([REASON, None], {0.5: [None]}) == {0.5: REASON}, (
+        "a failed dense model fails every sparsity"
+    )
+    classes = pd.DataFrame(
+        {"sparsity": [0.5, 0.9], "class": ["a", "a"], "change": [1.0, 2.0], "significant": [True, True]}
+    )
     classes = mark_failed(classes, failures, ["sparsity", "class"])
-    pie_figure(torch.zeros(4, 1, 8, 8, dtype=torch.uint8), pies[pies["sparsity"] == 0.5], counts.reset_index(), classes, ["a"], 4, "mlp")
+    pie_figure(
+        torch.zeros(4, 1, 8, 8, dtype=torch.uint8),
+        pies[pies["sparsity"] == 0.5],
+        counts.reset_index(),
+        classes,
+        ["a"],
+        4,
+        "mlp",
+    )
 
     histories = {"tickets": {}, "scratch": [], "pie": []}
     verdicts = part2_claims(tickets, scratch, counts.reset_index(), histories)
     assert [c.holds for c in verdicts] == [None] * 5 and all(REASON in c.observed for c in verdicts)
-    finished = part2_claims(tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1], histories)
+    finished = part2_claims(
+        tickets[tickets["failed"] == ""], scratch[scratch["failed"] == ""], counts.reset_index().iloc[:1], histories
+    )
     assert not any(REASON in c.observed for c in finished)
-    every_count = counts.reset_index().assign(failed=REASON, pie_count=NAN, dense_accuracy_pie=NAN, pruned_accuracy_pie=NAN)
-    every_run = part2_claims(tickets.assign(failed=REASON, test_accuracy=NAN), scratch.assign(failed=REASON, test_accuracy=NAN), every_count, histories)
+    every_count = counts.reset_index().assign(
+        failed=REASON, pie_count=NAN, dense_accuracy_pie=NAN, pruned_accuracy_pie=NAN
+    )
+    every_run = part2_claims(
+        tickets.assign(failed=REASON, test_accuracy=NAN),
+        scratch.assign(failed=REASON, test_accuracy=NAN),
+        every_count,
+        histories,
+    )
     assert [c.holds for c in every_run] == [None] * 5, "nothing left to decide on"
 
 
@@ -196,16 +261,22 @@ def kl_run(seed, failed=None):
         for sparsity in (0.3, 0.8):
             weights = [dense + shift * sparsity * (1 + e) * torch.ones_like(dense) for e in range(3)]
             accuracy = [0.9 - shift * sparsity * (1 + e) / 10 for e in range(3)]
-            history = pd.DataFrame({"epoch": [0, 1, 2], "test_eval_accuracy": accuracy, "train_eval_accuracy": accuracy})
+            history = pd.DataFrame(
+                {"epoch": [0, 1, 2], "test_eval_accuracy": accuracy, "train_eval_accuracy": accuracy}
+            )
             if (variant, sparsity) in (failed or {}):  # its history and snapshots stop before the diverging epoch
                 history, weights = history.iloc[:1], weights[:1]
             pruned.append((variant, sparsity, history, {"classifier.out.weight": weights}))
     reference = {"test": 0.9, "train": 0.95, "test_images": 100, "train_images": 50}
     student_t = {"df": 4.0, "dims": 10, "samples": 500, "seed": 0}
-    return run_divergences({"classifier.out.weight": dense}, reference, pruned, {"rho": 0.5, "scale": 1.0}, student_t, seed, failed, 2)
+    return run_divergences(
+        {"classifier.out.weight": dense}, reference, pruned, {"rho": 0.5, "scale": 1.0}, student_t, seed, failed, 2
+    )
 
 
-def test_a_failed_001_fine_tuning_stays_out_of_the_seed_means_and_correlations_and_leaves_the_claims_not_tested(tmp_path):
+def test_a_failed_001_fine_tuning_stays_out_of_the_seed_means_and_correlations_and_leaves_the_claims_not_tested(
+    tmp_path,
+):
     finished = kl_run(0)
     failed = kl_run(1, {("random", 0.8): REASON})
     chain = failed[(failed["variant"] == "random") & (failed["sparsity"] == 0.8)]
@@ -231,6 +302,11 @@ def test_a_failed_001_fine_tuning_stays_out_of_the_seed_means_and_correlations_a
     every_chain = {(variant, sparsity): REASON for variant in ("lowest", "random") for sparsity in (0.3, 0.8)}
     dense_failed = pd.concat([kl_run(0, every_chain), kl_run(1, every_chain)]).assign(dataset="d", model="m")
     dense_summary = summary_table(dense_failed)
-    assert [c.holds for c in kl_claims(dense_summary, rank_correlation_table(dense_summary, dense_failed, {"m": {}}))] == [None] * len(verdicts)
+    assert [
+        c.holds for c in kl_claims(dense_summary, rank_correlation_table(dense_summary, dense_failed, {"m": {}}))
+    ] == [None] * len(verdicts)
     clean = summary_table(collect_kl_runs([{"dataset": "d", "model": "m"}], paths[:1]))
-    assert not any(c.observed.startswith("not tested") for c in kl_claims(clean, rank_correlation_table(clean, runs[runs["seed"] == 0], {"m": {"arch": "small_cnn"}})))
+    assert not any(
+        c.observed.startswith("not tested")
+        for c in kl_claims(clean, rank_correlation_table(clean, runs[runs["seed"] == 0], {"m": {"arch": "small_cnn"}}))
+    )

@@ -1,5 +1,6 @@
 """Reliability under faults: a killed run resumes, a config change reruns only what depends on it, damaged files and
 user errors are named, a diverging run is a recorded failure."""
+
 import json
 import math
 import os
@@ -57,11 +58,23 @@ def write_config(path: Path, change) -> Path:
 @pytest.mark.workflow
 def test_a_run_killed_during_training_resumes_with_the_readme_steps(smoke_run, tmp_path):
     command = [
-        sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "configs/smoke.yaml",
-        "--config", f"results={tmp_path}/results", f"logs={tmp_path}/logs", "--", f"{tmp_path}/results/{EVALUATION}",
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--cores",
+        "2",
+        "--configfile",
+        "configs/smoke.yaml",
+        "--config",
+        f"results={tmp_path}/results",
+        f"logs={tmp_path}/logs",
+        "--",
+        f"{tmp_path}/results/{EVALUATION}",
     ]
     training_log = tmp_path / "logs" / RUN / "dense.log"  # opened by the training job itself
-    running = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    running = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 600
     while not training_log.exists() and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -83,7 +96,9 @@ def test_a_run_killed_during_training_resumes_with_the_readme_steps(smoke_run, t
     assert prepared.stat().st_mtime_ns == prepared_mtime, "the finished data preparation was redone"
     resumed_records = records(tmp_path / "results", RUN)
     assert len(resumed_records) == 4  # dense metrics and history, prune stats, evaluation
-    assert resumed_records == {path: record for path, record in records(smoke_run / "results", RUN).items() if path in resumed_records}
+    assert resumed_records == {
+        path: record for path, record in records(smoke_run / "results", RUN).items() if path in resumed_records
+    }
 
 
 # --- a changed config ------------------------------------------------------------------------------------------------
@@ -100,17 +115,31 @@ def test_changing_one_variant_reruns_only_the_jobs_downstream_of_it(smoke_run, t
 
     study = yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())["studies"]["weight_vs_unit"]
     protocols = study["protocols"]
-    weight_runs = len(study["seeds"]) * len(study["prune"]["sparsities"]) + len(protocols["changes"]) * len(protocols["seeds"]) * len(protocols["sparsities"])
+    weight_runs = len(study["seeds"]) * len(study["prune"]["sparsities"]) + len(protocols["changes"]) * len(
+        protocols["seeds"]
+    ) * len(protocols["sparsities"])
     assert counts.pop("prune") == weight_runs, "one pruning per (protocol, seed, k) of the changed variant"
     assert counts.pop("evaluate") == weight_runs
     # 003-F1 draws the rule graph of the run's config: its params are the whole config, so any change redraws it.
     assert counts.pop("rv_procedure") == 1
     assert set(counts) <= {
-        "wvu_forward_latency", "wvu_tables", "wvu_metrics_against_k", "wvu_magnitude_histograms", "wvu_forward_time",
-        "wvu_protocol_table", "wvu_protocol_figure", "wvu_claims", "artifact_catalog", "claims_page", "all",
+        "wvu_forward_latency",
+        "wvu_tables",
+        "wvu_metrics_against_k",
+        "wvu_magnitude_histograms",
+        "wvu_forward_time",
+        "wvu_protocol_table",
+        "wvu_protocol_figure",
+        "wvu_claims",
+        "artifact_catalog",
+        "claims_page",
+        "all",
     }, "only 004's jobs after pruning, and the pages collecting every study"
     assert all(count == 1 for count in counts.values())
-    print(f"jobs rerun after changing one variant: {weight_runs} prune + {weight_runs} evaluate + {sum(counts.values())} of 004 and the pages + 003-F1")
+    print(
+        f"jobs rerun after changing one variant: {weight_runs} prune + {weight_runs} evaluate + {sum(counts.values())}"
+        " of 004 and the pages + 003-F1"
+    )
 
 
 # --- damaged files ---------------------------------------------------------------------------------------------------
@@ -131,7 +160,11 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
     for part in ("data/digits.pt", f"{RUN}/dense/model.pt", f"{RUN}/dense/history.csv", f"{RUN}/dense/metrics.json"):
         (results / part).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(smoke_run / "results" / part, results / part)  # the data first: the older file stays older
-    masks, checkpoint, data = results / RUN / "weight/sparsity0.5/masks.pt", results / RUN / "dense/model.pt", results / "data/digits.pt"
+    masks, checkpoint, data = (
+        results / RUN / "weight/sparsity0.5/masks.pt",
+        results / RUN / "dense/model.pt",
+        results / "data/digits.pt",
+    )
 
     damage(checkpoint)
     failed = snakemake(tmp_path, "--", str(masks), check=False)
@@ -145,8 +178,14 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
     damage(data)
     failed = snakemake(tmp_path, "--", str(masks.with_name("evaluation.json")), check=False)
     assert failed.returncode != 0
-    assert job_counts(failed.stdout + failed.stderr) == {"prune": 1, "evaluate": 1}, "the damaged data is not silently remade"
-    assert f"{data} is damaged and cannot be read" in (tmp_path / "logs" / RUN / "weight/sparsity0.5/evaluate.log").read_text()
+    assert job_counts(failed.stdout + failed.stderr) == {
+        "prune": 1,
+        "evaluate": 1,
+    }, "the damaged data is not silently remade"
+    assert (
+        f"{data} is damaged and cannot be read"
+        in (tmp_path / "logs" / RUN / "weight/sparsity0.5/evaluate.log").read_text()
+    )
     assert masks.exists() and checkpoint.exists() and data.exists()
 
 
@@ -156,8 +195,14 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda c: c["data"].update(bogus_key=1), "config key data: Additional properties are not allowed ('bogus_key' was unexpected)"),
-        (lambda c: c["data"].update(data_dir="/nowhere/datasets"), "config key data.data_dir: '/nowhere/datasets' is not a folder"),
+        (
+            lambda c: c["data"].update(bogus_key=1),
+            "config key data: Additional properties are not allowed ('bogus_key' was unexpected)",
+        ),
+        (
+            lambda c: c["data"].update(data_dir="/nowhere/datasets"),
+            "config key data.data_dir: '/nowhere/datasets' is not a folder",
+        ),
     ],
     ids=["unknown key", "missing data folder"],
 )
@@ -179,14 +224,18 @@ def random_data(n=120, classes=3):
     generator = torch.Generator().manual_seed(0)
     x = torch.randint(0, 256, (3 * n, 1, 8, 8), dtype=torch.uint8, generator=generator)
     y = torch.randint(0, classes, (3 * n,), generator=generator)
-    return PreparedData(x[:n], y[:n], x[n : 2 * n], y[n : 2 * n], x[2 * n :], y[2 * n :], [str(c) for c in range(classes)], "random")
+    return PreparedData(
+        x[:n], y[:n], x[n : 2 * n], y[n : 2 * n], x[2 * n :], y[2 * n :], [str(c) for c in range(classes)], "random"
+    )
 
 
 def test_a_diverging_training_stops_and_says_where(one_thread, small_mlp):
     data = random_data()
     diverging = TrainConfig(epochs=3, batch_size=20, optimizer="sgd", lr=1e6)
     start = {name: p.clone() for name, p in small_mlp.state_dict().items()}
-    with pytest.raises(TrainingDiverged, match=r"dense training: non-finite loss at epoch 1, step \d+ \(config strict: true"):
+    with pytest.raises(
+        TrainingDiverged, match=r"dense training: non-finite loss at epoch 1, step \d+ \(config strict: true"
+    ):
         train(small_mlp, data, diverging, seed=0, stage="dense")
 
     small_mlp.load_state_dict(start)
@@ -196,7 +245,12 @@ def test_a_diverging_training_stops_and_says_where(one_thread, small_mlp):
     assert all(torch.equal(result.model.state_dict()[name], value) for name, value in start.items())
 
     small_mlp.load_state_dict(start)
-    assert train(small_mlp, data, TrainConfig(epochs=1, batch_size=20, optimizer="sgd", lr=0.01), seed=0, stage="dense").failed is None
+    assert (
+        train(
+            small_mlp, data, TrainConfig(epochs=1, batch_size=20, optimizer="sgd", lr=0.01), seed=0, stage="dense"
+        ).failed
+        is None
+    )
 
 
 @pytest.mark.workflow
@@ -217,7 +271,10 @@ def test_a_diverging_run_is_a_failed_result_in_the_tables_and_claims_unless_stri
 
     stopped = snakemake(tmp_path, "--configfile", str(strict), "--", str(dense_metrics), check=False)
     assert stopped.returncode != 0 and not dense_metrics.exists()
-    assert "TrainingDiverged: dense training: non-finite loss at epoch" in (tmp_path / "logs" / RUN / "dense.log").read_text()
+    assert (
+        "TrainingDiverged: dense training: non-finite loss at epoch"
+        in (tmp_path / "logs" / RUN / "dense.log").read_text()
+    )
 
     snakemake(tmp_path, "--configfile", str(config), "--", str(claims))
     record = json.loads(dense_metrics.read_text())

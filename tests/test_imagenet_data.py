@@ -1,4 +1,5 @@
 """ImageNet from a local folder (tiny real JPEG/PNG files): lazy views, decoding, the prepared file, augmentation."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """002's ImageNet networks (torchvision ResNet-34, ResNet-50, MobileNetV2, MobileNetV3-small): the channels DDNP
 prunes, slimming to the masked network's outputs and the FLOPs predicted from the widths, slimmed checkpoints, and the
 search's gates. The full networks at 3x32x32 without resizing (input_size None), so all of it runs in seconds on CPU."""
+
 import copy
 from dataclasses import dataclass
 
@@ -88,7 +89,11 @@ def test_only_the_prunable_layers_and_what_they_feed_change_width(pruned):
     its output width."""
     produced = {name for layer in pruned.space.layers for name in pruned.space.produces[layer]}
     width = lambda m: m.out_channels if isinstance(m, nn.Conv2d) else m.num_features  # noqa: E731
-    before = {n: width(m) for n, m in pruned.model.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d)) and n not in produced}
+    before = {
+        n: width(m)
+        for n, m in pruned.model.named_modules()
+        if isinstance(m, (nn.Conv2d, nn.BatchNorm2d)) and n not in produced
+    }
     after = {n: width(m) for n, m in pruned.slimmed.named_modules() if n in before}
     assert before and after == before
 
@@ -120,19 +125,29 @@ def test_imagenet_weights_load_from_a_local_file_under_a_new_head(tmp_path):
     torch.save(released.state_dict(), tmp_path / "mobilenet_v3_small.pth")
     model = build_model("tv_mobilenet_v3_small", SHAPE, 10, weights=str(tmp_path / "mobilenet_v3_small.pth"), **KWARGS)
     loaded = model.state_dict()
-    assert all(torch.equal(loaded[f"net.{k}"], v) for k, v in released.state_dict().items() if not k.startswith("classifier.3."))
+    assert all(
+        torch.equal(loaded[f"net.{k}"], v)
+        for k, v in released.state_dict().items()
+        if not k.startswith("classifier.3.")
+    )
     assert loaded["net.classifier.3.weight"].shape == (10, 1024)
 
 
 def random_images(n, seed):
     generator = torch.Generator().manual_seed(seed)
-    return torch.randint(0, 256, (n, *SHAPE), generator=generator, dtype=torch.uint8), torch.randint(0, 10, (n,), generator=generator)
+    return torch.randint(0, 256, (n, *SHAPE), generator=generator, dtype=torch.uint8), torch.randint(
+        0, 10, (n,), generator=generator
+    )
 
 
 def test_a_ddnp_search_step_on_mobilenet_v3_small_gives_masks_that_slim(one_thread):
     model = trained_looking("tv_mobilenet_v3_small", KWARGS, SHAPE)
-    data = PreparedData(*random_images(16, 0), *random_images(8, 1), *random_images(4, 2), [str(c) for c in range(10)], "random")
-    searched = search_channels(model, SHAPE, data, "ddnp", {"lr": 0.05}, 0.5, SearchSettings(epochs=1, batch_size=8, prune_size=16), seed=0)
+    data = PreparedData(
+        *random_images(16, 0), *random_images(8, 1), *random_images(4, 2), [str(c) for c in range(10)], "random"
+    )
+    searched = search_channels(
+        model, SHAPE, data, "ddnp", {"lr": 0.05}, 0.5, SearchSettings(epochs=1, batch_size=8, prune_size=16), seed=0
+    )
     assert [row["epoch"] for row in searched.history] == [0, 1]
     assert list(searched.record["widths"]) == PRUNABLE["tv_mobilenet_v3_small"]
     modules = dict(model.named_modules())

@@ -1,5 +1,6 @@
 """The library's top-level packages and modules (prunebench.<name>) import each other without cycles: read from
 the source (every import statement, function-level ones included), not from what happens to be imported at run time."""
+
 import ast
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The iterative family: level masks, rewinding, random re-init, random masks, Scratch-B's budget."""
+
 import copy
 
 import pytest
@@ -85,7 +86,9 @@ def test_rewinding_restores_exactly_the_saved_weights_under_the_mask(step):
     model = build_model(**spec)
     init = copy.deepcopy(model.state_dict())
     point = RewindPoint(step)
-    trained = train(model, data, TrainConfig(epochs=1, batch_size=50, lr=3e-3, select="last"), 0, "dense", sparsifier=point).model
+    trained = train(
+        model, data, TrainConfig(epochs=1, batch_size=50, lr=3e-3, select="last"), 0, "dense", sparsifier=point
+    ).model
     if step == 0:
         assert all(torch.equal(point.state[k], init[k]) for k in init)
     else:
@@ -174,5 +177,7 @@ def test_fixed_masks_hold_a_retraining():
     spec = {**SPEC, "input_shape": list(data.input_shape)}
     masks = level_masks(perturbed(build_model(**spec), 0), None, 0.8, 1)
     start, masks = retraining_start("reinit", masks, {}, spec, seed=0)
-    model = train(start, data, TrainConfig(epochs=1, batch_size=50, lr=3e-3), 0, "retrain", sparsifier=FixedMasks(masks)).model
+    model = train(
+        start, data, TrainConfig(epochs=1, batch_size=50, lr=3e-3), 0, "retrain", sparsifier=FixedMasks(masks)
+    ).model
     assert all(torch.all(p[masks[n] == 0] == 0) for n, p in model.named_parameters() if n in masks)

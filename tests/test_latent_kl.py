@@ -1,5 +1,6 @@
 """001 study library: per-run divergences and PD, the rank-correlation table and the claims, on synthetic runs and
 hand-made tables whose answer is known."""
+
 import copy
 import itertools
 import math
@@ -46,7 +47,9 @@ def _run(seed=0):
             size = shift * sparsity
             weights = [dense + size * (1 + e) * torch.ones_like(dense) for e in range(3)]
             acc = [0.9 - size * (1 + e) / 10 for e in range(3)]
-            history = pd.DataFrame({"epoch": [0, 1, 2], "test_eval_accuracy": acc, "train_eval_accuracy": [a + 0.05 for a in acc]})
+            history = pd.DataFrame(
+                {"epoch": [0, 1, 2], "test_eval_accuracy": acc, "train_eval_accuracy": [a + 0.05 for a in acc]}
+            )
             pruned.append((variant, sparsity, history, {NAME: weights}))
     return run_divergences({NAME: dense}, REFERENCE, pruned, GAUSS, STUDENT, seed)
 
@@ -82,8 +85,14 @@ def _data_the_model_gets_right_on_the_first(model, n, total=60, classes=3):
     predicted = model.eval()(x.float() / 255).argmax(1)
     y = torch.where(torch.arange(total) < n, predicted, (predicted + 1) % classes)
     return PreparedData(
-        train_x=x, train_y=y, val_x=test_x, val_y=torch.zeros(20, dtype=torch.int64), test_x=test_x,
-        test_y=torch.arange(20) % classes, classes=[str(c) for c in range(classes)], source="hand-made",
+        train_x=x,
+        train_y=y,
+        val_x=test_x,
+        val_y=torch.zeros(20, dtype=torch.int64),
+        test_x=test_x,
+        test_y=torch.arange(20) % classes,
+        classes=[str(c) for c in range(classes)],
+        source="hand-made",
     )
 
 
@@ -95,14 +104,23 @@ def test_dense_and_pruned_train_accuracies_are_measured_on_the_same_images():
     model = build_model("mlp", (1, 4, 4), 3, hidden=[8])
     data = _data_the_model_gets_right_on_the_first(model, n=20)
     finetune = TrainConfig(epochs=0, train_subset=20, track=("test", "train"))
-    assert evaluate(model, data.train_x, data.train_y)["accuracy"] == pytest.approx(1 / 3)  # the test can tell them apart
+    assert evaluate(model, data.train_x, data.train_y)["accuracy"] == pytest.approx(
+        1 / 3
+    )  # the test can tell them apart
     reference = dense_reference(model, data, finetune)
     assert reference["train"] == 1.0 and reference["train_images"] == 20 and reference["test_images"] == 20
 
-    (name, weight), = prunable_weights(model, "last").items()
+    ((name, weight),) = prunable_weights(model, "last").items()
     dense_state = {name: weight.detach().clone()}
     history = pd.DataFrame(train(copy.deepcopy(model), data, finetune, seed=0, stage="finetune").history)
-    frame = run_divergences(dense_state, reference, [("lowest", 0.0, history, {name: [weight.detach().clone()]})], GAUSS, {**STUDENT, "dims": 4}, 0)
+    frame = run_divergences(
+        dense_state,
+        reference,
+        [("lowest", 0.0, history, {name: [weight.detach().clone()]})],
+        GAUSS,
+        {**STUDENT, "dims": 4},
+        0,
+    )
     assert frame.loc[0, "train_accuracy"] == frame.loc[0, "dense_train_accuracy"] == 1.0
     assert frame.loc[0, "pd_train"] == 0.0 and frame.loc[0, "pd_test"] == 0.0
 
@@ -122,7 +140,9 @@ def _latent_kl_config(train_subset, finetune_subset, per_model=None):
 )
 def test_the_fine_tuning_images_must_be_among_the_dense_training_images(train_subset, finetune_subset, per_model):
     with pytest.raises(ConfigError, match=r"studies\.latent_kl\.finetune\.train_subset"):
-        validate_config(_latent_kl_config(train_subset, finetune_subset, per_model), ROOT / "workflow/schemas/config.schema.yaml")
+        validate_config(
+            _latent_kl_config(train_subset, finetune_subset, per_model), ROOT / "workflow/schemas/config.schema.yaml"
+        )
 
 
 @pytest.mark.parametrize("train_subset,finetune_subset", [(None, None), (None, 600), (600, 600), (600, 300)])
@@ -135,7 +155,15 @@ def test_fine_tuning_on_the_dense_images_or_fewer_is_valid(train_subset, finetun
 
 def test_pair_concordance_counts_matching_orders():
     cell = pd.DataFrame(
-        {"dataset": "d", "model": "m", "sparsity": 0.5, "epoch": 0, "variant": ["a", "b", "c"], "ap2_mean": [1.0, 2.0, 3.0], "pd_test_mean": [0.1, 0.3, 0.2]}
+        {
+            "dataset": "d",
+            "model": "m",
+            "sparsity": 0.5,
+            "epoch": 0,
+            "variant": ["a", "b", "c"],
+            "ap2_mean": [1.0, 2.0, 3.0],
+            "pd_test_mean": [0.1, 0.3, 0.2],
+        }
     )
     assert pair_concordance(cell, "ap2", "test") == pytest.approx(2 / 3)
     cell["pd_test_mean"] = [0.1, 0.1, 0.2]  # a PD tie counts one half
@@ -154,7 +182,9 @@ def test_tables_and_claims_on_a_monotone_synthetic_study():
     assert ap2_test["chains"] == 6 and ap2_test["permutations"] == math.factorial(6)  # exact: 720 <= 10,000
     assert ap2_test["chain_permutation_p"] == pytest.approx(1 / 720)  # only the identity pairs the chains this well
     t_test = rank[(rank["divergence"] == "AP3 Student-T") & (rank["split"] == "test")].iloc[0]
-    assert t_test["spearman_with_ap2_grouped"] > 0.9  # below 1 by the Monte-Carlo error of 2,000 samples at tiny distances
+    assert (
+        t_test["spearman_with_ap2_grouped"] > 0.9
+    )  # below 1 by the Monte-Carlo error of 2,000 samples at tiny distances
     claims = {c.claim_id: c for c in all_claims(summary, rank)}
     assert claims["001-C1"].holds and claims["001-C2"].holds and claims["001-C4"].holds
     assert claims["001-C7"].holds is False  # PD grows with the epoch in this synthetic study
@@ -166,7 +196,7 @@ def test_tables_and_claims_on_a_monotone_synthetic_study():
 def test_lowest_magnitude_mask_minimizes_ap2_among_masks_of_its_size():
     torch.manual_seed(0)
     model = build_model("small_cnn", (1, 28, 28), 10, channels=[4], hidden=30)
-    (name, weight), = prunable_weights(model, "last").items()
+    ((name, weight),) = prunable_weights(model, "last").items()
     g = torch.Generator().manual_seed(1)
     for sparsity in (0.1, 0.5, 0.8):
         lowest = ap2(weight, weight * compute_masks(model, "lowest", sparsity, layers="last")[name])
@@ -180,8 +210,18 @@ def test_lowest_magnitude_mask_minimizes_ap2_among_masks_of_its_size():
 def _b2(ap2_by_variant, pd_by_variant, sparsities=(0.3, 0.8), epochs=2):
     """A one-(dataset, model) 001-B2 table: per variant, the same AP2 and test PD at every sparsity and epoch."""
     rows = [
-        {"dataset": "d", "model": "m", "variant": v, "sparsity": s, "epoch": e, "ap2_mean": ap2_by_variant[v], "pd_test_mean": pd_by_variant[v]}
-        for v in ap2_by_variant for s in sparsities for e in range(epochs)
+        {
+            "dataset": "d",
+            "model": "m",
+            "variant": v,
+            "sparsity": s,
+            "epoch": e,
+            "ap2_mean": ap2_by_variant[v],
+            "pd_test_mean": pd_by_variant[v],
+        }
+        for v in ap2_by_variant
+        for s in sparsities
+        for e in range(epochs)
     ]
     return pd.DataFrame(rows)
 
@@ -205,7 +245,16 @@ def _chain_b2(x, y, epochs):
     rows = []
     for c, (variant, sparsity) in enumerate(chain_keys):
         for e in range(epochs):
-            row = {"dataset": "d", "model": "m", "test_images": 100, "train_images": 50, "variant": variant, "sparsity": sparsity, "epoch": e, "failed": ""}
+            row = {
+                "dataset": "d",
+                "model": "m",
+                "test_images": 100,
+                "train_images": 50,
+                "variant": variant,
+                "sparsity": sparsity,
+                "epoch": e,
+                "failed": "",
+            }
             row.update({f"{d}_mean": x[c, e] for d in DIVERGENCES})
             row.update({"pd_test_mean": y[c, e], "pd_train_mean": y[c, e]})
             rows.append(row)
@@ -280,7 +329,14 @@ def test_student_t_kl_orders_pairs_as_the_grouped_squared_distance():
 def _c3_b1(concordance, rho_grouped):
     """A hand-made 001-B1 with the columns claim 001-C3 reads, one dataset and model."""
     rows = [
-        {"dataset": "d", "model": "m", "split": split, "divergence": DIVERGENCES[d], "method_pair_concordance": c, "spearman_with_ap2_grouped": rho_grouped}
+        {
+            "dataset": "d",
+            "model": "m",
+            "split": split,
+            "divergence": DIVERGENCES[d],
+            "method_pair_concordance": c,
+            "spearman_with_ap2_grouped": rho_grouped,
+        }
         for split in ("test", "train")
         for d, c in concordance.items()
     ]

@@ -1,4 +1,5 @@
 """001 models: the last prunable layer is the classifier's final Linear; small inputs work."""
+
 import pytest
 import torch
 from torch import nn
@@ -15,7 +16,7 @@ def test_small_cnn_prunes_its_classifier_and_round_trips(tmp_path):
     torch.manual_seed(0)
     model = build_model("small_cnn", (1, 28, 28), 10, channels=[4, 8], hidden=30)
     assert model(torch.rand(3, 1, 28, 28)).shape == (3, 10)
-    (name, weight), = prunable_weights(model, "last").items()
+    ((name, weight),) = prunable_weights(model, "last").items()
     assert name == "classifier.out.weight" and weight is _last_linear(model).weight and weight.shape == (10, 30)
     masks = compute_masks(model, "lowest", 0.5, layers="last")
     assert list(masks) == [name] and int(masks[name].sum()) == 150
@@ -31,13 +32,13 @@ def test_torchvision_nets_take_cifar_inputs_and_prune_the_final_linear(arch):
     model = build_model(arch, (3, 32, 32), 100, input_size=64).eval()
     with torch.no_grad():
         assert model(torch.rand(2, 3, 32, 32)).shape == (2, 100)
-    (name, weight), = prunable_weights(model, "last").items()
+    ((name, weight),) = prunable_weights(model, "last").items()
     assert weight is _last_linear(model).weight and weight.shape[0] == 100
 
 
 def test_vgg16_prunes_the_final_linear_and_missing_weights_fail_clearly():
     model = build_model("tv_vgg16", (3, 32, 32), 10)
-    (name, weight), = prunable_weights(model, "last").items()
+    ((name, weight),) = prunable_weights(model, "last").items()
     assert name == "net.classifier.6.weight" and weight.shape == (10, 4096)
     with pytest.raises(FileNotFoundError, match="weights"):
         build_model("tv_resnet50", (3, 32, 32), 10, weights="/nonexistent/resnet50.pth")

@@ -1,4 +1,5 @@
 """End to end: study 001 (latent_kl) on configs/smoke.yaml through the real Snakemake workflow."""
+
 import json
 from pathlib import Path
 
@@ -60,10 +61,15 @@ def test_every_001_artifact_is_produced_and_well_formed(smoke_run):
     assert len(record["values"]) == len(runs) and "provenance" in record
 
     rank = pd.read_csv(study / "001-B1_rank_correlation.csv")
-    assert len(rank) == 2 * 4  # splits x divergences (AP2, grouped AP2, AP3 Gaussian, AP3 Student-T), one dataset and model
+    assert (
+        len(rank) == 2 * 4
+    )  # splits x divergences (AP2, grouped AP2, AP3 Gaussian, AP3 Student-T), one dataset and model
     assert rank["spearman"].between(-1, 1).all() and rank["kendall"].between(-1, 1).all()
     assert set(rank["init"]) == {"from scratch"}
-    assert dict(zip(rank["split"], rank["images"])) == {"test": runs["test_images"].iloc[0], "train": SMOKE["finetune"]["train_subset"]}
+    assert dict(zip(rank["split"], rank["images"])) == {
+        "test": runs["test_images"].iloc[0],
+        "train": SMOKE["finetune"]["train_subset"],
+    }
     # 6 chains of 3 epochs: every one of the 6! pairings of the chains is tried
     assert (rank["chains"] == 6).all() and (rank["points"] == 18).all() and (rank["permutations"] == 720).all()
     assert rank["chain_permutation_p"].between(1 / 720, 1).all()

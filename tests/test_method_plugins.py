@@ -1,6 +1,7 @@
 """A pruning method from outside the repository: tests/plugin_pkg declares one (`layer_normalized`) as an entry point
 of group `prunebench.methods`. Installed with pip (offline, into a temporary folder on PYTHONPATH), it is registered
 under that name, a config's variant names it, and the workflow prunes and evaluates with it; nothing here is edited."""
+
 import json
 import os
 import shutil
@@ -32,9 +33,21 @@ def plugin_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("plugin")
     source = shutil.copytree(ROOT / "tests/plugin_pkg", tmp / "source")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation",
-         "--target", str(tmp / "site"), str(source)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--target",
+            str(tmp / "site"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
     )
     path = [str(tmp / "site"), *filter(None, [os.environ.get("PYTHONPATH")])]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
@@ -75,7 +88,7 @@ def test_a_config_naming_it_prunes_and_evaluates_through_the_workflow(plugin_env
     assert len(pruned) == round(0.5 * (len(pruned) + len(kept)))
     assert pruned.max() <= kept.min()
     raw = torch.cat([weights[name].abs().flatten().detach() for name in masks])
-    assert (raw[torch.cat([masks[name].flatten() for name in masks]) == 0].max() > raw.median()), (
+    assert raw[torch.cat([masks[name].flatten() for name in masks]) == 0].max() > raw.median(), (
         "the layers' scales differ: plain global magnitude pruning would have chosen other weights"
     )
 
@@ -89,7 +102,9 @@ def test_an_unknown_method_or_parameter_is_named_before_any_job_runs(plugin_env,
     config = plugin_config(tmp_path / "bad_param.yaml", {"statistic": "median"})
     done = snakemake(tmp_path, "--configfile", config, "--dry-run", check=False, env=plugin_env)
     assert done.returncode == 1
-    assert f"config key studies.{STUDY}.prune.variants.{VARIANT}.params.statistic: 'median' is not one of" in done.stderr
+    assert (
+        f"config key studies.{STUDY}.prune.variants.{VARIANT}.params.statistic: 'median' is not one of" in done.stderr
+    )
     assert not (tmp_path / "results").exists()
 
 

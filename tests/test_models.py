@@ -7,7 +7,13 @@ from prunebench.models import MODELS, build_model, load_checkpoint, save_checkpo
 def test_004_mlp_has_the_documents_shape_and_no_bias():
     model = build_model("mlp", (1, 28, 28), 10, hidden=[1000, 1000, 500, 200], bias=False)
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    assert [(m.in_features, m.out_features) for m in linears] == [(784, 1000), (1000, 1000), (1000, 500), (500, 200), (200, 10)]
+    assert [(m.in_features, m.out_features) for m in linears] == [
+        (784, 1000),
+        (1000, 1000),
+        (1000, 500),
+        (500, 200),
+        (200, 10),
+    ]
     assert all(m.bias is None for m in linears)
     assert sum(p.numel() for p in model.parameters()) == 784_000 + 1_000_000 + 500_000 + 100_000 + 2_000
     assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)

@@ -1,5 +1,6 @@
 """The paper check's overlay (tests/paper_check/): it only shrinks configs/paper.yaml, and the shrunk config plans
 every rule of the workflow. The check itself (`make paper-check`) runs that DAG; this dry-runs it."""
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,8 @@ def test_the_overlay_only_shrinks_keys_the_paper_config_has(tmp_path):
 def test_lists_keep_the_items_a_key_of_their_study_names():
     study = {"histogram_sparsity": 0.9, "prune": {"sparsities": [0, 0.25, 0.5, 0.9]}, "betas": [1, 3, 5]}
     assert shrunk(study, "weight_vs_unit", frozenset({("histogram_sparsity", 0.9), ("lr", 0.5)})) == {
-        "prune": {"sparsities": [0, 0.9]}, "betas": [1, 3],
+        "prune": {"sparsities": [0, 0.9]},
+        "betas": [1, 3],
     }
 
 
@@ -62,8 +64,18 @@ def test_the_shrunk_paper_config_plans_every_rule(tmp_path):
                 weights.touch()
     overlay_file = write_overlay(PAPER, tmp_path / "overlay.yaml", tmp_path / "data", tmp_path / "data" / "imagenet")
     command = [
-        sys.executable, "-m", "snakemake", "-n", "--quiet", "rules", "--configfile", str(PAPER), str(overlay_file),
-        "--config", f"results={tmp_path}/results", f"logs={tmp_path}/logs",
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-n",
+        "--quiet",
+        "rules",
+        "--configfile",
+        str(PAPER),
+        str(overlay_file),
+        "--config",
+        f"results={tmp_path}/results",
+        f"logs={tmp_path}/logs",
     ]
     env = {**os.environ, "HOME": str(tmp_path / "home")}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

@@ -48,7 +48,7 @@ def test_unit_zeroes_whole_rows_of_smallest_l2_norm_like_torch_ln_structured(sma
     masks = compute_masks(small_mlp, "unit", sparsity)
     for name, weight in prunable_weights(small_mlp).items():
         mask = masks[name]
-        rows_removed = (mask.sum(dim=1) == 0)
+        rows_removed = mask.sum(dim=1) == 0
         assert torch.all((mask.sum(dim=1) == 0) | (mask.sum(dim=1) == weight.shape[1])), "partial rows"
         assert int(rows_removed.sum()) == round(sparsity * weight.shape[0])
         norms = weight.detach().norm(dim=1)

@@ -1,6 +1,7 @@
 """`snakemake --report` on the smoke run: one self-contained HTML file with every artifact of the enabled studies
 (read from the catalog), grouped by study and artifact ID, each with a caption; the claims page; no warnings. Then
 the report as a person opens it: rendered by headless Chromium, its menu lists every study and every figure decodes."""
+
 import base64
 import io
 import json
@@ -33,6 +34,7 @@ def report(smoke_run, tmp_path_factory):
 def report_data(html: str) -> tuple[dict, dict]:
     """The report's `results` (path -> entry with caption and data URI) and `categories` (category -> subcategory
     -> paths), as its React UI reads them."""
+
     def variable(name):
         (value,) = re.findall(rf'<script id="{name}">\s*var {name} = (.*?);\s*</script>', html, flags=re.DOTALL)
         return json.loads(value)
@@ -48,7 +50,9 @@ def expected_entries(results_dir: Path) -> dict[str, dict[str, list[str]]]:
         stems = defaultdict(list)
         for path in paths:
             stems[str(Path(path).with_suffix(""))].append(Path(path).suffix)
-        expected[study] = {stem: [stem + s for s in (FIGURE, TABLE) if s in suffixes] for stem, suffixes in stems.items()}
+        expected[study] = {
+            stem: [stem + s for s in (FIGURE, TABLE) if s in suffixes] for stem, suffixes in stems.items()
+        }
     return expected
 
 
@@ -71,7 +75,9 @@ def test_every_artifact_of_the_enabled_studies_is_in_the_report_grouped_by_study
                 assert category.startswith(f"{document} "), (file, category)
                 assert subcategory == artifact_id or subcategory.startswith(f"{artifact_id} "), (file, subcategory)
                 assert results[shown[file]]["caption"].strip(), f"{file} has no caption"
-    assert not [p for p in shown if p.endswith((".pdf", ".md", ".tex"))], "a PDF, Markdown or TeX duplicate is in the report"
+    assert not [p for p in shown if p.endswith((".pdf", ".md", ".tex"))], (
+        "a PDF, Markdown or TeX duplicate is in the report"
+    )
 
 
 def test_the_claims_page_is_in_the_report(smoke_run, report):
@@ -92,7 +98,9 @@ def test_the_report_builds_without_warnings_and_is_self_contained(report):
     html = path.read_text()
     assert not re.search(r"warning|error", output, flags=re.IGNORECASE), output[-3000:]
     assert "system-message" not in html, "a caption rendered with a docutils warning"
-    assert not re.search(r"""(src|href)=["'](?!data:|#|javascript:)[^"']+""", html), "the report links a file outside itself"
+    assert not re.search(r"""(src|href)=["'](?!data:|#|javascript:)[^"']+""", html), (
+        "the report links a file outside itself"
+    )
 
 
 def chromium() -> str:
@@ -106,7 +114,9 @@ def chromium() -> str:
         pytest.skip("chromium is not installed and this test is not root: cannot apt-get install chromium")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True, timeout=600)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, capture_output=True, timeout=600)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, capture_output=True, timeout=600
+    )
     return shutil.which("chromium")
 
 
@@ -141,14 +151,21 @@ def test_the_report_renders_in_a_headless_browser_with_every_figure_decoded(repo
     page, end = html.rsplit("</body>", 1)  # the last one: the report's scripts hold the string too
     probed.write_text(page + PROBE + "</body>" + end)
     command = [
-        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=60000", "--dump-dom",
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--virtual-time-budget=60000",
+        "--dump-dom",
         probed.as_uri(),
     ]
     dom = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True).stdout
     rendered = re.sub(r"<script.*?</script>", "", dom, flags=re.DOTALL)  # what the UI drew, not its data
     for category in categories:
         assert category in rendered, f"the menu does not show {category}"
-    decoded = json.loads(re.search(r'<pre id="probe">(.*?)</pre>', dom, flags=re.DOTALL).group(1).replace("&quot;", '"'))
+    decoded = json.loads(
+        re.search(r'<pre id="probe">(.*?)</pre>', dom, flags=re.DOTALL).group(1).replace("&quot;", '"')
+    )
     figures = [p for p, entry in results.items() if entry["mime_type"] == "image/png"]
     assert figures and sorted(decoded) == sorted(figures)
     for figure in figures:

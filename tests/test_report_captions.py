@@ -1,6 +1,7 @@
 """Every report caption is a Jinja template of valid reStructuredText: snakemake --report renders it with Jinja (the
 job's config, output and wildcards) and then docutils. Here with the smoke config and a stand-in for each job's
 files, so a caption error shows without a workflow run (tests/test_report.py builds the real report)."""
+
 import io
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,7 +38,9 @@ def render(tmp_path_factory):
     table = tmp_path_factory.mktemp("captions") / "table.md"
     table.write_text("| a | b |\n|---|---|\n| 1 | 2 |\n")
     AnyFile.path = str(table)
-    config = merged(yaml.safe_load((ROOT / "config.yaml").read_text()), yaml.safe_load((ROOT / "configs/smoke.yaml").read_text()))
+    config = merged(
+        yaml.safe_load((ROOT / "config.yaml").read_text()), yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())
+    )
     paper = yaml.safe_load((ROOT / "configs/paper.yaml").read_text())
     config["studies"]["ddnp_imagenet"] = paper["studies"]["ddnp_imagenet"]  # 002-T2: only the paper config has ImageNet
     kl = config["studies"]["latent_kl"]

@@ -1,4 +1,5 @@
 """003-F2's x axis: ticks at the levels drawn, labelled by the % of weights remaining."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,12 +10,25 @@ from prunebench.studies.review.tickets_figures import winning_ticket_figure  # n
 
 
 def test_f2_labels_each_level_drawn_and_nothing_else():
-    rows = [{"lr": lr, "seed": 0, "schedule": "dense", "level": 0, "arm": "dense", "sparsity": 0.0, "test_accuracy": 90.0} for lr in (0.01, 0.1)]
+    rows = [
+        {"lr": lr, "seed": 0, "schedule": "dense", "level": 0, "arm": "dense", "sparsity": 0.0, "test_accuracy": 90.0}
+        for lr in (0.01, 0.1)
+    ]
     for lr in (0.01, 0.1):
         for schedule in ("iterative", "oneshot"):
             for level in (1, 2, 3):
                 for arm in ("rewind", "reinit"):
-                    rows.append({"lr": lr, "seed": 0, "schedule": schedule, "level": level, "arm": arm, "sparsity": 1 - 0.5**level, "test_accuracy": 80.0})
+                    rows.append(
+                        {
+                            "lr": lr,
+                            "seed": 0,
+                            "schedule": schedule,
+                            "level": level,
+                            "arm": arm,
+                            "sparsity": 1 - 0.5**level,
+                            "test_accuracy": 80.0,
+                        }
+                    )
     fig = winning_ticket_figure(pd.DataFrame(rows), "small_cnn")
     fig.canvas.draw()
     for ax in fig.axes:

@@ -1,6 +1,7 @@
 """003's method details in the shipped configs: each a parameter whose value is the papers' (per-layer exceptions of
 extended magnitude pruning, the lottery tickets' output-layer rate, the re-initialization, the mask-update
 frequency), checked on the configs themselves."""
+
 import math
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """003 part 2 claims on hand-made tables whose verdict is known."""
+
 import pandas as pd
 
 from prunebench.studies.review.claims_part2 import (
@@ -19,8 +20,24 @@ def tickets(high_lr_ticket: float) -> pd.DataFrame:
                 for seed, noise in ((0, -0.1), (1, 0.1)):
                     s = 1 - 0.5**level
                     rows += [
-                        {"lr": lr, "seed": seed, "schedule": schedule, "level": level, "arm": "rewind", "sparsity": s, "test_accuracy": ticket + noise},
-                        {"lr": lr, "seed": seed, "schedule": schedule, "level": level, "arm": "reinit", "sparsity": s, "test_accuracy": reinit - noise},
+                        {
+                            "lr": lr,
+                            "seed": seed,
+                            "schedule": schedule,
+                            "level": level,
+                            "arm": "rewind",
+                            "sparsity": s,
+                            "test_accuracy": ticket + noise,
+                        },
+                        {
+                            "lr": lr,
+                            "seed": seed,
+                            "schedule": schedule,
+                            "level": level,
+                            "arm": "reinit",
+                            "sparsity": s,
+                            "test_accuracy": reinit - noise,
+                        },
                     ]
     return pd.DataFrame(rows)
 
@@ -36,8 +53,23 @@ def scratch(magnitude: float, scratch_b: float) -> pd.DataFrame:
     rows = []
     for target in (0.5, 0.9):
         for seed in (0, 1):
-            for arm, accuracy in (("magnitude", magnitude), ("rewind", 80.0), ("reinit", 80.0), ("scratch_b", scratch_b), ("random_masks", 70.0)):
-                rows.append({"arm": arm, "target": target, "seed": seed, "sparsity": target, "test_accuracy": accuracy + 0.1 * seed, "epochs": 4})
+            for arm, accuracy in (
+                ("magnitude", magnitude),
+                ("rewind", 80.0),
+                ("reinit", 80.0),
+                ("scratch_b", scratch_b),
+                ("random_masks", 70.0),
+            ):
+                rows.append(
+                    {
+                        "arm": arm,
+                        "target": target,
+                        "seed": seed,
+                        "sparsity": target,
+                        "test_accuracy": accuracy + 0.1 * seed,
+                        "epochs": 4,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -51,9 +83,19 @@ def test_liu_and_gale_readings_are_decided_by_the_one_beats_test():
 def counts(pies, control_pie=50.0, pruned_pie=30.0, floor=0, dense_pie=50.0) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"sparsity": s, "pie_count": n, "dense_accuracy_pie": dense_pie, "dense_accuracy_rest": 90.0, "pruned_accuracy_pie": pruned_pie,
-             "pruned_accuracy_rest": 85.0, "control_pie_count": floor, "control_accuracy_pie": control_pie, "control_accuracy_rest": 90.0,
-             "models_per_population": 5, "control_models": 5}
+            {
+                "sparsity": s,
+                "pie_count": n,
+                "dense_accuracy_pie": dense_pie,
+                "dense_accuracy_rest": 90.0,
+                "pruned_accuracy_pie": pruned_pie,
+                "pruned_accuracy_rest": 85.0,
+                "control_pie_count": floor,
+                "control_accuracy_pie": control_pie,
+                "control_accuracy_rest": 90.0,
+                "models_per_population": 5,
+                "control_models": 5,
+            }
             for s, n in zip((0.3, 0.5, 0.9), pies)
         ]
     )
@@ -71,7 +113,9 @@ def test_pie_counts_are_measured_beyond_the_control_count():
     """600 PIEs at every sparsity while two dense populations of other seeds differ on 600 images: seed noise."""
     claim = pie_counts_grow(counts([590, 600, 610], floor=600))
     assert claim.status == "inconclusive" and "inside the noise floor" in claim.reason
-    assert "610 PIEs (0.0 beyond the floor)" in claim.observed and "noise floor 649.0" in claim.observed  # 600 + 2 sqrt(600)
+    assert (
+        "610 PIEs (0.0 beyond the floor)" in claim.observed and "noise floor 649.0" in claim.observed
+    )  # 600 + 2 sqrt(600)
     assert pie_counts_grow(counts([590, 700, 900], floor=600)).status == "holds"  # beyond: 0, 51, 251
     assert pie_counts_grow(counts([500, 640, 645], floor=600)).status == "inconclusive"
     assert pie_counts_grow(counts([700, 650, 900], floor=600)).status == "does not hold"  # beyond: 51, 1, 251
@@ -108,8 +152,17 @@ def test_part2_claims_are_inconclusive_on_dense_runs_still_learning_or_one_seed(
     assert [c.status for c in claims] == ["holds", "holds", "does not hold", "inconclusive", "inconclusive"]
     assert claims[3].reason.startswith("not converged: the dense PIE populations")
     one = tickets(85.0)
-    claims = part2_claims(one[one["seed"] == 0], scratch(85.0, 85.2), counts([1, 4, 9]), {**histories, "scratch": rising})
+    claims = part2_claims(
+        one[one["seed"] == 0], scratch(85.0, 85.2), counts([1, 4, 9]), {**histories, "scratch": rising}
+    )
     assert [c.status for c in claims] == ["inconclusive", "inconclusive", "inconclusive", "holds", "holds"]
     assert "too few seeds: 003-F2 has 1" in claims[0].reason
-    claims = part2_claims(tickets(85.0), scratch(85.0, 85.2), counts([1, 4, 9]), {**histories, "tickets": {"0.01": rising, "0.1": settled}})
-    assert claims[0].status == "inconclusive" and claims[0].reason.startswith("not converged: the dense ticket runs at lr 0.01 ")
+    claims = part2_claims(
+        tickets(85.0),
+        scratch(85.0, 85.2),
+        counts([1, 4, 9]),
+        {**histories, "tickets": {"0.01": rising, "0.1": settled}},
+    )
+    assert claims[0].status == "inconclusive" and claims[0].reason.startswith(
+        "not converged: the dense ticket runs at lr 0.01 "
+    )

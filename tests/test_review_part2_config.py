@@ -1,4 +1,5 @@
 """003 part 2's config mistakes are named before any job runs."""
+
 import copy
 from pathlib import Path
 
@@ -25,9 +26,18 @@ def check(edit):
         (lambda r: r["tickets"].update(reinit_scaling="kaiming"), r"studies.review.tickets.reinit_scaling"),
         (lambda r: r["scratch"].update(scratch_b_max_factor=0.5), r"studies.review.scratch.scratch_b_max_factor"),
         (lambda r: r["tickets"]["train"].update(lr=0.1), r"studies.review.tickets.train"),
-        (lambda r: r["scratch"].update(model="resnet20"), r"studies.review.scratch.model: 'resnet20' not among studies.review.models"),
-        (lambda r: r["pie"].update(variant="obd"), r"studies.review.pie.variant: 'obd' not among studies.review.prune.variants"),
-        (lambda r: r["pie"].update(variant="l0"), r"studies.review.pie.variant: 'l0' reaches its sparsity as an outcome of a sweep"),
+        (
+            lambda r: r["scratch"].update(model="resnet20"),
+            r"studies.review.scratch.model: 'resnet20' not among studies.review.models",
+        ),
+        (
+            lambda r: r["pie"].update(variant="obd"),
+            r"studies.review.pie.variant: 'obd' not among studies.review.prune.variants",
+        ),
+        (
+            lambda r: r["pie"].update(variant="l0"),
+            r"studies.review.pie.variant: 'l0' reaches its sparsity as an outcome of a sweep",
+        ),
         (lambda r: r["pie"].update(control_population=1), r"studies.review.pie.control_population"),
     ],
 )

@@ -1,4 +1,5 @@
 """PIE on hand-made populations with known answers."""
+
 import numpy as np
 import pytest
 import torch
@@ -30,7 +31,9 @@ def test_recall_minus_accuracy_and_the_class_changes_with_welchs_t_test():
     assert table.loc["b", "change"] == pytest.approx(100 * (np.mean([-0.5, -0.25, -0.25]) - np.mean([0, -0.25, 0])))
     assert table.loc["a", "change"] == pytest.approx(-table.loc["b", "change"])
     expected = stats.ttest_ind([-0.5, -0.25, -0.25], [0, -0.25, 0], equal_var=False)
-    assert table.loc["b", "p_value"] == pytest.approx(expected.pvalue) and table.loc["b", "welch_t"] == pytest.approx(expected.statistic)
+    assert table.loc["b", "p_value"] == pytest.approx(expected.pvalue) and table.loc["b", "welch_t"] == pytest.approx(
+        expected.statistic
+    )
     # class b's mean recall falls from 5/6 to 1/6 while the mean accuracy falls from 11/12 to 6/12
     assert table.loc["b", "recall_change_over_accuracy_change"] == pytest.approx((1 / 6 - 5 / 6) / (6 / 12 - 11 / 12))
 

@@ -1,4 +1,5 @@
 """End to end: study 003 (review), parts 1 and 2, on configs/smoke.yaml through the real Snakemake workflow."""
+
 import json
 import math
 
@@ -122,7 +123,13 @@ def test_every_part2_artifact_is_produced_and_well_formed(smoke_run):
     assert pruned["remaining_mean"].between(lowest, highest).all()
 
     f6 = pd.read_csv(study / "003-F6_scratch.csv")
-    assert set(f6["arm"]) == {"magnitude pruning", "lottery ticket", "scratch-E", "scratch-B", "random masks (ticket init)"}
+    assert set(f6["arm"]) == {
+        "magnitude pruning",
+        "lottery ticket",
+        "scratch-E",
+        "scratch-B",
+        "random masks (ticket init)",
+    }
     pie = pd.read_csv(study / "003-F7_pie_counts.csv")
     assert list(pie["sparsity"]) == SMOKE["pie"]["sparsities"]
     assert (pie["models_per_population"] == SMOKE["pie"]["population"]).all()

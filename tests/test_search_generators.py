@@ -1,4 +1,5 @@
 """DDNP's width and importance generators (Eq. 8, 9) and the ablation variants of the document's Fig. 4."""
+
 import pytest
 import torch
 

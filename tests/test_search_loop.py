@@ -1,5 +1,6 @@
 """The search stage on a tiny conv net defined here: channel gates through hooks, FLOPs fitted from
 torch.utils.flop_counter, and end-to-end DDNP / DP searches on random data that bring the FLOPs to the budget."""
+
 import pytest
 import torch
 from torch import nn
@@ -82,7 +83,9 @@ def random_data(seed=0, n=384, heldout=128):
     generator = torch.Generator().manual_seed(seed)
     images = lambda m: torch.randint(0, 256, (m, *INPUT), generator=generator, dtype=torch.uint8)  # noqa: E731
     labels = lambda m: torch.randint(0, 4, (m,), generator=generator)  # noqa: E731
-    return PreparedData(images(n), labels(n), images(heldout), labels(heldout), images(8), labels(8), list("abcd"), "random")
+    return PreparedData(
+        images(n), labels(n), images(heldout), labels(heldout), images(8), labels(8), list("abcd"), "random"
+    )
 
 
 def trained_tiny_net():
@@ -99,7 +102,9 @@ def trained_tiny_net():
 SETTINGS = SearchSettings(epochs=4, batch_size=32, prune_size=256)
 
 
-@pytest.mark.parametrize("method", [DDNP(DDNPParams(lr=0.05)), DifferentiablePruning(DPParams(lr=0.2))], ids=["ddnp", "dp"])
+@pytest.mark.parametrize(
+    "method", [DDNP(DDNPParams(lr=0.05)), DifferentiablePruning(DPParams(lr=0.2))], ids=["ddnp", "dp"]
+)
 def test_search_brings_the_flops_to_the_budget_on_a_frozen_network(method, flops):
     model = trained_tiny_net()
     before = {k: v.clone() for k, v in model.state_dict().items()}
@@ -119,7 +124,9 @@ def test_search_brings_the_flops_to_the_budget_on_a_frozen_network(method, flops
     assert result.selected_epoch == 4
     assert list(result.masks) == list(PRUNABLE)
     assert [int(m.sum()) for m in result.masks.values()] == [last[f"kept_{i}"] for i in range(3)]
-    assert flops(torch.tensor([float(m.sum()) for m in result.masks.values()], dtype=torch.float64)).item() == pytest.approx(last["flops"])
+    assert flops(
+        torch.tensor([float(m.sum()) for m in result.masks.values()], dtype=torch.float64)
+    ).item() == pytest.approx(last["flops"])
     assert all(0 <= row["heldout_accuracy"] <= 1 for row in history)
 
 
@@ -145,14 +152,15 @@ def test_search_data_draws_the_pruning_subset_from_the_training_split():
         search_data(data, 1000, seed=0)
 
 
-
 def test_the_history_carries_each_searchers_gate_state(flops):
     data = search_data(random_data(), 64, seed=0)
     settings = SearchSettings(epochs=1, batch_size=32, prune_size=64)
     ddnp = search(trained_tiny_net(), PRUNABLE, flops, data, DDNP(DDNPParams(lr=0.05)), 0.5, settings, seed=0).history
     assert all({"mean_width", "mean_score_fraction", "scores_saturated"} <= set(row) for row in ddnp)
     assert ddnp[0]["mean_width"] == pytest.approx(torch.sigmoid(torch.tensor(3.0)).item(), abs=0.1)  # the +3 bias
-    dp = search(trained_tiny_net(), PRUNABLE, flops, data, DifferentiablePruning(DPParams(lr=0.2)), 0.5, settings, seed=0).history
+    dp = search(
+        trained_tiny_net(), PRUNABLE, flops, data, DifferentiablePruning(DPParams(lr=0.2)), 0.5, settings, seed=0
+    ).history
     assert dp[0]["mean_logit"] == dp[0]["min_logit"] == 3.0
     assert dp[1]["min_logit"] < 3.0
 
@@ -182,5 +190,7 @@ def test_a_diverging_search_stops_with_the_stage_named(flops):
         search(broken, PRUNABLE, flops, data, DDNP(DDNPParams()), 0.5, settings, seed=0)
     recorded = search(broken, PRUNABLE, flops, data, DDNP(DDNPParams()), 0.5, settings, seed=0, record_divergence=True)
     assert recorded.failed == "search: non-finite loss in epoch 1"
-    assert [row["epoch"] for row in recorded.history] == [0] and recorded.selected_epoch == 0, "the epochs before it only"
+    assert [row["epoch"] for row in recorded.history] == [0] and recorded.selected_epoch == 0, (
+        "the epochs before it only"
+    )
     assert set(recorded.masks) == set(PRUNABLE), "the masks of the last finite epoch go on to slimming, marked failed"

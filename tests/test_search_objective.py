@@ -1,4 +1,5 @@
 """The terms of DDNP's Eq. 10 and how Algorithm 1 routes their gradients; DP's Gumbel-sigmoid gates."""
+
 import pytest
 import torch
 
@@ -20,7 +21,9 @@ def test_regularizer_is_zero_at_or_below_budget_and_grows_above():
     values = flops_regularizer(above, budget)
     assert (values > 0).all() and (values[1:] > values[:-1]).all()
     assert values[2].item() == pytest.approx(torch.log(torch.tensor(2.0)).item())
-    assert flops_regularizer(torch.tensor(50.0), budget, "two_sided").item() == pytest.approx(torch.log(torch.tensor(2.0)).item())
+    assert flops_regularizer(torch.tensor(50.0), budget, "two_sided").item() == pytest.approx(
+        torch.log(torch.tensor(2.0)).item()
+    )
 
 
 def test_budget_is_a_share_of_the_prunable_flops():
@@ -106,7 +109,12 @@ def test_log_abs_consistency_and_bad_params_are_named():
     k, raw = searcher._state
     fractions = torch.stack([torch.sigmoid(s / 0.4).mean() for s in raw])
     assert searcher.penalty().item() == pytest.approx(2.0 * (k.log() - fractions.log()).abs().sum().item(), rel=1e-5)
-    for key, value in (("importance", "lstm"), ("score_function", "tanh"), ("consistency", "l1"), ("regularizer", "hinge")):
+    for key, value in (
+        ("importance", "lstm"),
+        ("score_function", "tanh"),
+        ("consistency", "l1"),
+        ("regularizer", "hinge"),
+    ):
         with pytest.raises(ValueError, match=key):
             DDNPParams(**{key: value})
 

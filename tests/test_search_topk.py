@@ -1,9 +1,17 @@
 """DDNP's top-k masks (Eq. 2, Eq. 7): the soft mask's shape and sum, the hard mask's count, the straight-through
 gradient of the scores."""
+
 import pytest
 import torch
 
-from prunebench.pruning.search.topk import hard_topk_mask, kept_channels, smoothstep, soft_topk_mask, sorted_soft_mask, window
+from prunebench.pruning.search.topk import (
+    hard_topk_mask,
+    kept_channels,
+    smoothstep,
+    soft_topk_mask,
+    sorted_soft_mask,
+    window,
+)
 
 
 @pytest.mark.parametrize("channels", [16, 64, 100])

@@ -1,5 +1,6 @@
 """Physical slimming through Torch-Pruning's DependencyGraph: same outputs as the masked network, FLOPs as predicted
 from the widths, checkpoints that load with weights_only=True."""
+
 import copy
 
 import pytest
@@ -18,7 +19,6 @@ MODELS = {
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
 
 
 def trained_looking(arch, kwargs, shape=SHAPE):

@@ -46,7 +46,11 @@ def test_time_forward_returns_one_positive_time_per_repeat(small_mlp):
 
 
 def test_forward_latency_table_times_every_execution(small_mlp):
-    pruned = [(v, s, compute_masks(small_mlp, m, s, layers="all_but_last")) for v, m in (("weight", "lowest"), ("unit", "unit")) for s in (0.0, 0.9)]
+    pruned = [
+        (v, s, compute_masks(small_mlp, m, s, layers="all_but_last"))
+        for v, m in (("weight", "lowest"), ("unit", "unit"))
+        for s in (0.0, 0.9)
+    ]
     table = forward_latency_table(small_mlp, (1, 8, 8), pruned, batch_size=10, repeats=3, warmup=1, threads=1)
     assert len(table) == 4 * 4
     assert set(table["execution"]) == {"dense", "coo", "csr", "shrunk"}

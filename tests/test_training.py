@@ -19,7 +19,9 @@ def run(seed, masks=None, epochs=3):
     if masks is not None:
         masks = masks(model)
     sparsifier = None if masks is None else FixedMasks(masks)
-    result = train(model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), seed, stage="dense", sparsifier=sparsifier)
+    result = train(
+        model, data, TrainConfig(epochs=epochs, batch_size=50, lr=3e-3), seed, stage="dense", sparsifier=sparsifier
+    )
     return result.model, result.history
 
 

@@ -1,4 +1,5 @@
 """004 claims decided on hand-made tables whose answers are known."""
+
 import math
 
 import pandas as pd
@@ -27,8 +28,12 @@ def t1(**curves) -> pd.DataFrame:
     for variant, points in curves.items():
         for k, (mean, std) in points.items():
             rows.append(
-                {"variant": variant, "k_percent": float(k), "test_accuracy_mean": mean / 100,
-                 "test_accuracy_std": math.nan if std is None else std / 100}
+                {
+                    "variant": variant,
+                    "k_percent": float(k),
+                    "test_accuracy_mean": mean / 100,
+                    "test_accuracy_std": math.nan if std is None else std / 100,
+                }
             )
     return pd.DataFrame(rows)
 
@@ -80,7 +85,10 @@ def evaluations(weight: dict, unit: dict) -> pd.DataFrame:
     rows = []
     for variant, points in (("weight", weight), ("unit", unit)):
         for k, accuracies in points.items():
-            rows += [{"variant": variant, "k_percent": float(k), "seed": seed, "test_accuracy": a / 100} for seed, a in enumerate(accuracies)]
+            rows += [
+                {"variant": variant, "k_percent": float(k), "seed": seed, "test_accuracy": a / 100}
+                for seed, a in enumerate(accuracies)
+            ]
     return pd.DataFrame(rows)
 
 
@@ -178,9 +186,17 @@ def test_c2_c3_c4_share_one_threshold(monkeypatch):
     weight = curve([88, 88, 87.8, 85, 80, 40])  # 3 points at 80, 8 at 90
     table = t1(weight=weight, unit=unit)
     per_seed = paired({50: [2.9, 3.0, 3.1], 80: [2.9, 3.0, 3.1]})
-    assert (unit_degrades_earlier(per_seed).holds, weight_pruning_robust(table).holds, unit_pruning_fragile(table).holds) == (True, False, True)
+    assert (
+        unit_degrades_earlier(per_seed).holds,
+        weight_pruning_robust(table).holds,
+        unit_pruning_fragile(table).holds,
+    ) == (True, False, True)
     monkeypatch.setattr(claims, "SIGNIFICANT_DROP_POINTS", 5.0)
-    assert (unit_degrades_earlier(per_seed).holds, weight_pruning_robust(table).holds, unit_pruning_fragile(table).holds) == (False, True, False)
+    assert (
+        unit_degrades_earlier(per_seed).holds,
+        weight_pruning_robust(table).holds,
+        unit_pruning_fragile(table).holds,
+    ) == (False, True, False)
 
 
 def test_each_drop_claim_states_the_definition_and_the_seed_spread():
@@ -192,7 +208,10 @@ def test_each_drop_claim_states_the_definition_and_the_seed_spread():
 
 def ks_table(unit_ks, weight_ks=1.0):
     rows = [{"variant": "unit", "k_percent": 90.0, "layer": f"fc{i}", "ks_statistic": v} for i, v in enumerate(unit_ks)]
-    rows += [{"variant": "weight", "k_percent": 90.0, "layer": f"fc{i}", "ks_statistic": weight_ks} for i in range(len(unit_ks))]
+    rows += [
+        {"variant": "weight", "k_percent": 90.0, "layer": f"fc{i}", "ks_statistic": weight_ks}
+        for i in range(len(unit_ks))
+    ]
     return pd.DataFrame(rows)
 
 
@@ -205,8 +224,24 @@ def times_table(coo_ms):
     rows = []
     for variant in ("weight", "unit"):
         for k, ms in zip(KS, coo_ms, strict=True):
-            rows.append({"variant": variant, "k_percent": float(k), "execution": "coo", "median_ms": ms, "speedup_vs_dense": 2.0 / ms})
-            rows.append({"variant": variant, "k_percent": float(k), "execution": "dense", "median_ms": 2.0, "speedup_vs_dense": 1.0})
+            rows.append(
+                {
+                    "variant": variant,
+                    "k_percent": float(k),
+                    "execution": "coo",
+                    "median_ms": ms,
+                    "speedup_vs_dense": 2.0 / ms,
+                }
+            )
+            rows.append(
+                {
+                    "variant": variant,
+                    "k_percent": float(k),
+                    "execution": "dense",
+                    "median_ms": 2.0,
+                    "speedup_vs_dense": 1.0,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -222,5 +257,6 @@ def test_c6_does_not_hold_when_coo_time_does_not_fall():
 
 
 def test_c6_says_a_timing_is_outside_the_bitwise_rerun_guarantee():
-    assert "not covered by the bitwise rerun guarantee" in sparse_forward_faster(times_table([40, 30, 20, 8, 5, 1.5])).test
-
+    assert (
+        "not covered by the bitwise rerun guarantee" in sparse_forward_faster(times_table([40, 30, 20, 8, 5, 1.5])).test
+    )

@@ -1,4 +1,5 @@
 """004-B3: the init scheme of the MLP, the changed protocols as models of the study, and the B3 table."""
+
 import copy
 import json
 import math
@@ -60,7 +61,9 @@ def test_an_unknown_init_is_named():
 def test_the_schema_allows_exactly_the_inits_of_the_model():
     study = load_schema(SCHEMA)["properties"]["studies"]["properties"]["weight_vs_unit"]
     model_init = study["properties"]["models"]["additionalProperties"]["allOf"][1]["properties"]["init"]["enum"]
-    change_init = study["properties"]["protocols"]["properties"]["changes"]["items"]["properties"]["model"]["properties"]["init"]["enum"]
+    change_init = study["properties"]["protocols"]["properties"]["changes"]["items"]["properties"]["model"][
+        "properties"
+    ]["init"]["enum"]
     assert model_init == change_init == list(INITS)
 
 
@@ -71,11 +74,23 @@ def smoke():
 @pytest.mark.parametrize(
     "edit, fragment",
     [
-        (lambda s: s["models"]["mlp"].update(init="xavier"), "studies.weight_vs_unit.models.mlp.init: 'xavier' is not one of"),
-        (lambda s: s["protocols"]["changes"][0]["model"].update(init="he"), "studies.weight_vs_unit.protocols.changes.0.model.init"),
+        (
+            lambda s: s["models"]["mlp"].update(init="xavier"),
+            "studies.weight_vs_unit.models.mlp.init: 'xavier' is not one of",
+        ),
+        (
+            lambda s: s["protocols"]["changes"][0]["model"].update(init="he"),
+            "studies.weight_vs_unit.protocols.changes.0.model.init",
+        ),
         (lambda s: s["protocols"]["changes"][1]["train"].update(epoch=4), "'epoch' was unexpected"),
-        (lambda s: s["protocols"]["changes"].append({"name": "default", "train": {"epochs": 2}}), "protocols.changes.2.name"),
-        (lambda s: s["protocols"].update(sparsities=[0, 0.5]), "protocols.sparsities.0: 0 is less than or equal to the minimum of 0"),
+        (
+            lambda s: s["protocols"]["changes"].append({"name": "default", "train": {"epochs": 2}}),
+            "protocols.changes.2.name",
+        ),
+        (
+            lambda s: s["protocols"].update(sparsities=[0, 0.5]),
+            "protocols.sparsities.0: 0 is less than or equal to the minimum of 0",
+        ),
         (lambda s: s["prune"].update(sparsities=[0.5, 0.9]), "studies.weight_vs_unit.prune.sparsities"),
     ],
 )
@@ -89,14 +104,20 @@ def test_bad_protocol_settings_fail_validation_naming_the_key(edit, fragment):
 
 def test_each_change_is_a_model_of_its_own_with_its_training_overrides():
     spec = {"arch": "mlp", "hidden": [64], "bias": False, "init": "pytorch"}
-    changes = [{"name": "glorot_uniform", "model": {"init": "glorot_uniform"}}, {"name": "epochs20_last", "train": {"epochs": 20, "select": "last"}}]
+    changes = [
+        {"name": "glorot_uniform", "model": {"init": "glorot_uniform"}},
+        {"name": "epochs20_last", "train": {"epochs": 20, "select": "last"}},
+    ]
     models, per_model = protocol_models("mlp", spec, changes)
     assert models == {
         "mlp": spec,
         "mlp_glorot_uniform": {**spec, "init": "glorot_uniform"},
         "mlp_epochs20_last": spec,
     }
-    assert per_model == {"mlp_glorot_uniform": {"train": {}}, "mlp_epochs20_last": {"train": {"epochs": 20, "select": "last"}}}
+    assert per_model == {
+        "mlp_glorot_uniform": {"train": {}},
+        "mlp_epochs20_last": {"train": {"epochs": 20, "select": "last"}},
+    }
     assert protocol_model("mlp", DEFAULT) == "mlp"
     with pytest.raises(ValueError, match="named twice"):
         protocol_models("mlp", spec, changes + changes[:1])
@@ -104,10 +125,14 @@ def test_each_change_is_a_model_of_its_own_with_its_training_overrides():
 
 def test_protocol_settings_name_init_epochs_and_selection_with_their_defaults():
     assert protocol_settings({"arch": "mlp"}, {"epochs": 15, "batch_size": 100, "optimizer": "adam", "lr": 0.001}) == {
-        "init": "pytorch", "epochs": 15, "select": "best_val_loss",
+        "init": "pytorch",
+        "epochs": 15,
+        "select": "best_val_loss",
     }
     assert protocol_settings({"arch": "mlp", "init": "glorot_uniform"}, {"epochs": 20, "select": "last"}) == {
-        "init": "glorot_uniform", "epochs": 20, "select": "last",
+        "init": "glorot_uniform",
+        "epochs": 20,
+        "select": "last",
     }
 
 
@@ -121,9 +146,15 @@ def test_protocol_table_puts_the_trained_model_at_k_0_of_every_variant(tmp_path)
         DEFAULT: {"init": "pytorch", "epochs": 15, "select": "best_val_loss"},
         "glorot_uniform": {"init": "glorot_uniform", "epochs": 15, "select": "best_val_loss"},
     }
-    dense_runs = [{"protocol": DEFAULT, "seed": 0}, {"protocol": DEFAULT, "seed": 1}, {"protocol": "glorot_uniform", "seed": 0}]
+    dense_runs = [
+        {"protocol": DEFAULT, "seed": 0},
+        {"protocol": DEFAULT, "seed": 1},
+        {"protocol": "glorot_uniform", "seed": 0},
+    ]
     dense_paths = [
-        write_json(tmp_path / f"dense{i}.json", {"selected_epoch": 5 + i, "test": {"loss": 0.3, "accuracy": 0.88 + i / 100}})
+        write_json(
+            tmp_path / f"dense{i}.json", {"selected_epoch": 5 + i, "test": {"loss": 0.3, "accuracy": 0.88 + i / 100}}
+        )
         for i in range(3)
     ]
     runs, paths = [], []
@@ -137,7 +168,16 @@ def test_protocol_table_puts_the_trained_model_at_k_0_of_every_variant(tmp_path)
 
     assert len(table) == 3 * 2 * 3  # (protocol, seed) x variant x (k = 0 and the two pruned k)
     assert list(table.columns) == [
-        "protocol", "init", "epochs", "select", "seed", "selected_epoch", "variant", "k_percent", "test_loss", "test_accuracy",
+        "protocol",
+        "init",
+        "epochs",
+        "select",
+        "seed",
+        "selected_epoch",
+        "variant",
+        "k_percent",
+        "test_loss",
+        "test_accuracy",
     ]
     first = table[(table["protocol"] == DEFAULT) & (table["seed"] == 0)]
     assert list(first["variant"]) == ["weight"] * 3 + ["unit"] * 3

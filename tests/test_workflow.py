@@ -1,4 +1,5 @@
 """End to end: configs/smoke.yaml through the real Snakemake workflow."""
+
 import json
 from pathlib import Path
 
@@ -33,7 +34,13 @@ def test_every_004_artifact_is_produced_and_well_formed(smoke_run):
     table = pd.read_csv(study / "004-T1_loss_accuracy_vs_k.csv")
     assert set(table["variant"]) == {"weight", "unit"}
     assert sorted(set(table["k_percent"])) == [0, 50, 90]
-    assert {"test_loss_mean", "test_accuracy_mean", "val_accuracy_mean", "nonzero_parameters", "size_gzip_bytes"} <= set(table.columns)
+    assert {
+        "test_loss_mean",
+        "test_accuracy_mean",
+        "val_accuracy_mean",
+        "nonzero_parameters",
+        "size_gzip_bytes",
+    } <= set(table.columns)
     assert table["test_accuracy_mean"].between(0, 1).all()
     dense = table[table["k_percent"] == 0]
     assert dense["test_accuracy_mean"].nunique() == 1, "k = 0 is the dense model for both variants"
@@ -56,7 +63,10 @@ def test_every_004_artifact_is_produced_and_well_formed(smoke_run):
     assert list(settings["select"]) == ["best_val_loss", "best_val_loss", "last"]
     assert settings.loc["epochs4_last", "selected_epoch"] == 4
     default = protocols[protocols["protocol"] == "default"].set_index(["variant", "k_percent"])["test_accuracy"]
-    assert default.to_dict() == table.set_index(["variant", "k_percent"])["test_accuracy_mean"].loc[default.index].to_dict()
+    assert (
+        default.to_dict()
+        == table.set_index(["variant", "k_percent"])["test_accuracy_mean"].loc[default.index].to_dict()
+    )
     dense = protocols[protocols["k_percent"] == 0].drop_duplicates("protocol")["test_accuracy"]
     assert dense.nunique() == 3, "each protocol trains a model of its own"
 
@@ -64,12 +74,25 @@ def test_every_004_artifact_is_produced_and_well_formed(smoke_run):
     assert list(claims["claim_id"]) == [f"004-C{i}" for i in range(1, 7)]
     assert set(claims["holds"]) <= set(STATUSES)
 
-    for name in ("F1_training_curves", "F2_weight_pruning", "F3_unit_pruning", "F4_magnitude_histograms", "F5_forward_time", "B3_protocol_choices"):
+    for name in (
+        "F1_training_curves",
+        "F2_weight_pruning",
+        "F3_unit_pruning",
+        "F4_magnitude_histograms",
+        "F5_forward_time",
+        "B3_protocol_choices",
+    ):
         with Image.open(study / f"004-{name}.png") as image:
             image.verify()
             assert min(image.size) > 200
         assert (study / f"004-{name}.pdf").read_bytes().startswith(b"%PDF")
-    for name in ("004-T1_loss_accuracy_vs_k", "004-B1_elimination_ks", "004-B2_forward_time", "004-B3_protocol_choices", "004-claims"):
+    for name in (
+        "004-T1_loss_accuracy_vs_k",
+        "004-B1_elimination_ks",
+        "004-B2_forward_time",
+        "004-B3_protocol_choices",
+        "004-claims",
+    ):
         assert (study / f"{name}.md").read_text().count("\n|") >= 3
 
 
@@ -102,7 +125,10 @@ def test_a_bad_config_touches_nothing_already_computed(smoke_run, tmp_path):
     (tmp_path / "bad.yaml").write_text(bad)
     done = snakemake(smoke_run, "--configfile", str(tmp_path / "bad.yaml"), check=False)
     assert done.returncode != 0
-    assert "config key studies.weight_vs_unit.prune.sparsities.2: 1.5 is greater than or equal to the maximum of 1" in done.stdout + done.stderr
+    assert (
+        "config key studies.weight_vs_unit.prune.sparsities.2: 1.5 is greater than or equal to the maximum of 1"
+        in done.stdout + done.stderr
+    )
     assert {p: p.stat().st_mtime_ns for p in (smoke_run / "results").rglob("*") if p.is_file()} == before
 
 
@@ -111,5 +137,7 @@ def test_a_bad_config_fails_before_any_job_naming_the_key(tmp_path):
     (tmp_path / "bad.yaml").write_text(bad)
     done = snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"), check=False)
     assert done.returncode != 0
-    assert "config key studies.weight_vs_unit.train.epochs: -1 is less than the minimum of 0" in done.stdout + done.stderr
+    assert (
+        "config key studies.weight_vs_unit.train.epochs: -1 is less than the minimum of 0" in done.stdout + done.stderr
+    )
     assert not (tmp_path / "results").exists()

@@ -1,4 +1,5 @@
 """Atomic writes: a killed job never leaves a half-written output behind; reads that name a damaged file."""
+
 from __future__ import annotations
 
 import json
@@ -61,9 +62,9 @@ def load_torch(path: str | os.PathLike, **kwargs):
         return torch.load(path, weights_only=True, **kwargs)
     except (zipfile.BadZipFile, RuntimeError, pickle.UnpicklingError, EOFError, ValueError) as error:
         raise CorruptFileError(
-            f"{path} is damaged and cannot be read ({type(error).__name__}: {error}). Delete this file and run the same "
-            "snakemake command again: the job that writes it runs again, and so does everything computed from it; "
-            "nothing else is touched."
+            f"{path} is damaged and cannot be read ({type(error).__name__}: {error}). Delete this file and run the same"
+            " snakemake command again: the job that writes it runs again, and so does everything computed from it;"
+            " nothing else is touched."
         ) from error
 
 

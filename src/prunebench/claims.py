@@ -14,6 +14,7 @@ its reason, by the three rules below (fixed before any run was looked at, the sa
   seed has no spread: the test would reduce to its fixed margin).
 A claim whose runs failed is `not tested` (that comes first); a claim only published numbers speak to is `reported`.
 """
+
 from __future__ import annotations
 
 import math
@@ -129,7 +130,9 @@ def untested_if_failed(claim: Claim, failures: list[str]) -> Claim:
     """A claim decided on runs of which some failed (diverged) is not tested: `observed` gives the reasons instead."""
     if not failures:
         return claim
-    return replace(claim, holds=None, observed=f"not tested: runs it depends on failed ({'; '.join(dict.fromkeys(failures))})")
+    return replace(
+        claim, holds=None, observed=f"not tested: runs it depends on failed ({'; '.join(dict.fromkeys(failures))})"
+    )
 
 
 def finished_rows(table: pd.DataFrame | None) -> pd.DataFrame | None:

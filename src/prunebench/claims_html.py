@@ -1,6 +1,7 @@
 """The claims page of the HTML report: every study's claims (collect_claims' table) as one self-contained HTML page,
 opening with the count of each status per study. The report shows an HTML result full width; a CSV it only offers
 for download."""
+
 from __future__ import annotations
 
 from html import escape

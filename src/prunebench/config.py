@@ -2,6 +2,7 @@
 
 Runs when the Snakefile is parsed, so a bad config fails before any job starts, naming the key.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -161,7 +162,8 @@ def check_data_sources(config: dict, prepared_exists) -> None:
 
     `prepared_exists(name)` says whether its prepared tensors are already there (then nothing is read). Reading a
     source means loading it (a generated dataset renders every image), so nothing is read where downloads are allowed:
-    the check could not fail there. A dataset read from a local folder only is checked by `studies_without_local_data`."""
+    the check could not fail there. A dataset read from a local folder only is checked by `studies_without_local_data`.
+    """
     if config["data"]["download"]:
         return
     used = sorted({dataset for cfg in config["studies"].values() for dataset in cfg["datasets"]} - set(LOCAL_FOLDERS))
@@ -172,8 +174,8 @@ def check_data_sources(config: dict, prepared_exists) -> None:
         key = f"datasets.{name}.data_dir" if "data_dir" in config["datasets"][name] else "data.data_dir"
         if data_dir is not None and not Path(data_dir).is_dir():
             raise ConfigError(
-                f"config key {key}: {data_dir!r} is not a folder; point it at the folder holding the datasets, set it to null to read the system packages, or set "
-                "data.download: true to download into it"
+                f"config key {key}: {data_dir!r} is not a folder; point it at the folder holding the datasets, set it"
+                " to null to read the system packages, or set data.download: true to download into it"
             )
         try:
             load_raw(name, data_dir, download=False, options=options)

@@ -5,6 +5,7 @@ drawing more numbers for one purpose (a larger model, another pruning criterion)
 purposes never replay each other's numbers (with one shared seed, `random` pruning scores of a layer were exactly
 the uniforms that had initialized it).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Provenance written next to every metric: what produced it."""
+
 from __future__ import annotations
 
 import functools

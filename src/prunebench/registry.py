@@ -1,4 +1,5 @@
 """One registry class for every extension point (datasets, models, pruning methods)."""
+
 from __future__ import annotations
 
 from importlib.metadata import entry_points

@@ -1,4 +1,5 @@
 """Executing a pruned fully connected network: sparse weight matrices (COO, CSR) or a physically smaller net."""
+
 from __future__ import annotations
 
 import warnings

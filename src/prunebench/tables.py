@@ -1,4 +1,5 @@
 """Every table is written three ways: CSV (data), Markdown (report/README), LaTeX booktabs (papers)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,7 +24,9 @@ def blank_if_finished(failed: pd.Series) -> pd.Series:
 def failure_reasons(frame: pd.DataFrame, by: list[str]) -> pd.Series:
     """The `failed` column of each group of `frame` (one row per run, "" where the run did not fail): its distinct
     reasons joined, "" where every run of the group finished."""
-    return frame.groupby(by, sort=False)["failed"].agg(lambda reasons: "; ".join(dict.fromkeys(r for r in reasons if r)))
+    return frame.groupby(by, sort=False)["failed"].agg(
+        lambda reasons: "; ".join(dict.fromkeys(r for r in reasons if r))
+    )
 
 
 def mean_std(frame: pd.DataFrame, by: list[str], columns: list[str]) -> pd.DataFrame:

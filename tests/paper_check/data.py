@@ -1,5 +1,6 @@
 """Tiny datasets in the real on-disk formats, and stand-ins for torchvision's pretrained weights files: what the paper
 config reads, written small enough for a CPU run of its whole DAG."""
+
 from __future__ import annotations
 
 import gzip
@@ -60,8 +61,10 @@ def write_cifar100(root: Path, rng: np.random.Generator) -> None:
         batch = cifar_batch(rng, n, b"fine_labels", 100)
         batch[b"coarse_labels"] = [label // 5 for label in batch[b"fine_labels"]]
         write_pickle(folder / name, batch)
-    names = {b"fine_label_names": [f"fine_{i}".encode() for i in range(100)],
-             b"coarse_label_names": [f"coarse_{i}".encode() for i in range(20)]}
+    names = {
+        b"fine_label_names": [f"fine_{i}".encode() for i in range(100)],
+        b"coarse_label_names": [f"coarse_{i}".encode() for i in range(20)],
+    }
     write_pickle(folder / "meta", names)
 
 
@@ -70,12 +73,18 @@ def write_dsprites(root: Path) -> None:
     drawn at the largest scale in the centre, so that the file compresses to a few MB."""
     design = dsprites.REAL
     grid = dsprites.factor_grid(design)
-    centred = torch.tensor([[shape, design.scales - 1, 0, design.positions // 2, design.positions // 2]
-                            for shape in range(len(dsprites.SHAPES))])
+    centred = torch.tensor(
+        [
+            [shape, design.scales - 1, 0, design.positions // 2, design.positions // 2]
+            for shape in range(len(dsprites.SHAPES))
+        ]
+    )
     shapes = (dsprites.render(centred, design)[:, 0] // 255).numpy()
     latents = np.concatenate([np.zeros((len(grid), 1), np.int64), grid.numpy()], axis=1)
     np.savez_compressed(
-        root / dsprites.NPZ_NAME, imgs=shapes[grid[:, 0].numpy()], latents_classes=latents,
+        root / dsprites.NPZ_NAME,
+        imgs=shapes[grid[:, 0].numpy()],
+        latents_classes=latents,
         latents_values=latents.astype(np.float64),
     )
 

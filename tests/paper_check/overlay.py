@@ -1,5 +1,6 @@
 """The paper check's overlay: configs/paper.yaml's sizes shrunk, found by key name wherever they occur, so that every
 job runs in seconds on CPU while the config's models, methods, schedules and options stay the paper's."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,11 +9,24 @@ import yaml
 
 # Scalars capped at these values (a smaller value, and null, is kept).
 CAPS = {
-    "train_subset": 32, "test_subset": 16, "val_size": 8, "prune_size": 16, "batch_size": 8,
-    "population": 2, "control_population": 2, "levels": 2, "grid": 4,
-    "samples": 2000, "repeats": 3, "warmup": 1, "threads": 1,
-    "frequency": 1, "mask_update_steps": 1,  # pruning schedules in steps: a run is a few steps long
-    "input_size": 64, "size": 64, "resize": 72,  # images resized inside a model / by the ImageNet loader
+    "train_subset": 32,
+    "test_subset": 16,
+    "val_size": 8,
+    "prune_size": 16,
+    "batch_size": 8,
+    "population": 2,
+    "control_population": 2,
+    "levels": 2,
+    "grid": 4,
+    "samples": 2000,
+    "repeats": 3,
+    "warmup": 1,
+    "threads": 1,
+    "frequency": 1,
+    "mask_update_steps": 1,  # pruning schedules in steps: a run is a few steps long
+    "input_size": 64,
+    "size": 64,
+    "resize": 72,  # images resized inside a model / by the ImageNet loader
 }
 EPOCHS_SUFFIX = "epochs"  # epochs, kl_warmup_epochs, ...: capped at 1 (0, a pretrained model's, stays 0)
 # Lists cut to their first items, keeping those a scalar key of the same study names after the list (004's

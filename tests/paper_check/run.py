@@ -3,6 +3,7 @@ replaced by tiny files in the real formats (data.py). Fails when any job fails; 
 
     PYTHONPATH=tests python -m paper_check.run [--out results/paper-check] [--cores N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,16 @@ def prepare(out: Path) -> tuple[Path, dict]:
 def snakemake(overlay: Path, out: Path, env: dict, *args: str, log=None) -> subprocess.CompletedProcess:
     """Snakemake on the paper config and the overlay; its output captured, or written to the file `log`."""
     command = [
-        sys.executable, "-m", "snakemake", "--configfile", str(PAPER), str(overlay),
-        "--config", f"results={out}/results", f"logs={out}/logs", *args,
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--configfile",
+        str(PAPER),
+        str(overlay),
+        "--config",
+        f"results={out}/results",
+        f"logs={out}/logs",
+        *args,
     ]
     output = {"stdout": log, "stderr": subprocess.STDOUT} if log else {"capture_output": True}
     return subprocess.run(command, cwd=ROOT, env=env, text=True, **output)
@@ -52,7 +61,7 @@ def planned_rules(overlay: Path, out: Path, env: dict) -> dict[str, int]:
     if done.returncode != 0:
         sys.exit(f"paper check: the DAG was not built\n{done.stdout}{done.stderr}")
     stats = done.stdout + done.stderr
-    table = stats[stats.index("Job stats:"):]
+    table = stats[stats.index("Job stats:") :]
     return {rule: int(n) for rule, n in STATS.findall(table) if rule != "total"}
 
 

@@ -5,6 +5,7 @@ Outside the packages, it touches /etc/munge/munge.key (created when missing) and
 generated file while the cluster runs); everything the daemons write lives in one temporary folder, removed when they
 stop. No system service is started. `SlurmUnavailable` carries the exact reason Slurm cannot be started here, for the
 test to skip with."""
+
 import os
 import pwd
 import shutil
@@ -42,7 +43,9 @@ def install_packages():
     if not missing:
         return
     if os.geteuid() != 0:
-        raise SlurmUnavailable(f"{', '.join(missing)} not installed and not root: cannot apt-get install {' '.join(PACKAGES)}")
+        raise SlurmUnavailable(
+            f"{', '.join(missing)} not installed and not root: cannot apt-get install {' '.join(PACKAGES)}"
+        )
     if shutil.which("apt-get") is None:
         raise SlurmUnavailable(f"{', '.join(missing)} not installed and no apt-get to install {' '.join(PACKAGES)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -115,7 +118,9 @@ class Cluster:
         if stale and Path(os.readlink(SYSTEM_CONFIG)).parent.name.startswith("prunebench-slurm-"):  # a killed test's
             SYSTEM_CONFIG.unlink()
         if SYSTEM_CONFIG.exists() or SYSTEM_CONFIG.is_symlink():
-            raise SlurmUnavailable(f"{SYSTEM_CONFIG} already exists (this machine's own Slurm): the test cluster needs it")
+            raise SlurmUnavailable(
+                f"{SYSTEM_CONFIG} already exists (this machine's own Slurm): the test cluster needs it"
+            )
         SYSTEM_CONFIG.parent.mkdir(parents=True, exist_ok=True)
         SYSTEM_CONFIG.symlink_to(config)
         self.linked_config = True
@@ -197,11 +202,20 @@ def start_cluster() -> Cluster:
     cluster = Cluster(root, {**os.environ, "SLURM_CONF": str(write_config(root, munge_socket))})
     try:
         cluster.link_config()
-        cluster.start("munged", [
-            shutil.which("munged"), "--foreground", "--force", f"--socket={munge_socket}",
-            f"--key-file={MUNGE_KEY}", f"--log-file={munge_dir / 'munged.log'}",
-            f"--pid-file={munge_dir / 'munged.pid'}", f"--seed-file={munge_dir / 'munged.seed'}",
-        ], user=munge.pw_uid)
+        cluster.start(
+            "munged",
+            [
+                shutil.which("munged"),
+                "--foreground",
+                "--force",
+                f"--socket={munge_socket}",
+                f"--key-file={MUNGE_KEY}",
+                f"--log-file={munge_dir / 'munged.log'}",
+                f"--pid-file={munge_dir / 'munged.pid'}",
+                f"--seed-file={munge_dir / 'munged.seed'}",
+            ],
+            user=munge.pw_uid,
+        )
         _wait_for(munge_socket.exists, "munged's socket", cluster)
         cluster.start("slurmctld", [shutil.which("slurmctld"), "-D"])
         _wait_for(lambda: _run(["scontrol", "ping"], env=cluster.env).stdout.count("UP") > 0, "slurmctld", cluster)

@@ -20,11 +20,19 @@ with job_log(snakemake.log[0]) as log:
     config = TrainConfig.from_dict(params)
     snapshots = WeightSnapshots(list(masks) if config.snapshots else [])
     result = train(
-        model, data, config, seed, stage="finetune", sparsifier=sparsifier, on_epoch_end=snapshots,
+        model,
+        data,
+        config,
+        seed,
+        stage="finetune",
+        sparsifier=sparsifier,
+        on_epoch_end=snapshots,
         record_divergence=record_failures(snakemake.config),
     )
     log.info("selected epoch %d; %d mask updates", result.selected_epoch, sparsifier.updates)
-    save_checkpoint(snakemake.output.model, result.model, spec, failed=checkpoint_failure(snakemake.input.model) or result.failed)
+    save_checkpoint(
+        snakemake.output.model, result.model, spec, failed=checkpoint_failure(snakemake.input.model) or result.failed
+    )
     save_torch(snakemake.output.masks, result.masks)
     write_csv(snakemake.output.history, pd.DataFrame(result.history))
     save_torch(snakemake.output.snapshots, snapshots.weights)

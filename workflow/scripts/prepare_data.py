@@ -15,7 +15,14 @@ with job_log(snakemake.log[0]) as log:
     )
     save_prepared(snakemake.output.data, data)
     checksum = data.checksum()
-    log.info("%s from %s: %d train, %d val, %d test", params["name"], data.source, len(data.train_y), len(data.val_y), len(data.test_y))
+    log.info(
+        "%s from %s: %d train, %d val, %d test",
+        params["name"],
+        data.source,
+        len(data.train_y),
+        len(data.val_y),
+        len(data.test_y),
+    )
     write_json(
         snakemake.output.info,
         {

@@ -12,10 +12,19 @@ with job_log(snakemake.log[0]) as log:
     model, spec = load_checkpoint(snakemake.input.model)
     data = load_prepared(snakemake.input.data) if "data" in snakemake.input.keys() else None
     masks = compute_masks(
-        model, params["method"], sparsity, scope=params["scope"], layers=params["layers"], seed=seed, params=params["params"], data=data,
+        model,
+        params["method"],
+        sparsity,
+        scope=params["scope"],
+        layers=params["layers"],
+        seed=seed,
+        params=params["params"],
+        data=data,
         input_shape=tuple(spec["input_shape"]),
     )
     stats = mask_stats(masks)
     log.info("%s at sparsity %s: %s", params["method"], sparsity, stats)
     save_torch(snakemake.output.masks, masks)
-    write_json(snakemake.output.stats, {"layers": stats, "provenance": provenance({**params, "sparsity": sparsity}, seed)})
+    write_json(
+        snakemake.output.stats, {"layers": stats, "provenance": provenance({**params, "sparsity": sparsity}, seed)}
+    )

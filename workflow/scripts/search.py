@@ -18,7 +18,15 @@ with job_log(snakemake.log[0]) as log:
     data = load_prepared(snakemake.input.data)
     settings = SearchSettings(**snakemake.params.search)
     result = search_channels(
-        model, tuple(spec["input_shape"]), data, params["method"], params["params"], flops_kept, settings, seed, params["layers"],
+        model,
+        tuple(spec["input_shape"]),
+        data,
+        params["method"],
+        params["params"],
+        flops_kept,
+        settings,
+        seed,
+        params["layers"],
         record_divergence=record_failures(snakemake.config),
     )
     log.info("%s at p = %g: %s", params["method"], flops_kept, result.record)
@@ -31,6 +39,8 @@ with job_log(snakemake.log[0]) as log:
         {
             "search": result.record,
             **({"failed": failed} if failed else {}),
-            "provenance": provenance({**params, "search": snakemake.params.search, "flops_kept": flops_kept}, seed, data.checksum()),
+            "provenance": provenance(
+                {**params, "search": snakemake.params.search, "flops_kept": flops_kept}, seed, data.checksum()
+            ),
         },
     )

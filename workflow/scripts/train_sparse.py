@@ -28,11 +28,26 @@ with job_log(snakemake.log[0]) as log:
     plan = TrainingPlan(len(training_images(data, config)[1]), config.epochs, config.batch_size)
     sparsifier = training_sparsifier(model, prune, sparsity, seed, plan)
     start = time.perf_counter()
-    result = train(model, data, config, seed, stage="sparse", sparsifier=sparsifier, record_divergence=record_failures(snakemake.config))
+    result = train(
+        model,
+        data,
+        config,
+        seed,
+        stage="sparse",
+        sparsifier=sparsifier,
+        record_divergence=record_failures(snakemake.config),
+    )
     seconds = time.perf_counter() - start
     model = sparsifier.export(result.model)
     achieved = achieved_sparsity(result.masks)
-    log.info("%s at sweep point %s: achieved sparsity %.4f, %d mask updates, %.1f s", prune["method"], sparsity, achieved, sparsifier.updates, seconds)
+    log.info(
+        "%s at sweep point %s: achieved sparsity %.4f, %d mask updates, %.1f s",
+        prune["method"],
+        sparsity,
+        achieved,
+        sparsifier.updates,
+        seconds,
+    )
     save_checkpoint(snakemake.output.model, model, spec, failed=result.failed)
     save_torch(snakemake.output.masks, result.masks)
     write_csv(snakemake.output.history, pd.DataFrame(result.history))
@@ -43,6 +58,25 @@ with job_log(snakemake.log[0]) as log:
         "achieved_sparsity": achieved,
         "layer_sparsity": {name: achieved_sparsity({name: mask}) for name, mask in result.masks.items()},
     }
-    write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": result.failed} if result.failed else {}), "provenance": provenance({"model": spec, "train": params.train, "prune": prune}, seed, data.checksum())})
+    write_json(
+        snakemake.output.metrics,
+        {
+            "metrics": metrics,
+            **({"failed": result.failed} if result.failed else {}),
+            "provenance": provenance({"model": spec, "train": params.train, "prune": prune}, seed, data.checksum()),
+        },
+    )
     # Timings vary between runs: kept out of the JSON metrics, which are bitwise reproducible.
-    write_csv(snakemake.output.timing, pd.DataFrame([{"seconds": seconds, "steps": plan.total_steps, "seconds_per_step": seconds / plan.total_steps, "threads": snakemake.threads}]))
+    write_csv(
+        snakemake.output.timing,
+        pd.DataFrame(
+            [
+                {
+                    "seconds": seconds,
+                    "steps": plan.total_steps,
+                    "seconds_per_step": seconds / plan.total_steps,
+                    "threads": snakemake.threads,
+                }
+            ]
+        ),
+    )

@@ -1,5 +1,6 @@
 """Datasets: loaders of raw train/test tensors (one module each, registered with @DATASETS.register and
 imported here), and their seeded split into train/val/test."""
+
 import importlib
 import pkgutil
 
@@ -12,5 +13,14 @@ for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
-    "DATASETS", "FolderImages", "LOCAL_FOLDERS", "PreparedData", "RawDataset", "load_prepared", "load_raw", "prepare", "save_prepared", "to_float",
+    "DATASETS",
+    "FolderImages",
+    "LOCAL_FOLDERS",
+    "PreparedData",
+    "RawDataset",
+    "load_prepared",
+    "load_raw",
+    "prepare",
+    "save_prepared",
+    "to_float",
 ]

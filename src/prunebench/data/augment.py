@@ -8,6 +8,7 @@ gives the same crops and flips whatever the number of decoding threads.
   aspect ratio 3/4-4/3 resized to the network's input, a horizontal flip with probability 1/2. A folder's images are
   cropped from the whole decoded image.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,8 @@ def padded_crop_flip(x: torch.Tensor, generator: torch.Generator) -> torch.Tenso
 
 
 def resized_crop_flip(images: Images, generator: torch.Generator) -> torch.Tensor:
-    """uint8 [N, C, size, size]. Each image gets a seed of its own from `generator`, drawn in order before any decoding."""
+    """uint8 [N, C, size, size]. Each image gets a seed of its own from `generator`, drawn in order before any
+    decoding."""
     seeds = torch.randint(0, 2**62, (len(images),), generator=generator).tolist()
     if isinstance(images, FolderImages):
         size = images.decode.size

@@ -1,4 +1,5 @@
 """CIFAR-10 and CIFAR-100 from their python pickle batches: in data_dir, or downloaded by torchvision."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,12 +29,24 @@ class CifarLayout:
 
 
 CIFAR10 = CifarLayout(
-    "CIFAR-10", "cifar-10-batches-py", tuple(f"data_batch_{i}" for i in range(1, 6)), ("test_batch",),
-    b"labels", "batches.meta", b"label_names", "CIFAR10",
+    "CIFAR-10",
+    "cifar-10-batches-py",
+    tuple(f"data_batch_{i}" for i in range(1, 6)),
+    ("test_batch",),
+    b"labels",
+    "batches.meta",
+    b"label_names",
+    "CIFAR10",
 )
 CIFAR100 = CifarLayout(
-    "CIFAR-100", "cifar-100-python", ("train",), ("test",),
-    b"fine_labels", "meta", b"fine_label_names", "CIFAR100",
+    "CIFAR-100",
+    "cifar-100-python",
+    ("train",),
+    ("test",),
+    b"fine_labels",
+    "meta",
+    b"fine_label_names",
+    "CIFAR100",
 )
 
 
@@ -77,7 +90,8 @@ def load_cifar(layout: CifarLayout, data_dir: str | None, download: bool) -> Raw
             return read_cifar(place, layout)
 
     message = not_found_message(
-        layout.what, places,
+        layout.what,
+        places,
         [f"set data_dir to the folder holding the extracted {layout.folder}/", "set download: true"],
     )
     if not download:

@@ -4,6 +4,7 @@ A CIFAR batch is a pickled dict of bytes keys, lists of ints or bytes, and one n
 only the globals its opcodes name, so refusing every global outside the few that rebuild a numpy array (and
 `_codecs.encode`, which Python 3 emits for bytes at protocol 2) leaves no way to reach a callable such as os.system.
 """
+
 from __future__ import annotations
 
 import pickle

@@ -1,4 +1,5 @@
 """scikit-learn's bundled 8x8 handwritten digits: a tiny dataset that needs no files."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,6 +20,10 @@ def load_digits(data_dir: str | None, download: bool) -> RawDataset:
     labels = torch.from_numpy(bunch.target.astype(np.int64))
     n_train = len(labels) - round(len(labels) * TEST_FRACTION)
     return RawDataset(
-        images[:n_train], labels[:n_train], images[n_train:], labels[n_train:],
-        classes=[str(d) for d in range(10)], source="sklearn.datasets.load_digits (bundled with scikit-learn)",
+        images[:n_train],
+        labels[:n_train],
+        images[n_train:],
+        labels[n_train:],
+        classes=[str(d) for d in range(10)],
+        source="sklearn.datasets.load_digits (bundled with scikit-learn)",
     )

@@ -13,6 +13,7 @@ carved as for any dataset (`prunebench.data.prepare`). `prepared_factors` gives 
 a prepared dataset: the split selects by index only, so preparing the factor table with the same parameters selects
 the same rows.
 """
+
 from __future__ import annotations
 
 import functools
@@ -103,7 +104,9 @@ def render(factors: torch.Tensor, design: Design = REAL, chunk: int = 8192) -> t
             rows = f[:, 0] == shape
             inside[rows] = _inside(shape, u[rows], v[rows])
         n = torch.arange(len(f)).view(-1, 1, 1) + start
-        images[n, y0.view(-1, 1, 1) + offsets.view(1, -1, 1), x0.view(-1, 1, 1) + offsets.view(1, 1, -1)] = inside.to(torch.uint8) * 255
+        images[n, y0.view(-1, 1, 1) + offsets.view(1, -1, 1), x0.view(-1, 1, 1) + offsets.view(1, 1, -1)] = (
+            inside.to(torch.uint8) * 255
+        )
     return images.unsqueeze(1)
 
 
@@ -141,7 +144,9 @@ def load_dsprites(name: str, data_dir: str | None = None, download: bool = False
         images, source = _read_npz(npz, torch.cat([train, test])), str(npz)
     else:
         images, source = render(torch.cat([train, test]), design), f"generated (prunebench.data.dsprites, {name})"
-    return RawDataset(images[: len(train)], train[:, 0].clone(), images[len(train) :], test[:, 0].clone(), list(SHAPES), source)
+    return RawDataset(
+        images[: len(train)], train[:, 0].clone(), images[len(train) :], test[:, 0].clone(), list(SHAPES), source
+    )
 
 
 for _name in DESIGNS:
@@ -149,7 +154,12 @@ for _name in DESIGNS:
 
 
 def prepared_factors(
-    data: PreparedData, name: str, val_size: int, seed: int, train_subset: int | None = None, test_subset: int | None = None
+    data: PreparedData,
+    name: str,
+    val_size: int,
+    seed: int,
+    train_subset: int | None = None,
+    test_subset: int | None = None,
 ) -> dict:
     """{"names": the factors that vary, "train" / "val" / "test": their class indices [n, k]} of each image of `data`,
     the dataset `name` prepared with these parameters. The split selects by index only, so preparing the factor
@@ -161,5 +171,7 @@ def prepared_factors(
     prepared = prepare(table, val_size, seed, train_subset, test_subset)
     for split in SPLITS:
         if not torch.equal(getattr(prepared, f"{split}_y"), getattr(data, f"{split}_y")):
-            raise ValueError(f"the {split} labels of the data are not the shapes of {name} prepared with these parameters")
+            raise ValueError(
+                f"the {split} labels of the data are not the shapes of {name} prepared with these parameters"
+            )
     return {"names": list(design.factors), **{split: getattr(prepared, f"{split}_x") for split in SPLITS}}

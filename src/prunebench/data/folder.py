@@ -1,11 +1,14 @@
 """Images kept as files (ImageNet): a lazy view over a folder of images, decoded batch by batch.
 
 A `FolderImages` stands where an in-memory dataset has its uint8 [N, C, H, W] tensor: indexing it with a slice or with
-indices gives another view (nothing is read), `to_float` decodes a view into a float batch. Decoding is Pillow's (torchvision's
-own decoders are deprecated since 0.29): RGB, the shorter side resized to `resize`, the centre `size` x `size` crop (the usual ImageNet
+indices gives another view (nothing is read), `to_float` decodes a view into a float batch. Decoding is Pillow's
+(torchvision's
+own decoders are deprecated since 0.29): RGB, the shorter side resized to `resize`, the centre `size` x `size` crop (the
+usual ImageNet
 evaluation transform); training augmentation (`prunebench.data.augment`) decodes with a random crop instead. Files are
 decoded by a pool of threads (the decoders release the GIL), one image per task, in a fixed order.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,13 +74,19 @@ class FolderImages:
     def to_state(self) -> dict:
         """Plain tensors and strings (loads with torch.load(weights_only=True))."""
         return {
-            "root": self.root, "files": self.files, "file_bytes": self.file_bytes, "index": self.index,
-            "size": self.decode.size, "resize": self.decode.resize,
+            "root": self.root,
+            "files": self.files,
+            "file_bytes": self.file_bytes,
+            "index": self.index,
+            "size": self.decode.size,
+            "resize": self.decode.resize,
         }
 
     @classmethod
     def from_state(cls, state: dict) -> "FolderImages":
-        return cls(state["root"], state["files"], state["file_bytes"], state["index"], Decode(state["size"], state["resize"]))
+        return cls(
+            state["root"], state["files"], state["file_bytes"], state["index"], Decode(state["size"], state["resize"])
+        )
 
 
 def read_rgb(path: Path) -> torch.Tensor:

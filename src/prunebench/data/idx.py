@@ -1,4 +1,5 @@
 """Reader for the IDX format of (Fashion-)MNIST, plain or gzip-compressed."""
+
 from __future__ import annotations
 
 import gzip

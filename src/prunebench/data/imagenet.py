@@ -5,6 +5,7 @@ The 50,000 validation images are the test split (the accuracies the documents re
 model selection is carved from the training images. ImageNet cannot be downloaded (its licence asks for registration
 at image-net.org), so `download` changes nothing here.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,8 @@ def imagenet_folder(data_dir: str | None) -> Path:
             return place
     raise FileNotFoundError(
         not_found_message(
-            "ImageNet (train/ and val/ folders of class folders)", places,
+            "ImageNet (train/ and val/ folders of class folders)",
+            places,
             [
                 "set datasets.imagenet.data_dir to the folder holding train/<wnid>/*.JPEG and val/<wnid>/*.JPEG "
                 "(ImageNet cannot be downloaded: get ILSVRC-2012 from image-net.org and sort val/ into class folders)"
@@ -47,7 +49,9 @@ def list_images(folder: Path, classes: list[str] | None) -> tuple[list[str], lis
     for label, name in enumerate(classes):
         if not (folder / name).is_dir():
             continue
-        names = sorted(e.name for e in os.scandir(folder / name) if e.is_file() and e.name.lower().endswith(IMAGE_SUFFIXES))
+        names = sorted(
+            e.name for e in os.scandir(folder / name) if e.is_file() and e.name.lower().endswith(IMAGE_SUFFIXES)
+        )
         files += [f"{folder.name}/{name}/{file}" for file in names]
         labels += [label] * len(names)
     if not files:
@@ -70,6 +74,10 @@ def load_imagenet(data_dir: str | None, download: bool, size: int = 224, resize:
     file_bytes = torch.tensor([(root / f).stat().st_size for f in files], dtype=torch.int64)
     images = FolderImages(str(root), files, file_bytes, torch.arange(len(files)), Decode(size, resize))
     return RawDataset(
-        images[: len(train_files)], torch.tensor(train_labels), images[len(train_files) :], torch.tensor(test_labels),
-        classes=classes, source=str(root),
+        images[: len(train_files)],
+        torch.tensor(train_labels),
+        images[len(train_files) :],
+        torch.tensor(test_labels),
+        classes=classes,
+        source=str(root),
     )

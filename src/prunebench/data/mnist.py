@@ -1,4 +1,5 @@
 """MNIST and Fashion-MNIST from IDX files: in data_dir, from the Debian package, or downloaded by torchvision."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,16 @@ SYSTEM_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 IDX_STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
 FASHION_MNIST_CLASSES = [
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 ]
 DIGIT_CLASSES = [str(d) for d in range(10)]
 
@@ -46,7 +56,11 @@ def read_idx_dataset(directory: Path, classes: list[str]) -> RawDataset:
 
 
 def load_idx_dataset(
-    what: str, torchvision_class: str, classes: list[str], data_dir: str | None, download: bool,
+    what: str,
+    torchvision_class: str,
+    classes: list[str],
+    data_dir: str | None,
+    download: bool,
     system_package: tuple[str, Path] | None = None,
 ) -> RawDataset:
     """Read the first complete set of IDX files: data_dir, its torchvision layout, the system package, a download."""
@@ -72,7 +86,11 @@ def load_idx_dataset(
 @DATASETS.register("fashion_mnist")
 def load_fashion_mnist(data_dir: str | None, download: bool) -> RawDataset:
     return load_idx_dataset(
-        "Fashion-MNIST", "FashionMNIST", FASHION_MNIST_CLASSES, data_dir, download,
+        "Fashion-MNIST",
+        "FashionMNIST",
+        FASHION_MNIST_CLASSES,
+        data_dir,
+        download,
         system_package=("dataset-fashion-mnist", SYSTEM_FASHION_MNIST_DIR),
     )
 

@@ -1,6 +1,7 @@
 """The train/val/test images an experiment runs on, their checksum, and their storage. Images are a uint8 tensor
 [N, C, H, W] in memory, or a lazy `FolderImages` view for a dataset kept as files (ImageNet): both index alike, and
 `to_float` turns either into a float batch."""
+
 from __future__ import annotations
 
 import hashlib

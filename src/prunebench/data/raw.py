@@ -1,4 +1,5 @@
 """The raw train/test tensors of a dataset, and the registry of loaders that produce them."""
+
 from __future__ import annotations
 
 import inspect
@@ -34,7 +35,10 @@ def option_error(name: str, options: dict) -> str | None:
     parameters = inspect.signature(DATASETS[name]).parameters
     accepted = list(parameters)[2:]  # after (data_dir, download)
     if unknown := sorted(set(options) - set(accepted)):
-        return f"config key datasets.{name}.options: {unknown} not accepted; dataset {name!r} takes {accepted or 'no options'}"
+        return (
+            f"config key datasets.{name}.options: {unknown} not accepted; dataset {name!r} takes"
+            f" {accepted or 'no options'}"
+        )
     return None
 
 

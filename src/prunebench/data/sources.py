@@ -1,4 +1,5 @@
 """What the file-based loaders share: the download cache, torchvision downloads, the not-found message."""
+
 from __future__ import annotations
 
 from pathlib import Path

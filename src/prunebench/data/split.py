@@ -1,4 +1,5 @@
 """Seeded validation split and subsetting of a raw dataset."""
+
 from __future__ import annotations
 
 import torch
@@ -34,8 +35,12 @@ def prepare(
         test_idx = torch.randperm(n_test, generator=generator)[:test_subset]
 
     return PreparedData(
-        raw.train_x[train_idx], raw.train_y[train_idx],
-        raw.train_x[val_idx], raw.train_y[val_idx],
-        raw.test_x[test_idx], raw.test_y[test_idx],
-        classes=list(raw.classes), source=raw.source,
+        raw.train_x[train_idx],
+        raw.train_y[train_idx],
+        raw.train_x[val_idx],
+        raw.train_y[val_idx],
+        raw.test_x[test_idx],
+        raw.test_y[test_idx],
+        classes=list(raw.classes),
+        source=raw.source,
     )

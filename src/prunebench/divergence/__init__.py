@@ -5,8 +5,15 @@
 - student_t: Monte-Carlo KL of multivariate Student-T projections sharing df and scale, a fast exact log-ratio
   with common random numbers, and Pyro's distribution as the reference it is tested against.
 """
+
 from prunebench.divergence.ap2 import ap2, group_mean
-from prunebench.divergence.gaussian import ar1_covariance, ar1_quadratic_form, gaussian_kl, gaussian_kl_ar1, gaussian_kl_monte_carlo
+from prunebench.divergence.gaussian import (
+    ar1_covariance,
+    ar1_quadratic_form,
+    gaussian_kl,
+    gaussian_kl_ar1,
+    gaussian_kl_monte_carlo,
+)
 from prunebench.divergence.student_t import StudentTKL, pyro_student_t_kl, student_t_log_ratio
 
 __all__ = [

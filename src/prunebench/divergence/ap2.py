@@ -1,4 +1,5 @@
 """AP2 (Definition 1 with the identity projection) and the grouping of a weight vector to a few dimensions."""
+
 from __future__ import annotations
 
 import torch

@@ -6,6 +6,7 @@ correlation of consecutive weights, Sigma_ij = scale^2 * rho^|i-j|: positive def
 advance (no data), and its inverse is tridiagonal, so KL = 1/2 delta^T Sigma^-1 delta costs O(d) even for a
 ResNet50 classifier (d = 204,800 on CIFAR-100) where a dense d x d matrix could not be stored.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,7 +43,8 @@ def ar1_quadratic_form(delta: torch.Tensor, rho: float, scale: float = 1.0) -> f
 
 
 def gaussian_kl_ar1(dense: torch.Tensor, pruned: torch.Tensor, rho: float, scale: float = 1.0) -> float:
-    """AP3 (Gaussian, shared non-diagonal covariance): KL(N(w, Sigma) || N(w_pruned, Sigma)) = 1/2 delta^T Sigma^-1 delta."""
+    """AP3 (Gaussian, shared non-diagonal covariance): KL(N(w, Sigma) || N(w_pruned, Sigma)) = 1/2 delta^T Sigma^-1
+    delta."""
     return 0.5 * ar1_quadratic_form(dense.flatten() - pruned.flatten(), rho, scale)
 
 

@@ -26,6 +26,7 @@ pairs (the comparisons Lemma 2 is about are sharper than the per-value standard 
 errors of different values are not independent: averaging many values does not shrink the error like
 1/sqrt(count), and the per-value standard errors must not be combined as if independent.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,7 +44,9 @@ class StudentTKL:
     (240 MB at 600,000 x 100) plus O(samples) work vectors.
     """
 
-    def __init__(self, dims: int, df: float = 4.0, samples: int = 600_000, seed: int = 0, scale_tril: torch.Tensor | None = None):
+    def __init__(
+        self, dims: int, df: float = 4.0, samples: int = 600_000, seed: int = 0, scale_tril: torch.Tensor | None = None
+    ):
         if df <= 0:
             raise ValueError(f"df must be positive, got {df}")
         self.dims, self.df, self.samples = dims, float(df), samples
@@ -76,7 +79,9 @@ class StudentTKL:
         """(KL(p || q) estimate, its Monte-Carlo standard error) in nats."""
         return self.estimate_many(mu_p, mu_q.reshape(1, -1))[0]
 
-    def estimate_many(self, mu_p: torch.Tensor, mu_qs: torch.Tensor, block: int = DEFAULT_BLOCK) -> list[tuple[float, float]]:
+    def estimate_many(
+        self, mu_p: torch.Tensor, mu_qs: torch.Tensor, block: int = DEFAULT_BLOCK
+    ) -> list[tuple[float, float]]:
         """KL(T(mu_p) || T(mu_q)) and its standard error for each row mu_q of `mu_qs`, blocks of pairs per GEMM."""
         deltas = self._whiten(mu_p.reshape(1, -1).expand(len(mu_qs), -1), mu_qs)
         out = []
@@ -88,8 +93,11 @@ class StudentTKL:
         return out
 
 
-def student_t_log_ratio(x: torch.Tensor, mu_p: torch.Tensor, mu_q: torch.Tensor, df: float, scale_tril: torch.Tensor | None = None) -> torch.Tensor:
-    """log p(x) - log q(x) for T_df(mu_p, LL^T) and T_df(mu_q, LL^T) at arbitrary points x (rows), normalizers cancelled."""
+def student_t_log_ratio(
+    x: torch.Tensor, mu_p: torch.Tensor, mu_q: torch.Tensor, df: float, scale_tril: torch.Tensor | None = None
+) -> torch.Tensor:
+    """log p(x) - log q(x) for T_df(mu_p, LL^T) and T_df(mu_q, LL^T) at arbitrary points x (rows), normalizers
+    cancelled."""
     x, mu_p, mu_q = x.double(), mu_p.double(), mu_q.double()
     y_p, y_q = x - mu_p, x - mu_q
     if scale_tril is not None:
@@ -100,7 +108,13 @@ def student_t_log_ratio(x: torch.Tensor, mu_p: torch.Tensor, mu_q: torch.Tensor,
 
 
 def pyro_student_t_kl(
-    mu_p: torch.Tensor, mu_q: torch.Tensor, df: float, samples: int, seed: int = 0, scale_tril: torch.Tensor | None = None, chunk: int = 50_000
+    mu_p: torch.Tensor,
+    mu_q: torch.Tensor,
+    df: float,
+    samples: int,
+    seed: int = 0,
+    scale_tril: torch.Tensor | None = None,
+    chunk: int = 50_000,
 ) -> tuple[float, float]:
     """The reference: KL by Monte Carlo with Pyro's MultivariateStudentT sample and log_prob, in chunks (slow)."""
     from pyro.distributions import MultivariateStudentT

@@ -2,6 +2,7 @@
 FLOPs, size on disk) and as its slimmed network (prunebench.pruning.slim: every channel its masks remove entirely
 taken out; the same network where nothing is). Every number is deterministic; measured latency is a timing
 (`prunebench.metrics.latency.slimmed_latency`), kept out of the record."""
+
 from __future__ import annotations
 
 import gzip

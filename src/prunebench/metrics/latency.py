@@ -15,7 +15,9 @@ from prunebench.sparse import SparseMLP, shrink_units
 
 
 @torch.no_grad()
-def time_forward(forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, repeats: int, warmup: int = 5) -> list[float]:
+def time_forward(
+    forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, repeats: int, warmup: int = 5
+) -> list[float]:
     """Wall-clock seconds of `forward(x)` for each of `repeats` calls, after `warmup` untimed calls."""
     for _ in range(warmup):
         forward(x)
@@ -29,7 +31,13 @@ def time_forward(forward: Callable[[torch.Tensor], torch.Tensor], x: torch.Tenso
 
 def _summary(times: list[float]) -> dict[str, float]:
     q25, median, q75 = np.percentile(times, [25, 50, 75])
-    return {"median_ms": 1e3 * median, "q25_ms": 1e3 * q25, "q75_ms": 1e3 * q75, "min_ms": 1e3 * min(times), "repeats": len(times)}
+    return {
+        "median_ms": 1e3 * median,
+        "q25_ms": 1e3 * q25,
+        "q75_ms": 1e3 * q75,
+        "min_ms": 1e3 * min(times),
+        "repeats": len(times),
+    }
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,10 @@ class LatencySettings:
 
 @torch.no_grad()
 def slimmed_latency(
-    model: nn.Module, input_shape: tuple[int, ...], masks: dict[str, torch.Tensor] | None = None, settings: LatencySettings = LatencySettings()
+    model: nn.Module,
+    input_shape: tuple[int, ...],
+    masks: dict[str, torch.Tensor] | None = None,
+    settings: LatencySettings = LatencySettings(),
 ) -> dict:
     """CPU forward time of the slimmed network of `model` with `masks` applied, per batch size, at the current thread
     count. A timing: it varies between runs and machines, so it stays out of the bitwise-reproducible metrics."""

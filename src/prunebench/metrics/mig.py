@@ -4,6 +4,7 @@ dimensions sharing the most mutual information with it, normalized by the factor
 Latents are discretized into equal-width bins per dimension (as in disentanglement_lib); factors are discrete.
 1 for a code whose every factor is captured by exactly one dimension; near 0 for an entangled code.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,12 @@ def discretize(latents: np.ndarray, bins: int = 20) -> np.ndarray:
 
 def mutual_information_matrix(codes: np.ndarray, factors: np.ndarray) -> np.ndarray:
     """I(z_j; v_k) in nats, [latent dims, factors], of discrete codes and factors."""
-    return np.array([[mutual_info_score(factors[:, k], codes[:, j]) for k in range(factors.shape[1])] for j in range(codes.shape[1])])
+    return np.array(
+        [
+            [mutual_info_score(factors[:, k], codes[:, j]) for k in range(factors.shape[1])]
+            for j in range(codes.shape[1])
+        ]
+    )
 
 
 def entropy(values: np.ndarray) -> float:

@@ -1,5 +1,6 @@
 """Model registry: an architecture is one function `(input_shape, num_classes, **kwargs) -> nn.Module`,
 registered with @MODELS.register in any module of this package (each is imported here)."""
+
 import importlib
 import pkgutil
 

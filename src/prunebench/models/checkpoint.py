@@ -1,6 +1,7 @@
 """A checkpoint carries its architecture, so any later stage rebuilds the model without the config. A slimmed
 network's spec carries its `widths` ({prunable layer: channels}): build_model narrows the dense architecture to them,
 so every checkpoint loads with torch.load(weights_only=True)."""
+
 from __future__ import annotations
 
 import torch

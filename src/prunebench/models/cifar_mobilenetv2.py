@@ -9,6 +9,7 @@ depthwise convolution (the expansion conv; for the t = 1 block, the stem). `widt
 in the document (rounded to a multiple of 8 for multipliers >= 1; below 1, to at least 1 channel, so tiny CPU
 networks are possible); input channels and resolution come from the dataset.
 """
+
 from __future__ import annotations
 
 from torch import nn
@@ -27,7 +28,10 @@ def _scaled(channels: int, multiplier: float) -> int:
 
 
 def _conv_bn(in_channels, out_channels, kernel, stride=1, groups=1, relu=True) -> list[nn.Module]:
-    layers = [nn.Conv2d(in_channels, out_channels, kernel, stride, kernel // 2, groups=groups, bias=False), nn.BatchNorm2d(out_channels)]
+    layers = [
+        nn.Conv2d(in_channels, out_channels, kernel, stride, kernel // 2, groups=groups, bias=False),
+        nn.BatchNorm2d(out_channels),
+    ]
     return layers + [nn.ReLU6(inplace=True)] if relu else layers
 
 
@@ -55,7 +59,9 @@ class CifarMobileNetV2(nn.Module):
             for i in range(repeats):
                 hidden = in_channels * expansion
                 prunable.append(f"blocks.{len(blocks)}.conv.0" if expansion != 1 else "stem.0")
-                blocks.append(InvertedResidual(in_channels, out_channels, first_stride if i == 0 else 1, expansion, hidden))
+                blocks.append(
+                    InvertedResidual(in_channels, out_channels, first_stride if i == 0 else 1, expansion, hidden)
+                )
                 in_channels = out_channels
         self.blocks = nn.Sequential(*blocks)
         last = _scaled(LAST, max(1.0, width_multiplier))

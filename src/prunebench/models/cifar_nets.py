@@ -2,6 +2,7 @@
 the Value of Network Pruning"), for 003's paper config: the 13 3x3 convolutions of VGG-16 with batch normalization,
 max-pooling after blocks 1-4, global average pooling and one Linear classifier (the CIFAR variant of the authors'
 code; global pooling also takes 28x28 images)."""
+
 from __future__ import annotations
 
 from torch import nn

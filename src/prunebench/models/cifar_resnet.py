@@ -7,6 +7,7 @@ The network DDNP prunes: the output channels of each block's first convolution (
 residual channels. `width_multiplier` scales every width (rounded, at least 1), so a default run fits 2 CPU cores;
 input channels and resolution come from the dataset (28x28 greyscale Fashion-MNIST runs as is).
 """
+
 from __future__ import annotations
 
 import torch.nn.functional as F

@@ -2,6 +2,7 @@
 ReLU and max-pooling: conv 5x5 (6) -> pool 2 -> conv 5x5 (16) -> pool 2 -> fc 120 -> fc 84 -> classes; unpadded
 convolutions, so 28x28 inputs reach the classifier as 16 x 4 x 4. 003's LeNet-5-like network, the convolutional
 model of the sparsity comparison in the default config (LeNet-300-100 is `mlp` with hidden [300, 100] and biases)."""
+
 from __future__ import annotations
 
 from collections import OrderedDict

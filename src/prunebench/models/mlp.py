@@ -1,4 +1,5 @@
 """Fully connected ReLU networks (004: the bias-free MLP 784-1000-1000-500-200-10)."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,11 @@ DEFAULT_INIT = "pytorch"
 
 @MODELS.register("mlp")
 def mlp(
-    input_shape: tuple[int, ...], num_classes: int, hidden=(1000, 1000, 500, 200), bias: bool = False, init: str = DEFAULT_INIT
+    input_shape: tuple[int, ...],
+    num_classes: int,
+    hidden=(1000, 1000, 500, 200),
+    bias: bool = False,
+    init: str = DEFAULT_INIT,
 ) -> nn.Sequential:
     if init not in INITS:
         raise ValueError(f"mlp init: {init!r} is not one of {list(INITS)}")

@@ -3,6 +3,7 @@ Torch-Pruning's DependencyGraph: a conv's filters, its BatchNorm, a depthwise co
 through flattening and residual additions). Nothing here knows an architecture or why channels are removed
 (`prunebench.pruning.slimming` decides that from masks); `narrow_to_widths` rebuilds a slimmed network's shapes.
 """
+
 from __future__ import annotations
 
 import logging

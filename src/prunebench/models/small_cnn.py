@@ -1,6 +1,7 @@
 """A small convolutional network for CPU runs (001's default config): conv blocks, one hidden Linear, classifier.
 
 The classifier (`classifier.out`) is the last Linear in definition order, so `prune.layers: last` prunes it."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -11,7 +12,9 @@ from prunebench.models.registry import MODELS
 
 
 @MODELS.register("small_cnn")
-def small_cnn(input_shape: tuple[int, ...], num_classes: int, channels=(8, 16), hidden: int = 100, pool: int = 2) -> nn.Sequential:
+def small_cnn(
+    input_shape: tuple[int, ...], num_classes: int, channels=(8, 16), hidden: int = 100, pool: int = 2
+) -> nn.Sequential:
     """Per entry of `channels`: 3x3 conv (padding 1), ReLU, `pool` x `pool` max-pool; then Linear(hidden), ReLU,
     Linear(classes)."""
     in_channels, height, width = input_shape

@@ -15,6 +15,7 @@ has no expansion, and nothing prunable). Torch-Pruning's DependencyGraph couples
 convs, MobileNetV3's squeeze-excitation). AlexNet and VGG16, without such blocks, declare no list (every Linear/Conv2d
 but the classifier).
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -46,7 +47,9 @@ class ImageNetAdapter(nn.Module):
         return self.net((x - self.mean) / self.std)
 
 
-def _build(name: str, input_shape, num_classes: int, weights: str | None = None, input_size: int | None = 224) -> nn.Module:
+def _build(
+    name: str, input_shape, num_classes: int, weights: str | None = None, input_size: int | None = 224
+) -> nn.Module:
     import torchvision
 
     if input_shape[0] not in (1, 3):
@@ -85,7 +88,8 @@ def _channel_prunable(net: nn.Module) -> list[str]:
     return layers
 
 
-# torchvision's name of each network, registered as tv_<name> (config: {arch: tv_resnet50, weights: ..., input_size: ...}).
+# torchvision's name of each network, registered as tv_<name> (config: {arch: tv_resnet50, weights: ..., input_size:
+# ...}).
 TORCHVISION_NETS = ("alexnet", "vgg16", "resnet34", "resnet50", "mobilenet_v2", "mobilenet_v3_small")
 for _name in TORCHVISION_NETS:
     MODELS.register(f"tv_{_name}")(partial(_build, _name))

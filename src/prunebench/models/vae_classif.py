@@ -15,6 +15,7 @@ Sizes default to the document's (channels/hidden None): for grayscale inputs cha
 69k inference parameters at 28x28, its MNIST networks); for colour inputs channels 64, 128 and hidden 350 (about
 2.9M at 32x32, its CIFAR-10 networks). Latent: 10 dimensions.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,9 @@ def document_size(input_shape, channels, hidden) -> tuple[list[int], int]:
     """The document's network size for the input where channels / hidden are not given."""
     colour = input_shape[0] == 3
     default_channels, default_hidden = ((64, 128), 350) if colour else ((16, 32), 40)
-    return list(channels if channels is not None else default_channels), hidden if hidden is not None else default_hidden
+    return list(
+        channels if channels is not None else default_channels
+    ), hidden if hidden is not None else default_hidden
 
 
 def _encoder_body(input_shape: tuple[int, ...], channels, hidden: int) -> tuple[nn.Sequential, tuple[int, int, int]]:
@@ -136,7 +139,9 @@ def cnn_classif(input_shape, num_classes, channels=None, hidden=None, latent=10)
 
 
 @MODELS.register("beta_vae_classif")
-def beta_vae_classif(input_shape, num_classes, beta=1.0, channels=None, hidden=None, latent=10, decoder=True) -> BetaVAEClassif:
+def beta_vae_classif(
+    input_shape, num_classes, beta=1.0, channels=None, hidden=None, latent=10, decoder=True
+) -> BetaVAEClassif:
     return BetaVAEClassif(tuple(input_shape), num_classes, beta, channels, hidden, latent, decoder)
 
 

@@ -4,6 +4,7 @@ of pruning (masks.py).
 
 Masks are the single representation of a pruned network: {parameter name: 0/1 tensor of the weight's shape}.
 """
+
 from prunebench.pruning.channels import ChannelSpace, channel_prunable
 from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
 from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_masks

@@ -11,6 +11,7 @@ which the slimmed network fits the budget, found by bisection. That is Li et al.
 ResNet-56-A prunes one fraction of every block's first conv); their sensitivity-chosen per-layer rates (ResNet-56-B)
 are not modelled. Which channels: the highest scores of the method, per layer.
 """
+
 from __future__ import annotations
 
 import math

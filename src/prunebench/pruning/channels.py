@@ -7,6 +7,7 @@ remove (criteria, searches) and how (parameter masks for a masked network, `prun
 physically smaller one). A masked network zeroes every parameter entry that produces a removed channel (filter rows,
 biases, BatchNorm scale and shift, depthwise filters), so its outputs are exactly those of the slimmed network.
 """
+
 from __future__ import annotations
 
 import torch
@@ -55,9 +56,15 @@ class ChannelSpace:
                 if id(module) not in self.names or not list(module.parameters(recurse=False)):
                     continue
                 if not isinstance(module, CHANNEL_MAJOR):
-                    raise ValueError(f"channel pruning of {layer}: no parameter masks for a coupled {type(module).__name__}")
+                    raise ValueError(
+                        f"channel pruning of {layer}: no parameter masks for a coupled {type(module).__name__}"
+                    )
                 depthwise = isinstance(module, nn.Conv2d) and module.groups > 1
-                if dep.handler.__name__ == "prune_out_channels" or isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)) or depthwise:
+                if (
+                    dep.handler.__name__ == "prune_out_channels"
+                    or isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d))
+                    or depthwise
+                ):
                     produced.append(self.names[id(module)])
                 else:
                     consumed.append(self.names[id(module)])
@@ -71,7 +78,11 @@ class ChannelSpace:
         sizes, hooks = {}, []
         for name, module in self.modules.items():
             if isinstance(module, PRUNABLE_MODULES):
-                hooks.append(module.register_forward_hook(lambda m, i, o, name=name: sizes.__setitem__(name, o[0, 0].numel() if o.dim() > 2 else 1)))
+                hooks.append(
+                    module.register_forward_hook(
+                        lambda m, i, o, name=name: sizes.__setitem__(name, o[0, 0].numel() if o.dim() > 2 else 1)
+                    )
+                )
         training = self.model.training
         device = next(self.model.parameters()).device
         self.model.eval()(torch.zeros((1, *self.input_shape), device=device))
@@ -86,7 +97,11 @@ class ChannelSpace:
         absent layers at full width)."""
         widths = widths or {}
         out = {name: out_channels(m) for name, m in self.modules.items() if name in self._shapes}
-        inp = {name: (m.in_channels // m.groups if isinstance(m, nn.Conv2d) else m.in_features) for name, m in self.modules.items() if name in out}
+        inp = {
+            name: m.in_channels // m.groups if isinstance(m, nn.Conv2d) else m.in_features
+            for name, m in self.modules.items()
+            if name in out
+        }
         scale_in: dict[str, list] = {name: [] for name in out}
         for layer, width in widths.items():
             for name in self.produces[layer]:
@@ -118,14 +133,19 @@ class ChannelSpace:
         return masks
 
     def kept_channels(self, masks: dict[str, torch.Tensor]) -> ChannelMask:
-        """The channels `masks` do not remove: a channel is removed only where every parameter producing it is masked."""
+        """The channels `masks` do not remove: a channel is removed only where every parameter producing it is
+        masked."""
         keep = {}
         for layer in self.layers:
             removed = torch.ones(self.channels[layer], dtype=torch.bool)
             for module in self.produces[layer]:
                 for pname, _ in self.modules[module].named_parameters(recurse=False):
                     mask = masks.get(f"{module}.{pname}")
-                    removed &= mask.reshape(len(mask), -1).eq(0).all(1).cpu() if mask is not None else torch.zeros_like(removed)
+                    removed &= (
+                        mask.reshape(len(mask), -1).eq(0).all(1).cpu()
+                        if mask is not None
+                        else torch.zeros_like(removed)
+                    )
             keep[layer] = ~removed
         return keep
 

@@ -12,6 +12,7 @@ sparsity. Scratch-E / Scratch-B (Liu et al. 2019, "Rethinking the Value of Netwo
 trained from a fresh initialization for the same epochs, or for the dense model's compute (`scratch_b_epochs`); a
 fresh initialization is scaled to each layer's kept weights (`density_scaled`), as Liu et al. draw it.
 """
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """Which weights a pruning step may touch, selected independently of the model's layer names."""
+
 from __future__ import annotations
 
 from torch import nn

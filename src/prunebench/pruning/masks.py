@@ -1,4 +1,5 @@
 """The act of pruning: turn importance scores into 0/1 masks at an exact sparsity, and apply them."""
+
 from __future__ import annotations
 
 import torch
@@ -27,7 +28,9 @@ def lowest_fraction_mask(scores: torch.Tensor, sparsity: float) -> torch.Tensor:
     return mask.view_as(scores)
 
 
-def batch_gradients(model: nn.Module, names: list[str], data: PreparedData, batches: int, batch_size: int) -> dict[str, tuple]:
+def batch_gradients(
+    model: nn.Module, names: list[str], data: PreparedData, batches: int, batch_size: int
+) -> dict[str, tuple]:
     """dL/dw (cross-entropy) of each named weight on each of the first `batches` batches of the training split."""
     params = dict(model.named_parameters())
     device = params[names[0]].device
@@ -98,13 +101,17 @@ def compute_masks(
 
 def _channel_masks(model, pruner, flops_kept, scope, layers, seed, input_shape) -> dict[str, torch.Tensor]:
     if scope != "local":
-        raise ValueError(f"channel methods set each layer's width from the FLOPs budget: scope {scope!r} is not defined for them")
+        raise ValueError(
+            f"channel methods set each layer's width from the FLOPs budget: scope {scope!r} is not defined for them"
+        )
     if input_shape is None:
         raise ValueError("channel pruning needs the input shape to trace the model")
     space = ChannelSpace(model, input_shape, layers)
     generator = stream_generator(seed, Stream.PRUNING)
     scores = {
-        layer: pruner.importance(space.modules[layer].weight, PruningContext(f"{layer}.weight", space.modules[layer], model, generator))
+        layer: pruner.importance(
+            space.modules[layer].weight, PruningContext(f"{layer}.weight", space.modules[layer], model, generator)
+        )
         for layer in space.layers
     }
     return space.parameter_masks(top_channels(scores, uniform_widths(space, flops_kept, pruner.params.budget_scope)))

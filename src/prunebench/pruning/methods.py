@@ -9,6 +9,7 @@ reads the prepared data and the context carries the gradients of the weight on a
 A method from another package: that package declares its PruningMethod subclass as an entry point of group
 `prunebench.methods` (`<name> = "<module>:<class>"`); installed beside prunebench, it is registered under <name>.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

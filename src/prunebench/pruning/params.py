@@ -1,4 +1,5 @@
 """A pruning method's parameters: from the config's `params` mapping to its dataclass, and as a JSON schema."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,7 +16,9 @@ def method_params(method: str, values: dict | None):
     known = {f.name for f in dataclasses.fields(params_class)}
     unknown = sorted(set(values or {}) - known)
     if unknown:
-        raise ValueError(f"pruning method {method!r} has no parameter {unknown}; its parameters: {sorted(known) or 'none'}")
+        raise ValueError(
+            f"pruning method {method!r} has no parameter {unknown}; its parameters: {sorted(known) or 'none'}"
+        )
     return params_class(**(values or {}))
 
 

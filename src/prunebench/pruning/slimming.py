@@ -6,6 +6,7 @@ A slimmed network is stored as its dense spec plus the kept widths (`spec["width
 and its state dict: `prunebench.models.build_model` rebuilds the dense model and narrows it to those widths
 (`prunebench.models.narrowing`), so checkpoints load with torch.load(weights_only=True), no pickled modules.
 """
+
 from __future__ import annotations
 
 import copy
@@ -17,7 +18,9 @@ from prunebench.models.narrowing import remove_channels
 from prunebench.pruning.channels import ChannelSpace, widths_of
 
 
-def slim(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[int, ...]) -> tuple[nn.Module, dict[str, int], dict[str, torch.Tensor]]:
+def slim(
+    model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[int, ...]
+) -> tuple[nn.Module, dict[str, int], dict[str, torch.Tensor]]:
     """(slimmed copy, its widths, the masks left on it).
 
     Removed: the channels of each prunable layer whose producing parameters `masks` zero entirely (see
@@ -44,9 +47,12 @@ def slim(model: nn.Module, masks: dict[str, torch.Tensor], input_shape: tuple[in
     return slimmed, widths_of(keep), remaining
 
 
-def slimming_record(model: nn.Module, spec: dict, masks: dict[str, torch.Tensor]) -> tuple[nn.Module, dict, dict[str, torch.Tensor], dict]:
+def slimming_record(
+    model: nn.Module, spec: dict, masks: dict[str, torch.Tensor]
+) -> tuple[nn.Module, dict, dict[str, torch.Tensor], dict]:
     """The slim stage: (slimmed network, its spec with widths, the masks left on it, a record of the dense and slimmed
-    widths, parameters and FLOPs, the FLOPs as predicted from the widths: torch.utils.flop_counter's count; `fixed_flops`:
+    widths, parameters and FLOPs, the FLOPs as predicted from the widths: torch.utils.flop_counter's count;
+    `fixed_flops`:
     those no prunable width changes)."""
     input_shape = tuple(spec["input_shape"])
     slimmed, widths, remaining = slim(model, masks, input_shape)

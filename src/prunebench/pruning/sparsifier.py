@@ -4,6 +4,7 @@ Holding fixed masks while fine-tuning is the trivial case; recomputing the masks
 steps (TF-MOT's ConstantSparsity, which 000's document uses) is the next; gradual schedules, variational dropout and
 L0 gates are further subclasses.
 """
+
 from __future__ import annotations
 
 import torch
@@ -52,7 +53,13 @@ def variant_sparsifier(masks: dict[str, torch.Tensor], variant: dict, sparsity: 
 
     def recompute(model):
         return compute_masks(
-            model, variant["method"], sparsity, scope=variant["scope"], layers=variant["layers"], seed=seed, params=variant["params"]
+            model,
+            variant["method"],
+            sparsity,
+            scope=variant["scope"],
+            layers=variant["layers"],
+            seed=seed,
+            params=variant["params"],
         )
 
     return RecomputedMasks(masks, every, recompute)

@@ -1,4 +1,5 @@
 """What a set of masks removed: per-layer counts and sparsity (written by every prune job)."""
+
 from __future__ import annotations
 
 import torch

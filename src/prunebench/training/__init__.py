@@ -1,5 +1,6 @@
 """One training loop for every study: dense training, fine-tuning with masks held, training-time methods (a
 Sparsifier the loop calls; prunebench.pruning's sparsifiers hold or compute the masks)."""
+
 from prunebench.training.config import TrainConfig
 from prunebench.training.evaluate import evaluate
 from prunebench.training.failure import TrainingDiverged, record_failures

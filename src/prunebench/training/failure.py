@@ -1,6 +1,7 @@
 """A run that diverges is a result, not a crash: it is recorded as failed, with its reason, and every stage after it
 carries the reason on (the checkpoint holds it), so tables and claims report it. `strict: true` in the config makes
 divergence stop the workflow instead."""
+
 from __future__ import annotations
 
 import math

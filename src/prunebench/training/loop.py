@@ -97,7 +97,9 @@ def train(
         row = {"epoch": epoch, **{f"train_{k}": v for k, v in train_metrics.items()}}
         row.update(val_loss=val["loss"], val_accuracy=val["accuracy"], lr=optimizer.param_groups[0]["lr"])
         for split in cfg.track:
-            metrics = train_metrics if split == "train" and epoch == 0 else evaluate(model, *split_images(data, split, cfg))
+            metrics = (
+                train_metrics if split == "train" and epoch == 0 else evaluate(model, *split_images(data, split, cfg))
+            )
             row.update({f"{split}_eval_{k}": v for k, v in metrics.items()})
         if on_epoch_end is not None:
             row.update(on_epoch_end(epoch, model))
@@ -112,7 +114,9 @@ def train(
         order = torch.randperm(n, generator=order_generator)
         loss_sum = torch.zeros((), device=device, dtype=torch.float64)
         correct = torch.zeros((), device=device, dtype=torch.int64)
-        first_nonfinite_step = torch.full((), -1, device=device, dtype=torch.int64)  # kept on the device: no sync per step
+        first_nonfinite_step = torch.full(
+            (), -1, device=device, dtype=torch.int64
+        )  # kept on the device: no sync per step
         for start in tqdm(range(0, n, cfg.batch_size), desc=f"epoch {epoch}", mininterval=10):
             idx = order[start : start + cfg.batch_size]
             xb, yb = augmented(train_x[idx], cfg.augment, augment_generator).to(device), train_y[idx].to(device)

@@ -1,4 +1,5 @@
 """Optimizers and learning-rate schedules by name: the config schema's enums are these dictionaries' keys."""
+
 from __future__ import annotations
 
 import torch
@@ -8,13 +9,17 @@ from prunebench.training.config import TrainConfig
 # Fused kernels: one update for all parameters per step (measured in benchmarks/train_step.py).
 OPTIMIZERS = {
     "adam": lambda params, cfg: torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True),
-    "sgd": lambda params, cfg: torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay, fused=True),
+    "sgd": lambda params, cfg: torch.optim.SGD(
+        params, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay, fused=True
+    ),
 }
 SCHEDULES = {
     "constant": lambda optimizer, cfg: torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0),
     "cosine": lambda optimizer, cfg: torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(cfg.epochs, 1)),
     # x0.1 at 50% and 75% of the epochs: the step decay of Liu et al. 2019's CIFAR-10 runs (003's tickets)
-    "step": lambda optimizer, cfg: torch.optim.lr_scheduler.MultiStepLR(optimizer, [cfg.epochs // 2, 3 * cfg.epochs // 4], 0.1),
+    "step": lambda optimizer, cfg: torch.optim.lr_scheduler.MultiStepLR(
+        optimizer, [cfg.epochs // 2, 3 * cfg.epochs // 4], 0.1
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 A Sparsifier is asked for a penalty added to the loss before each backward pass, is called after each optimizer
 step, and hands over its final masks. This base class does nothing: dense training.
 """
+
 from __future__ import annotations
 
 import torch

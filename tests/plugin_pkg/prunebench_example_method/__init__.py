@@ -1,5 +1,6 @@
 """A one-shot criterion: |w| relative to a statistic of |w| over its layer (the mean or the max), so that global
 pruning compares layers of different scales on one footing. Local pruning ranks as |w| does."""
+
 from dataclasses import dataclass, field
 
 from prunebench.pruning import PruningMethod

@@ -5,5 +5,7 @@ from prunebench.studies.disentangle.figures import architecture_figure
 
 with job_log(snakemake.log[0]):
     model, spec = load_checkpoint(snakemake.input.model)
-    figure = architecture_figure(model, spec["input_shape"], f" (beta = {spec.get('beta', 1):g}, {spec['num_classes']} classes)")
+    figure = architecture_figure(
+        model, spec["input_shape"], f" (beta = {spec.get('beta', 1):g}, {spec['num_classes']} classes)"
+    )
     save_figure(figure, snakemake.output.png, snakemake.output.pdf)

@@ -27,4 +27,11 @@ with job_log(snakemake.log[0]) as log:
     if failed:
         metrics = {"mig": unmeasured(metrics)["mig"], "per_factor": unmeasured(metrics["per_factor"])}
     config = {"model": spec, "bins": snakemake.params.bins, **dict(snakemake.wildcards.items())}
-    write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": failed} if failed else {}), "provenance": provenance(config, seed, data.checksum())})
+    write_json(
+        snakemake.output.metrics,
+        {
+            "metrics": metrics,
+            **({"failed": failed} if failed else {}),
+            "provenance": provenance(config, seed, data.checksum()),
+        },
+    )

@@ -9,5 +9,9 @@ with job_log(snakemake.log[0]):
         {point: snakemake.input[f"mig_{point}"] for point in MIG_POINTS},
         {point: snakemake.input[f"accuracy_{point}"] for point in ACCURACY_POINTS},
     )
-    write_mig_table(frame, *snakemake.output.table, title="000-B1: MIG of the Beta-VAE-Classif latent means and test accuracy at each point of the protocol")
+    write_mig_table(
+        frame,
+        *snakemake.output.table,
+        title="000-B1: MIG of the Beta-VAE-Classif latent means and test accuracy at each point of the protocol",
+    )
     save_figure(mig_figure(frame), snakemake.output.png, snakemake.output.pdf)

@@ -11,5 +11,13 @@ with job_log(snakemake.log[0]):
             runs.append({**run, "num_classes": len(json.load(f)["classes"])})
     frame = collect_runs(runs, snakemake.input.with_head, snakemake.input.unpruned, snakemake.input.pruned)
     for row in frame.itertuples():
-        warn_if_collapsed(row.test_accuracy, row.num_classes, f"{row.dataset} {row.model} seed {row.seed}{' pruned' if row.pruned else ''}")
-    write_table_one(table_one(frame), *snakemake.output.table, title="000-T1: accuracy and compression (gzip size of the saved weights)")
+        warn_if_collapsed(
+            row.test_accuracy,
+            row.num_classes,
+            f"{row.dataset} {row.model} seed {row.seed}{' pruned' if row.pruned else ''}",
+        )
+    write_table_one(
+        table_one(frame),
+        *snakemake.output.table,
+        title="000-T1: accuracy and compression (gzip size of the saved weights)",
+    )

@@ -20,12 +20,27 @@ with job_log(snakemake.log[0]):
     dense_state = {name: tensor.cpu() for name, tensor in model.state_dict().items()}
     pruned = [
         (variant, sparsity, pd.read_csv(history), load_torch(snapshots, map_location="cpu"))
-        for (variant, sparsity), history, snapshots in zip(params.pruned, inputs.histories, inputs.snapshots, strict=True)
+        for (variant, sparsity), history, snapshots in zip(
+            params.pruned, inputs.histories, inputs.snapshots, strict=True
+        )
     ]
     # a fine-tuned checkpoint carries its own divergence and the dense training's
-    failed = {(variant, sparsity): reason for (variant, sparsity), path in zip(params.pruned, inputs.finetuned, strict=True) if (reason := checkpoint_failure(path))}
+    failed = {
+        (variant, sparsity): reason
+        for (variant, sparsity), path in zip(params.pruned, inputs.finetuned, strict=True)
+        if (reason := checkpoint_failure(path))
+    }
     divergence = params.divergence
-    table = run_divergences(dense_state, reference, pruned, divergence["ap3_gaussian"], divergence["ap3_student_t"], seed, failed, finetune.epochs)
+    table = run_divergences(
+        dense_state,
+        reference,
+        pruned,
+        divergence["ap3_gaussian"],
+        divergence["ap3_student_t"],
+        seed,
+        failed,
+        finetune.epochs,
+    )
     write_csv(snakemake.output.table, table)
     write_json(
         snakemake.output.record,
@@ -33,7 +48,9 @@ with job_log(snakemake.log[0]):
             "dense_reference": reference,
             "values": table.to_dict(orient="records"),
             "provenance": provenance(
-                {"divergence": divergence, "finetune": params.finetune, **dict(snakemake.wildcards.items())}, seed, data.checksum()
+                {"divergence": divergence, "finetune": params.finetune, **dict(snakemake.wildcards.items())},
+                seed,
+                data.checksum(),
             ),
         },
     )

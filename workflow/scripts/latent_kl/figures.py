@@ -15,5 +15,11 @@ with job_log(snakemake.log[0]):
     for divergence, key in OUTPUT_KEYS.items():
         for split in SPLITS:
             title = f"{DIVERGENCES[divergence]} and PD on the {split} set against fine-tuning epoch, {where}"
-            save_figure(divergence_pd_figure(summary, divergence, split, title), out[f"{key}_{split}"], out[f"{key}_{split}_pdf"])
-    save_figure(ap2_vs_ap3_figure(summary, f"AP2 against AP3 at equal sparsity, {where}"), out.ap2_vs_ap3, out.ap2_vs_ap3_pdf)
+            save_figure(
+                divergence_pd_figure(summary, divergence, split, title),
+                out[f"{key}_{split}"],
+                out[f"{key}_{split}_pdf"],
+            )
+    save_figure(
+        ap2_vs_ap3_figure(summary, f"AP2 against AP3 at equal sparsity, {where}"), out.ap2_vs_ap3, out.ap2_vs_ap3_pdf
+    )

@@ -9,7 +9,13 @@ with job_log(snakemake.log[0]) as log:
     rank = rank_correlation_table(summary, runs, snakemake.params.models)
     log.info("\n%s", rank.to_string())
     write_table(
-        rank, *out.rank,
-        title="001-B1: rank correlation of each divergence with PD over all (method, sparsity, epoch), chain-permutation p-values",
+        rank,
+        *out.rank,
+        title=(
+            "001-B1: rank correlation of each divergence with PD over all (method, sparsity, epoch), chain-permutation"
+            " p-values"
+        ),
     )
-    write_table(summary, *out.summary, title="001-B2: divergences and PD per fine-tuning epoch (mean and std over seeds)")
+    write_table(
+        summary, *out.summary, title="001-B2: divergences and PD per fine-tuning epoch (mean and std over seeds)"
+    )

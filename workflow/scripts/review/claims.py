@@ -16,4 +16,8 @@ with job_log(snakemake.log[0]):
     }
     claims = all_claims(pd.read_csv(inp.runs), load_published(inp.published), params.figures, dense)
     claims += part2_claims(pd.read_csv(inp.tickets), pd.read_csv(inp.scratch), pd.read_csv(inp.pie_counts), histories)
-    write_claims(claims, *snakemake.output, title="003 claims: the State of Sparsity comparison (part 1); lottery tickets, scratch training, PIE (part 2)")
+    write_claims(
+        claims,
+        *snakemake.output,
+        title="003 claims: the State of Sparsity comparison (part 1); lottery tickets, scratch training, PIE (part 2)",
+    )

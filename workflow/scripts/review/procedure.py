@@ -13,5 +13,8 @@ with job_log(snakemake.log[0]), tempfile.NamedTemporaryFile("w", suffix=".yaml")
     configfile.flush()
     dot = rule_graph_dot(params.snakefile, configfile.name, params.targets)
     write_text(out.dot, dot + "\n")
-    title = f"003-F1: the procedure as this workflow runs it: `snakemake {' '.join(params.targets)} --rulegraph` (train -> prune -> retrain / fine-tune -> evaluate)"
+    title = (
+        f"003-F1: the procedure as this workflow runs it: `snakemake {' '.join(params.targets)} --rulegraph` (train ->"
+        " prune -> retrain / fine-tune -> evaluate)"
+    )
     save_figure(draw_rule_graph(parse_rule_graph(dot), title), out.png, out.pdf)

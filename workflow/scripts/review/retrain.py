@@ -17,12 +17,30 @@ with job_log(snakemake.log[0]) as log:
     failed_before = checkpoint_failure(snakemake.input.masks_from) or checkpoint_failure(snakemake.input.rewind)
     masks = load_masks(snakemake.input.masks)
     _, _, metrics, failed = retrain(
-        arm, masks, rewind, spec, data, params.train, seed, record_failures(snakemake.config), failed_before,
-        params.reinit_scaling, params.scratch_b_max_factor,
+        arm,
+        masks,
+        rewind,
+        spec,
+        data,
+        params.train,
+        seed,
+        record_failures(snakemake.config),
+        failed_before,
+        params.reinit_scaling,
+        params.scratch_b_max_factor,
     )
     log.info("%s: %s", arm, metrics)
     config = {
-        "arm": arm, "train": params.train,
-        "reinit_scaling": params.reinit_scaling, "scratch_b_max_factor": params.scratch_b_max_factor,
+        "arm": arm,
+        "train": params.train,
+        "reinit_scaling": params.reinit_scaling,
+        "scratch_b_max_factor": params.scratch_b_max_factor,
     }
-    write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": failed} if failed else {}), "provenance": provenance(config, seed, data.checksum())})
+    write_json(
+        snakemake.output.metrics,
+        {
+            "metrics": metrics,
+            **({"failed": failed} if failed else {}),
+            "provenance": provenance(config, seed, data.checksum()),
+        },
+    )

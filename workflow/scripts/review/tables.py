@@ -9,4 +9,6 @@ with job_log(snakemake.log[0]):
     dense = collect_dense(snakemake.params.dense, inputs.dense)
     write_csv(out.runs, runs)
     write_csv(out.dense, dense)
-    write_table(cost_table(runs, dense), *out.cost, title="003-B1: training cost of each technique next to its accuracy")
+    write_table(
+        cost_table(runs, dense), *out.cost, title="003-B1: training cost of each technique next to its accuracy"
+    )

@@ -17,14 +17,32 @@ with job_log(snakemake.log[0]):
     spec = {**params.model, "input_shape": list(data.input_shape), "num_classes": data.num_classes}
     model = build_model(**spec).to(device())
     point = RewindPoint(params.rewind_step)
-    result = train(model, data, TrainConfig.from_dict(params.train), seed, stage="dense", sparsifier=point, record_divergence=record_failures(snakemake.config))
+    result = train(
+        model,
+        data,
+        TrainConfig.from_dict(params.train),
+        seed,
+        stage="dense",
+        sparsifier=point,
+        record_divergence=record_failures(snakemake.config),
+    )
     save_checkpoint(snakemake.output.model, result.model, spec, failed=result.failed)
     write_csv(snakemake.output.history, pd.DataFrame(result.history))
     # A failed run may stop before its rewind step (or pass it with non-finite weights): its tickets, failed too,
     # start from the weights it kept.
     rewind_state = {k: v.cpu() for k, v in result.model.state_dict().items()} if result.failed else point.saved()
     save_checkpoint(snakemake.output.rewind, rewound(build_model(**spec), rewind_state, {}), spec, failed=result.failed)
-    splits = {split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("val", "test")}
+    splits = {
+        split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y"))
+        for split in ("val", "test")
+    }
     metrics = {split: unmeasured(m) for split, m in splits.items()} if result.failed else splits
     config = {"model": spec, "train": params.train, "rewind_step": params.rewind_step}
-    write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": result.failed} if result.failed else {}), "provenance": provenance(config, seed, data.checksum())})
+    write_json(
+        snakemake.output.metrics,
+        {
+            "metrics": metrics,
+            **({"failed": result.failed} if result.failed else {}),
+            "provenance": provenance(config, seed, data.checksum()),
+        },
+    )

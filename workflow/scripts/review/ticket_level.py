@@ -18,9 +18,26 @@ with job_log(snakemake.log[0]) as log:
     masks = level_masks(previous, kept, params.rate, level, params.scope, params.layers, params.output_rate_factor)
     rewind, spec = load_checkpoint(snakemake.input.rewind)
     failed_before = checkpoint_failure(snakemake.input.model) or checkpoint_failure(snakemake.input.rewind)
-    model, masks, metrics, failed = retrain("rewind", masks, rewind, spec, data, params.train, seed, record_failures(snakemake.config), failed_before)
+    model, masks, metrics, failed = retrain(
+        "rewind", masks, rewind, spec, data, params.train, seed, record_failures(snakemake.config), failed_before
+    )
     log.info("%s level %d: %s", snakemake.wildcards.schedule, level, metrics)
     save_torch(snakemake.output.masks, masks)
     save_checkpoint(snakemake.output.model, model, spec, failed=failed)
-    config = {"schedule": snakemake.wildcards.schedule, "level": level, "rate": params.rate, "scope": params.scope, "layers": params.layers, "output_rate_factor": params.output_rate_factor, "train": params.train}
-    write_json(snakemake.output.metrics, {"metrics": metrics, **({"failed": failed} if failed else {}), "provenance": provenance(config, seed, data.checksum())})
+    config = {
+        "schedule": snakemake.wildcards.schedule,
+        "level": level,
+        "rate": params.rate,
+        "scope": params.scope,
+        "layers": params.layers,
+        "output_rate_factor": params.output_rate_factor,
+        "train": params.train,
+    }
+    write_json(
+        snakemake.output.metrics,
+        {
+            "metrics": metrics,
+            **({"failed": failed} if failed else {}),
+            "provenance": provenance(config, seed, data.checksum()),
+        },
+    )

@@ -4,5 +4,7 @@ from prunebench.tables import write_table
 
 params = snakemake.params
 with job_log(snakemake.log[0]):
-    table = protocol_table(params.runs, snakemake.input.evaluations, params.dense_runs, snakemake.input.dense, params.settings)
+    table = protocol_table(
+        params.runs, snakemake.input.evaluations, params.dense_runs, snakemake.input.dense, params.settings
+    )
     write_table(table, *snakemake.output, title="004-B3: test accuracy against k under each protocol choice, per seed")

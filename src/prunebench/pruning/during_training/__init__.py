@@ -5,6 +5,7 @@ plain model with its final masks.
 gradual.py: gradual magnitude and random pruning (Zhu & Gupta's cubic schedule); variational_dropout.py: sparse
 variational dropout (Molchanov et al.); l0.py: L0 regularization with hard-concrete gates (Louizos et al.).
 """
+
 from prunebench.pruning.during_training import gradual, l0, variational_dropout  # noqa: F401  (registers the methods)
 from prunebench.pruning.during_training.base import (
     DuringTrainingMethod,

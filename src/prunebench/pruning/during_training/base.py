@@ -6,6 +6,7 @@ inside the training loop. It builds a `TrainingSparsifier` for a freshly initial
 the plain architecture (the checkpoint's spec, loadable with weights_only=True) whose removed weights are exactly zero,
 with 0/1 masks that say which: the evaluation stage measures it like any other pruned model.
 """
+
 from __future__ import annotations
 
 import math
@@ -48,15 +49,21 @@ class DuringTrainingMethod(PruningMethod):
     # method's strength (a study sweeps it, one value per sweep point: its `sweep` key).
     sparsity_is_outcome = False
 
-    def sparsifier(self, model: nn.Module, sparsity: float, layers: str, scope: str, seed: int, plan: TrainingPlan) -> TrainingSparsifier:
+    def sparsifier(
+        self, model: nn.Module, sparsity: float, layers: str, scope: str, seed: int, plan: TrainingPlan
+    ) -> TrainingSparsifier:
         raise NotImplementedError
 
 
-def training_sparsifier(model: nn.Module, variant: dict, sparsity: float, seed: int, plan: TrainingPlan) -> TrainingSparsifier:
+def training_sparsifier(
+    model: nn.Module, variant: dict, sparsity: float, seed: int, plan: TrainingPlan
+) -> TrainingSparsifier:
     """The sparsifier of a training-time variant (`method`, `params`, `layers`, `scope`) at one sweep point."""
     method = PRUNING_METHODS[variant["method"]](method_params(variant["method"], variant["params"]))
     if method.family != "during_training":
-        raise ValueError(f"pruning method {variant['method']!r} is not a training-time method (family {method.family!r})")
+        raise ValueError(
+            f"pruning method {variant['method']!r} is not a training-time method (family {method.family!r})"
+        )
     return method.sparsifier(model, sparsity, variant["layers"], variant.get("scope", "local"), seed, plan)
 
 

@@ -5,6 +5,7 @@ State of Sparsity in Deep Neural Networks", 2019).
 Sparsity rises from s_i at step t0 to s_f at step t0 + n dt as s_t = s_f + (s_i - s_f) (1 - (t - t0) / (n dt))^3, the
 masks recomputed every dt steps in between and held afterwards (masked weights are zeroed after every step).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

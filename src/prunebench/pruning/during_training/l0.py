@@ -9,6 +9,7 @@ training example (divided by N, as the authors' code). At test time the gate is 
 z = min(1, max(0, sigmoid(log alpha) (zeta - gamma) + gamma)), folded into the weight; weights whose gate is 0 are
 removed. The sparsity is an outcome of `l0_weight`.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,7 +48,9 @@ class GatedLayer(ReparameterizedLayer):
         weight = layer.weight
         shape = weight.shape if gates == "weight" else (weight.shape[0], *[1] * (weight.dim() - 1))
         # as the authors' code: N(initial, 0.01^2) around the initial value, from the run's initialization stream
-        self.log_alpha = nn.Parameter(initial_log_alpha + 0.01 * torch.randn(shape, device=weight.device, dtype=weight.dtype))
+        self.log_alpha = nn.Parameter(
+            initial_log_alpha + 0.01 * torch.randn(shape, device=weight.device, dtype=weight.dtype)
+        )
 
     def mask(self):
         return (test_gate(self.log_alpha) > 0).float().expand_as(self.layer.weight).contiguous()
@@ -72,7 +75,9 @@ class L0Sparsifier(ReparameterizedSparsifier):
 class L0Params:
     l0_weight: float = 0.1  # lambda, per training example
     gates: str = "weight"  # "weight": one gate per weight (State of Sparsity); "unit": one per output unit
-    initial_log_alpha: float = 2.197  # gates start open with probability ~0.9 (log(0.9 / 0.1), a State of Sparsity value)
+    initial_log_alpha: float = (
+        2.197  # gates start open with probability ~0.9 (log(0.9 / 0.1), a State of Sparsity value)
+    )
 
     def __post_init__(self):
         if self.gates not in GATES:

@@ -1,5 +1,6 @@
 """Layers whose weight is trained through extra parameters (variational dropout, L0 gates), swapped into a model in
 place of its Linear / Conv2d modules and swapped back out, folded into a plain weight, after training."""
+
 from __future__ import annotations
 
 import torch
@@ -60,7 +61,10 @@ class ReparameterizedSparsifier(TrainingSparsifier):
     def undecayed(self):
         """Each wrapper's own parameters (log sigma^2, log alpha), not the wrapped layer's weight and bias."""
         return [
-            p for wrapper in self.wrappers.values() for name, p in wrapper.named_parameters() if not name.startswith("layer.")
+            p
+            for wrapper in self.wrappers.values()
+            for name, p in wrapper.named_parameters()
+            if not name.startswith("layer.")
         ]
 
     @torch.no_grad()

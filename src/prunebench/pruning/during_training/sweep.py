@@ -7,6 +7,7 @@ Two ways to say which strength a sweep point gets: one value per entry of `prune
 study's `sweep_seed`, the values are candidates, each trained once on that seed (never one of the evaluated seeds:
 the strengths are chosen on runs that are not evaluated), and each sweep point gets the candidate whose achieved
 sparsity lies nearest its label in log(1 - s) (`choose_candidates`)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -66,11 +67,18 @@ def _variant_errors(key: str, variant: dict, sweep: dict, points: int | None) ->
     method = PRUNING_METHODS[variant["method"]]
     outcome = getattr(method, "sparsity_is_outcome", False)
     if outcome and not sweep:
-        return [f"{key}: method {variant['method']!r} reaches a sparsity set by its strength: give a sweep, one value per prune.sparsities"]
+        return [
+            f"{key}: method {variant['method']!r} reaches a sparsity set by its strength: give a sweep, one value per"
+            " prune.sparsities"
+        ]
     if sweep and not outcome:
         return [f"{key}: method {variant['method']!r} trains to the target sparsity itself and takes no sweep"]
     known = [f.name for f in dataclasses.fields(method.Params)]
-    errors = [f"{key}.{name}: method {variant['method']!r} has no such parameter ({known})" for name in sweep if name not in known]
+    errors = [
+        f"{key}.{name}: method {variant['method']!r} has no such parameter ({known})"
+        for name in sweep
+        if name not in known
+    ]
     if points is not None:
         errors += [
             f"{key}.{name}: {len(values)} values for {points} prune.sparsities"
@@ -94,7 +102,10 @@ def sweep_errors(study: str, cfg: dict) -> list[str]:
     `sweep_seed`, a method whose sparsity is an outcome without one, a target-taking method with one), every invalid
     parameter value, and a `sweep_seed` among the evaluated seeds."""
     variants, sweeps = cfg["prune"]["variants"], cfg.get("sweep", {})
-    errors = [f"config key studies.{study}.sweep.{name}: no such variant under prune.variants" for name in sorted(set(sweeps) - set(variants))]
+    errors = [
+        f"config key studies.{study}.sweep.{name}: no such variant under prune.variants"
+        for name in sorted(set(sweeps) - set(variants))
+    ]
     if "sweep_seed" in cfg and cfg["sweep_seed"] in cfg.get("seeds", []):
         errors.append(
             f"config key studies.{study}.sweep_seed: {cfg['sweep_seed']} is among studies.{study}.seeds; the strengths "

@@ -7,6 +7,7 @@ with the local reparameterization trick and adds the approximate KL divergence, 
 ELBO's weight) times `kl_weight`, ramped up linearly over the first `kl_warmup_epochs`. Weights with
 log alpha >= `threshold` are removed; the others keep their mean theta. The sparsity is an outcome of `kl_weight`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

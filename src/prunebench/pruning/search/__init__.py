@@ -7,6 +7,7 @@ forward hooks; base.py: what the methods share; ddnp.py, dp.py: the methods (reg
 loop.py: the search loop; channel_search.py: the search stage on a network's channel space (gates, FLOPs model,
 parameter masks for slimming).
 """
+
 from prunebench.pruning.search import ddnp, dp  # noqa: F401  (registers the methods)
 from prunebench.pruning.search.channel_search import ChannelSearch, search_channels
 from prunebench.pruning.search.base import SearchParams, Searcher, StructuredSearchMethod
@@ -15,6 +16,17 @@ from prunebench.pruning.search.gating import ChannelGates
 from prunebench.pruning.search.loop import SearchData, SearchResult, SearchSettings, search, search_data
 
 __all__ = [
-    "ChannelGates", "ChannelSearch", "FlopsModel", "SearchData", "SearchParams", "SearchResult", "SearchSettings", "Searcher",
-    "StructuredSearchMethod", "flops_regularizer", "search", "search_channels", "search_data",
+    "ChannelGates",
+    "ChannelSearch",
+    "FlopsModel",
+    "SearchData",
+    "SearchParams",
+    "SearchResult",
+    "SearchSettings",
+    "Searcher",
+    "StructuredSearchMethod",
+    "flops_regularizer",
+    "search",
+    "search_channels",
+    "search_data",
 ]

@@ -6,6 +6,7 @@ A searcher is a small module of learnable gate parameters over a frozen network.
 masks of the prunable layers' channels (`train_masks`), runs the gated network on a batch, and adds its `penalty`
 (computed from those same masks) to the cross-entropy; at evaluation it gives noiseless 0/1 masks (`final_masks`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -52,7 +53,9 @@ class Searcher(nn.Module):
 
     def flops_penalty(self, widths: torch.Tensor) -> torch.Tensor:
         """lambda R(T(w), pT) for real-valued widths w (channels)."""
-        return self.params.lam * flops_regularizer(self.flops(widths) - self.offset, self.budget, self.params.regularizer)
+        return self.params.lam * flops_regularizer(
+            self.flops(widths) - self.offset, self.budget, self.params.regularizer
+        )
 
     def train_masks(self) -> list[torch.Tensor]:
         raise NotImplementedError

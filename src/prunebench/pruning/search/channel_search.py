@@ -9,6 +9,7 @@ BatchNorm does (an MLP's Linear): a closed gate then zeroes exactly what slimmin
 keep a zero), so the gated network is the slimmed one. A later producing module need not carry the channel itself:
 MobileNetV3's squeeze-excitation conv produces a scale per channel, and a zero there scales by hardsigmoid(0) = 0.5.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,14 +36,18 @@ class ChannelSearch:
 def gate_module(space: ChannelSpace, layer: str) -> str:
     """The last BatchNorm, in the network's order, producing `layer`'s channels; without one, the last module."""
     order = {name: i for i, name in enumerate(space.modules)}
-    batchnorms = [name for name in space.produces[layer] if isinstance(space.modules[name], nn.modules.batchnorm._BatchNorm)]
+    batchnorms = [
+        name for name in space.produces[layer] if isinstance(space.modules[name], nn.modules.batchnorm._BatchNorm)
+    ]
     return max(batchnorms or space.produces[layer], key=order.__getitem__)
 
 
 def space_flops_model(space: ChannelSpace) -> FlopsModel:
     """The search's FLOPs model read off the space's FLOPs count (exact: both are polynomials of the widths; the fit
     checks itself at a further width)."""
-    return FlopsModel.fit(lambda widths: float(space.flops(dict(zip(space.layers, widths)))), [space.channels[l] for l in space.layers])
+    return FlopsModel.fit(
+        lambda widths: float(space.flops(dict(zip(space.layers, widths)))), [space.channels[l] for l in space.layers]
+    )
 
 
 def search_channels(

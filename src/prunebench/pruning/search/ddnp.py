@@ -8,6 +8,7 @@ generators separately: theta_s from L + rho C, theta_k from lambda R + rho C. He
 width detached where it enters the masks (the loss never reaches theta_k) and each side of C differentiated against
 the other held fixed. At the end, Eq. 2: the round(C_l k_l) channels of highest score.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,12 @@ import torch
 
 from prunebench.pruning.methods import PRUNING_METHODS
 from prunebench.pruning.search.base import SearchParams, Searcher, StructuredSearchMethod, choice
-from prunebench.pruning.search.generators import IMPORTANCE_ARCHITECTURES, SCORE_FUNCTIONS, ImportanceGenerator, WidthGenerator
+from prunebench.pruning.search.generators import (
+    IMPORTANCE_ARCHITECTURES,
+    SCORE_FUNCTIONS,
+    ImportanceGenerator,
+    WidthGenerator,
+)
 from prunebench.pruning.search.topk import hard_topk_mask, soft_topk_mask, window
 
 CONSISTENCY = ("squared", "log_abs")
@@ -30,8 +36,12 @@ class DDNPParams(SearchParams):
     window: float = 0.1  # gamma = round(window * C_l) (the document: 0.1; the authors' code: 0.05; 0: hard top-k)
     width_bias: float = 3.0  # added before g_k's sigmoid: the search starts from the whole network
     importance: str = choice("gru_fc", IMPORTANCE_ARCHITECTURES)  # g_s: "gru_fc" (the document), "fc", "channel"
-    score_function: str = choice("sigmoid", tuple(SCORE_FUNCTIONS))  # s = f(s-bar): "sigmoid" (the document), "abs", "square"
-    consistency: str = choice("squared", CONSISTENCY)  # C: (k - m)^2 (Eq. 5) or |log k - log m| ("log_abs", the authors' code)
+    score_function: str = choice(
+        "sigmoid", tuple(SCORE_FUNCTIONS)
+    )  # s = f(s-bar): "sigmoid" (the document), "abs", "square"
+    consistency: str = choice(
+        "squared", CONSISTENCY
+    )  # C: (k - m)^2 (Eq. 5) or |log k - log m| ("log_abs", the authors' code)
 
     def __post_init__(self):
         super().__post_init__()
@@ -58,8 +68,7 @@ class DDNPSearcher(Searcher):
         k = self.width_generator()
         raw = self.importance_generator()
         masks = [
-            soft_topk_mask(self.score_function(s), k_l.detach(), gamma)
-            for s, k_l, gamma in zip(raw, k, self.windows)
+            soft_topk_mask(self.score_function(s), k_l.detach(), gamma) for s, k_l, gamma in zip(raw, k, self.windows)
         ]
         self._state = (k, raw)
         return masks
@@ -82,7 +91,11 @@ class DDNPSearcher(Searcher):
         raw = self.importance_generator()
         fractions = torch.stack([torch.sigmoid(s / t).mean() for s in raw])
         saturated = torch.cat([(s / t).abs() > SATURATED for s in raw]).double().mean()
-        return {"mean_width": float(self.width_generator().mean()), "mean_score_fraction": float(fractions.mean()), "scores_saturated": float(saturated)}
+        return {
+            "mean_width": float(self.width_generator().mean()),
+            "mean_score_fraction": float(fractions.mean()),
+            "scores_saturated": float(saturated),
+        }
 
     @torch.no_grad()
     def final_masks(self):

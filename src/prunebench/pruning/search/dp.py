@@ -4,6 +4,7 @@ channel, a Gumbel-sigmoid gate z = sigmoid((theta + log u - log(1 - u)) / tau) w
 w_l = Sum_i z_i. The document gives no temperature of its own for DP: tau defaults to its t = 0.4 (the authors' code
 also uses 0.4 in its Gumbel-sigmoid). At evaluation the gates are noiseless: a channel is kept where theta > 0.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,6 +9,7 @@ basic block gated after its first convolution, or a MobileNetV2 block gated on i
 linear. The coefficients are read off a FLOPs count of the real network (torch.utils.flop_counter on the physically
 slimmed module, or on the module built at those widths) at 2L + 1 widths, then checked at one more.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Channel gates on any model: the output of each named prunable layer is multiplied channel-wise by a mask
 (DDNP's Eq. 6, F-hat = a * F), through forward hooks, so a search needs only the layers' names and widths."""
+
 from __future__ import annotations
 
 import torch
@@ -26,7 +27,8 @@ class ChannelGates:
                 return output
             if output.dim() < 2 or output.shape[1] != self.prunable[name]:
                 raise ValueError(
-                    f"prunable layer {name!r}: output of shape {tuple(output.shape)} has no {self.prunable[name]} channels on dimension 1"
+                    f"prunable layer {name!r}: output of shape {tuple(output.shape)} has no {self.prunable[name]}"
+                    " channels on dimension 1"
                 )
             mask = self.masks[index].to(output.dtype)
             return output * mask.view(1, -1, *[1] * (output.dim() - 2))
@@ -36,7 +38,9 @@ class ChannelGates:
     def set(self, masks: list[torch.Tensor] | None) -> None:
         """One mask per prunable layer (None: no gating)."""
         if masks is not None and [m.numel() for m in masks] != list(self.prunable.values()):
-            raise ValueError(f"masks of sizes {[m.numel() for m in masks]} for layers of widths {list(self.prunable.values())}")
+            raise ValueError(
+                f"masks of sizes {[m.numel() for m in masks]} for layers of widths {list(self.prunable.values())}"
+            )
         self.masks = masks
 
     def remove(self) -> None:

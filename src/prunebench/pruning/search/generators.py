@@ -8,6 +8,7 @@ bias-free fully connected head per layer giving that layer's unnormalized scores
 (Fig. 4 c, g) replace g_s by one fully connected layer per layer on its own random input ("fc") or by one free
 parameter per channel ("channel"); Fig. 4 (d, h) change the output function s = f(s-bar).
 """
+
 from __future__ import annotations
 
 import torch

@@ -5,6 +5,7 @@ Randomness, each from its own stream of (seed, purpose): the pruning subset and 
 (Stream.DATA_ORDER), the searcher's parameters and fixed random inputs (Stream.INIT), gate noise
 (Stream.SEARCH_NOISE).
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,8 +56,12 @@ def search_data(data: PreparedData, prune_size: int, seed: int) -> SearchData:
     """The pruning subset: `prune_size` training images drawn at random; held out: the validation split (carved from
     the training set before any training)."""
     if not 0 < prune_size <= len(data.train_y):
-        raise ValueError(f"search prune_size={prune_size} is out of range: the training split has {len(data.train_y)} images")
-    chosen = torch.randperm(len(data.train_y), generator=generator(seed, Stream.DATA_ORDER, STAGE, "subset"))[:prune_size]
+        raise ValueError(
+            f"search prune_size={prune_size} is out of range: the training split has {len(data.train_y)} images"
+        )
+    chosen = torch.randperm(len(data.train_y), generator=generator(seed, Stream.DATA_ORDER, STAGE, "subset"))[
+        :prune_size
+    ]
     return SearchData(data.train_x[chosen], data.train_y[chosen], data.val_x, data.val_y)
 
 
@@ -82,7 +87,9 @@ def frozen(model: nn.Module):
             param.requires_grad_(requires_grad)
 
 
-def judge(model: nn.Module, gates: ChannelGates, searcher: Searcher, data: SearchData) -> tuple[dict, list[torch.Tensor]]:
+def judge(
+    model: nn.Module, gates: ChannelGates, searcher: Searcher, data: SearchData
+) -> tuple[dict, list[torch.Tensor]]:
     """The held-out metrics, FLOPs and widths of the searcher's hard masks, and those masks."""
     masks = searcher.final_masks()
     gates.set([m.float() for m in masks])
@@ -119,7 +126,9 @@ def search(
     the masks are selected (settings.select) among the epochs before, which the history holds, and `failed` says
     where it diverged."""
     if list(flops.channels) != list(prunable.values()):
-        raise ValueError(f"FLOPs model widths {list(flops.channels)} differ from the prunable layers' {list(prunable.values())}")
+        raise ValueError(
+            f"FLOPs model widths {list(flops.channels)} differ from the prunable layers' {list(prunable.values())}"
+        )
     device = next(model.parameters()).device
     use_global_stream(seed, Stream.INIT, STAGE)
     searcher = method.searcher(flops, p, generator(seed, Stream.SEARCH_NOISE, STAGE)).to(device)

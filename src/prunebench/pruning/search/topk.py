@@ -7,6 +7,7 @@ mask falls to 1/2 exactly at x = C k. Then the soft mask sums to C k (the condit
 it), and the window shrinking to nothing (gamma = 0, the document's "hard setting") gives exactly the hard mask of
 round(C k) channels.
 """
+
 from __future__ import annotations
 
 import torch

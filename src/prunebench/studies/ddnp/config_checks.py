@@ -1,4 +1,5 @@
 """Cross-key checks of study 002's config (found by prunebench.config, beside the study's schema)."""
+
 from __future__ import annotations
 
 from prunebench.pruning import PRUNING_METHODS
@@ -18,11 +19,16 @@ def channel_study_errors(study: str, cfg: dict) -> list[str]:
         for name, variant in variants.items()
         if PRUNING_METHODS[variant["method"]].structure != "channel"
     ]
-    searched = [name for name, variant in variants.items() if PRUNING_METHODS[variant["method"]].family == "structured_search"]
+    searched = [
+        name for name, variant in variants.items() if PRUNING_METHODS[variant["method"]].family == "structured_search"
+    ]
     if searched and "search" not in cfg:
-        errors.append(f"config key studies.{study}.search: missing, and the variants {searched} are structured searches")
+        errors.append(
+            f"config key studies.{study}.search: missing, and the variants {searched} are structured searches"
+        )
     errors += [
-        f"config key studies.{study}.search_ablations: {name!r} is not a structured-search variant of studies.{study}.prune.variants"
+        f"config key studies.{study}.search_ablations: {name!r} is not a structured-search variant of"
+        f" studies.{study}.prune.variants"
         for name in cfg.get("search_ablations", [])
         if name not in searched
     ]

@@ -1,4 +1,5 @@
 """002 figures: the soft mask drawn from the library itself (F2), and the search results (F3, F4)."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -21,12 +22,22 @@ def soft_against_binary_mask(channels: int = 64, gamma: int = 20, ck: float = 40
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.plot(x, 1 - smoothstep(x, ck, gamma), color="tab:blue", lw=1.5, label="1 - smoothstep (Eq. 7), continuous")
     ax.plot(centres, soft, "s", color="tab:blue", ms=4, label=f"soft mask (sum {float(soft.sum()):.1f})")
-    ax.step(torch.arange(channels + 1), torch.cat([binary, binary[-1:]]), where="post", color="tab:red", lw=1.2,
-            label=f"binary mask ({int(binary.sum())} channels)")
+    ax.step(
+        torch.arange(channels + 1),
+        torch.cat([binary, binary[-1:]]),
+        where="post",
+        color="tab:red",
+        lw=1.2,
+        label=f"binary mask ({int(binary.sum())} channels)",
+    )
     ax.axvspan(ck - gamma / 2, ck + gamma / 2, color="grey", alpha=0.1, label=r"window $C_l k \pm \gamma/2$")
     ax.axvline(ck, color="grey", ls="--", lw=1)
-    ax.set(xlabel="channel, in decreasing order of importance", ylabel="mask value", xlim=(0, channels), ylim=(-0.05, 1.05))
-    ax.set_title(rf"Soft top-$k$ against the binary mask: $C_l$ = {channels}, $\gamma$ = {gamma}, $C_l k$ = {ck:g}", fontsize=10)
+    ax.set(
+        xlabel="channel, in decreasing order of importance", ylabel="mask value", xlim=(0, channels), ylim=(-0.05, 1.05)
+    )
+    ax.set_title(
+        rf"Soft top-$k$ against the binary mask: $C_l$ = {channels}, $\gamma$ = {gamma}, $C_l k$ = {ck:g}", fontsize=10
+    )
     ax.legend(fontsize=8, loc="lower left")
     return fig
 
@@ -45,14 +56,26 @@ def layer_widths(widths: pd.DataFrame, variants: tuple[str, ...] = ("ddnp", "dp"
     for row, (dataset, model) in enumerate(networks):
         for col, rate in enumerate(rates):
             ax = axes[row, col]
-            panel = widths[(widths["dataset"] == dataset) & (widths["model"] == model) & (widths["target_flops_reduction"] == rate)]
+            panel = widths[
+                (widths["dataset"] == dataset) & (widths["model"] == model) & (widths["target_flops_reduction"] == rate)
+            ]
             offsets = np.linspace(-0.2, 0.2, len(variants))
             for offset, variant in zip(offsets, variants):
-                stats = panel[panel["variant"] == variant].groupby("layer_index")["kept_fraction"].agg(["mean", "min", "max"])
+                stats = (
+                    panel[panel["variant"] == variant]
+                    .groupby("layer_index")["kept_fraction"]
+                    .agg(["mean", "min", "max"])
+                )
                 if stats.empty:
                     continue
-                ax.bar(stats.index + offset, stats["mean"], width=0.4 * 2 / len(variants), label=LABELS[variant],
-                       yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]], capsize=2)
+                ax.bar(
+                    stats.index + offset,
+                    stats["mean"],
+                    width=0.4 * 2 / len(variants),
+                    label=LABELS[variant],
+                    yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]],
+                    capsize=2,
+                )
             ax.set(xlabel="prunable layer (network order)", ylabel="fraction of channels kept", ylim=(0, 1.05))
             ax.set_title(f"{dataset} / {model}, p = {1 - rate:.2g} of the prunable FLOPs", fontsize=10)
             ax.legend(fontsize=8)
@@ -64,17 +87,25 @@ def search_accuracy(curves: pd.DataFrame) -> plt.Figure:
     """002-F4 (the document's Fig. 4): held-out accuracy of the hard masks during the search, seed mean with the range
     over seeds shaded; one row per FLOPs budget and (dataset, model), one column per comparison (F4_COMPARISONS)."""
     panels = [(d, m, r) for (d, m), group in curves.groupby(["dataset", "model"]) for r in _rates(group)]
-    fig, axes = plt.subplots(len(panels), len(F4_COMPARISONS), figsize=(4.2 * len(F4_COMPARISONS), 3.0 * len(panels)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels), len(F4_COMPARISONS), figsize=(4.2 * len(F4_COMPARISONS), 3.0 * len(panels)), squeeze=False
+    )
     for row, (dataset, model, rate) in enumerate(panels):
-        panel = curves[(curves["dataset"] == dataset) & (curves["model"] == model) & (curves["target_flops_reduction"] == rate)]
+        panel = curves[
+            (curves["dataset"] == dataset) & (curves["model"] == model) & (curves["target_flops_reduction"] == rate)
+        ]
         for col, (title, variants) in enumerate(F4_COMPARISONS.items()):
             ax = axes[row, col]
             for variant in variants:
-                stats = panel[panel["variant"] == variant].groupby("epoch")["heldout_accuracy"].agg(["mean", "min", "max"])
+                stats = (
+                    panel[panel["variant"] == variant].groupby("epoch")["heldout_accuracy"].agg(["mean", "min", "max"])
+                )
                 if stats.empty:
                     continue
                 line = ax.plot(stats.index, 100 * stats["mean"], lw=1.3, label=LABELS[variant])[0]
-                ax.fill_between(stats.index, 100 * stats["min"], 100 * stats["max"], color=line.get_color(), alpha=0.2, lw=0)
+                ax.fill_between(
+                    stats.index, 100 * stats["min"], 100 * stats["max"], color=line.get_color(), alpha=0.2, lw=0
+                )
             ax.set(xlabel="search epoch", ylabel="held-out accuracy (%)")
             ax.set_title(f"{title}: {dataset}/{model}, p = {1 - rate:.2g}", fontsize=9)
             ax.legend(fontsize=7)

@@ -1,5 +1,6 @@
 """002's search results as tables: the held-out accuracy of every search epoch (002-F4) and the searched widths per
 layer (002-F3), one row per (run, variant, FLOPs budget, seed), read from the search stage's history and record."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,13 @@ F4_COMPARISONS = {
     "g_s output function": ["ddnp", "ddnp_abs", "ddnp_square"],
 }
 LABELS = {
-    "ddnp": "DDNP", "dp": "DP", "ddnp_hard": "hard top-k (window 0)", "ddnp_gs_fc": "g_s = FC",
-    "ddnp_gs_channel": "g_s = per-channel", "ddnp_abs": "output abs", "ddnp_square": "output square",
+    "ddnp": "DDNP",
+    "dp": "DP",
+    "ddnp_hard": "hard top-k (window 0)",
+    "ddnp_gs_fc": "g_s = FC",
+    "ddnp_gs_channel": "g_s = per-channel",
+    "ddnp_abs": "output abs",
+    "ddnp_square": "output square",
 }
 KEYS = ["dataset", "model", "variant", "method", "target_flops_reduction", "seed"]
 
@@ -47,19 +53,31 @@ def searched_widths(runs: list[dict], records: list[str]) -> pd.DataFrame:
         record = json.loads(open(path).read())["search"]
         for index, (layer, channels) in enumerate(record["channels"].items()):
             kept = record["widths"][layer]
-            rows.append({**_key(run), "layer_index": index, "layer": layer, "channels": channels, "kept": kept, "kept_fraction": kept / channels})
+            rows.append(
+                {
+                    **_key(run),
+                    "layer_index": index,
+                    "layer": layer,
+                    "channels": channels,
+                    "kept": kept,
+                    "kept_fraction": kept / channels,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def final_accuracy(curves: pd.DataFrame) -> pd.DataFrame:
     """Per (dataset, model, variant, budget): mean and std over seeds of the held-out accuracy at the last search
     epoch (the gates the search keeps with `select: last`), whether every seed's last masks are within budget, and
-    `failed`: why searches of the row failed (a failed search's accuracy is not counted, so the row's mean is missing)."""
+    `failed`: why searches of the row failed (a failed search's accuracy is not counted, so the row's mean is missing).
+    """
     last = curves.loc[curves.groupby(KEYS)["epoch"].idxmax()]
     failed = blank_if_finished(last["failed"])
     last = last.assign(failed=failed, heldout_accuracy=last["heldout_accuracy"].where(failed == ""))
     group = ["dataset", "model", "variant", "method", "target_flops_reduction"]
     summary = mean_std(last, group, ["heldout_accuracy"])
-    summary["within_budget"] = last.groupby(group, sort=False)["within_budget"].all().to_numpy()  # every seed's last masks
+    summary["within_budget"] = (
+        last.groupby(group, sort=False)["within_budget"].all().to_numpy()
+    )  # every seed's last masks
     summary["failed"] = failure_reasons(last, group).to_numpy()
     return summary

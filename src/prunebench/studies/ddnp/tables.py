@@ -1,6 +1,7 @@
 """002-T1 (CIFAR) and 002-T2 (ImageNet): per model, baseline and pruned accuracy (T2: top-1 and top-5), their
 difference, FLOPs reduction, parameters and measured CPU latency of each method run here (mean and std over seeds),
 beside the document's reported rows."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,11 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
     diverged (carried on to its evaluation), blank when it did not."""
     rows = []
     for run, dense_path, evaluation_path, slimming_path in zip(runs, dense_metrics, evaluations, slimmings):
-        dense, evaluation, slimming = _read(dense_path)["metrics"], _read(evaluation_path), _read(slimming_path)["slimming"]
+        dense, evaluation, slimming = (
+            _read(dense_path)["metrics"],
+            _read(evaluation_path),
+            _read(slimming_path)["slimming"],
+        )
         latency = evaluation["timing"]["latency"]
         rows.append(
             {
@@ -60,7 +65,10 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
                 "pruned_top5_accuracy": evaluation["metrics"]["test"]["top5_accuracy"],
                 "delta_top5_accuracy": evaluation["metrics"]["test"]["top5_accuracy"] - dense["test"]["top5_accuracy"],
                 "flops_reduction": 1.0 - slimming["slimmed_flops"] / slimming["dense_flops"],
-                "prunable_flops_reduction": (slimming["dense_flops"] - slimming["slimmed_flops"]) / (slimming["dense_flops"] - slimming["fixed_flops"]),
+                "prunable_flops_reduction": (
+                    (slimming["dense_flops"] - slimming["slimmed_flops"])
+                    / (slimming["dense_flops"] - slimming["fixed_flops"])
+                ),
                 "slimmed_parameters": evaluation["metrics"]["cost"]["slimmed_parameters"],
                 "latency_batch1_ms": latency["batch1"]["median_ms"],
                 "latency_batch64_ms": latency["batch64"]["median_ms"],
@@ -77,7 +85,9 @@ def comparison_table(rows: pd.DataFrame, reported: pd.DataFrame, measures: list[
     run = mean_std(rows, keys, measures)
     run["failed"] = failure_reasons(rows, keys).to_numpy()
     run.insert(0, "source", "run here")
-    shown = reported.rename(columns={c: f"{c}_mean" for c in measures if c in reported.columns}).drop(columns=["source"])
+    shown = reported.rename(columns={c: f"{c}_mean" for c in measures if c in reported.columns}).drop(
+        columns=["source"]
+    )
     shown.insert(0, "source", "reported")
     shown["variant"] = shown["method"]
     return pd.concat([run, shown], ignore_index=True)[list(run.columns)]
@@ -93,10 +103,16 @@ def imagenet_table(rows: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
 TABLES = {
     "002-T1": (
         comparison_table,
-        "002-T1: channel pruning at a FLOPs budget, run here (mean and std over seeds) and as reported in the document's Table 1 (CIFAR-10)",
+        (
+            "002-T1: channel pruning at a FLOPs budget, run here (mean and std over seeds) and as reported in the"
+            " document's Table 1 (CIFAR-10)"
+        ),
     ),
     "002-T2": (
         imagenet_table,
-        "002-T2: channel pruning on ImageNet, run here (mean and std over seeds) and as reported in the document's Table 2",
+        (
+            "002-T2: channel pruning on ImageNet, run here (mean and std over seeds) and as reported in the document's"
+            " Table 2"
+        ),
     ),
 }

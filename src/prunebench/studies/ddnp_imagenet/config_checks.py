@@ -1,4 +1,5 @@
 """Cross-key checks of study ddnp_imagenet's config: those of study ddnp."""
+
 from __future__ import annotations
 
 from prunebench.studies.ddnp.config_checks import channel_study_errors

@@ -1,5 +1,6 @@
 """000 figures: the Beta-VAE-Classif architecture drawn from the model itself (000-F1), and the MIG against beta at
 each point of the protocol and the pruned accuracy against the MIG on dSprites (000-B1)."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -19,7 +20,9 @@ LEAF_TYPES = (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)
 def _describe(name: str, module: nn.Module) -> str:
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         kind = "ConvT" if isinstance(module, nn.ConvTranspose2d) else "Conv"
-        return f"{name}: {kind} {module.in_channels}->{module.out_channels}, k{module.kernel_size[0]} s{module.stride[0]}"
+        return (
+            f"{name}: {kind} {module.in_channels}->{module.out_channels}, k{module.kernel_size[0]} s{module.stride[0]}"
+        )
     return f"{name}: Linear {module.in_features}->{module.out_features}"
 
 
@@ -29,7 +32,8 @@ def architecture_blocks(model: BetaVAEClassif, input_shape) -> list[dict]:
     blocks, shapes = [], {}
     hooks = [
         m.register_forward_hook(lambda mod, inp, out, n=n: shapes.__setitem__(n, tuple(out.shape[1:])))
-        for n, m in model.named_modules() if isinstance(m, LEAF_TYPES)
+        for n, m in model.named_modules()
+        if isinstance(m, LEAF_TYPES)
     ]
     model.eval()
     x = torch.zeros((1, *input_shape))
@@ -39,14 +43,24 @@ def architecture_blocks(model: BetaVAEClassif, input_shape) -> list[dict]:
         model.decoder(mu)
     for h in hooks:
         h.remove()
-    parts = {"encoder": "encoder", "mu": "latent", "logvar": "latent", "decoder": "reconstruction head", "classifier": "classifier head"}
+    parts = {
+        "encoder": "encoder",
+        "mu": "latent",
+        "logvar": "latent",
+        "decoder": "reconstruction head",
+        "classifier": "classifier head",
+    }
     for name, module in model.named_modules():
         if isinstance(module, LEAF_TYPES):
             part = parts[name.split(".")[0]]
             blocks.append(
                 {
-                    "part": part, "name": name, "description": _describe(name, module), "shape": shapes[name],
-                    "parameters": sum(p.numel() for p in module.parameters()), "kept": part != "reconstruction head",
+                    "part": part,
+                    "name": name,
+                    "description": _describe(name, module),
+                    "shape": shapes[name],
+                    "parameters": sum(p.numel() for p in module.parameters()),
+                    "kept": part != "reconstruction head",
                 }
             )
     return blocks
@@ -67,9 +81,18 @@ def architecture_figure(model: BetaVAEClassif, input_shape, beta_note: str = "")
         for row, block in enumerate(by_part[part], start=1):
             y = -row - (0.3 if part == "classifier head" else 0)
             face = "#9ecae1" if block["kept"] else "white"
-            ax.add_patch(FancyBboxPatch((col + 0.05, y - 0.35), 0.9, 0.7, boxstyle="round,pad=0.02", fc=face, ec="black"))
+            ax.add_patch(
+                FancyBboxPatch((col + 0.05, y - 0.35), 0.9, 0.7, boxstyle="round,pad=0.02", fc=face, ec="black")
+            )
             ax.text(col + 0.5, y + 0.1, block["description"], ha="center", va="center", fontsize=8)
-            ax.text(col + 0.5, y - 0.17, f"out {list(block['shape'])}, {block['parameters']:,} params", ha="center", va="center", fontsize=7)
+            ax.text(
+                col + 0.5,
+                y - 0.17,
+                f"out {list(block['shape'])}, {block['parameters']:,} params",
+                ha="center",
+                va="center",
+                fontsize=7,
+            )
             centers.setdefault(part, []).append((col + 0.5, y))
     arrow = dict(arrowstyle="->", color="grey")
     for part in ("encoder", "reconstruction head"):
@@ -81,12 +104,18 @@ def architecture_figure(model: BetaVAEClassif, input_shape, beta_note: str = "")
         if centers.get("classifier head"):
             ax.annotate("", (2.05, centers["classifier head"][0][1]), (1.95, centers["latent"][0][1]), arrowprops=arrow)
         if centers.get("reconstruction head"):
-            ax.annotate("", (3.05, centers["reconstruction head"][0][1]), (1.95, centers["latent"][-1][1]), arrowprops={**arrow, "ls": "--"})
+            ax.annotate(
+                "",
+                (3.05, centers["reconstruction head"][0][1]),
+                (1.95, centers["latent"][-1][1]),
+                arrowprops={**arrow, "ls": "--"},
+            )
     kept = sum(b["parameters"] for b in blocks if b["kept"])
     total = sum(b["parameters"] for b in blocks)
     fig.suptitle(
         f"Beta-VAE-Classif{beta_note}: z ~ N(mu, exp(logvar)); shaded blocks remain at inference "
-        f"({kept:,} of {total:,} parameters; the reconstruction head is removed)", fontsize=11,
+        f"({kept:,} of {total:,} parameters; the reconstruction head is removed)",
+        fontsize=11,
     )
     return fig
 
@@ -106,17 +135,22 @@ def mig_figure(mig: pd.DataFrame) -> plt.Figure:
     fig, axes = plt.subplots(len(datasets), 2, figsize=(13, 4.5 * len(datasets)), squeeze=False)
     for (left, right), dataset in zip(axes, datasets):
         part = mig[mig["dataset"] == dataset]
-        long = part.melt(id_vars=["beta", "seed"], value_vars=[f"mig_{p}" for p in MIG_POINTS], var_name="point", value_name="MIG")
+        long = part.melt(
+            id_vars=["beta", "seed"], value_vars=[f"mig_{p}" for p in MIG_POINTS], var_name="point", value_name="MIG"
+        )
         long["point"] = long["point"].str.removeprefix("mig_").map(POINT_LABELS)
         sns.lineplot(long, x="beta", y="MIG", hue="point", style="point", markers=True, errorbar=None, ax=left)
         sns.scatterplot(long, x="beta", y="MIG", hue="point", alpha=0.4, legend=False, ax=left)
         left.set(xlabel="beta", ylabel="MIG of the latent means", title=f"{dataset}: disentanglement against beta")
         left.legend(fontsize=8)
         frame = part.assign(pruned_accuracy=100 * part["pruned_test_accuracy"], seed=part["seed"].astype(str))
-        sns.scatterplot(frame, x="mig_headless", y="pruned_accuracy", hue="beta", style="seed", palette="viridis", s=70, ax=right)
+        sns.scatterplot(
+            frame, x="mig_headless", y="pruned_accuracy", hue="beta", style="seed", palette="viridis", s=70, ax=right
+        )
         right.axhline(100 / len(SHAPES), color="grey", ls=":", label="chance")
         right.set(
-            xlabel="MIG after head removal (the model pruned)", ylabel="test accuracy after pruning (%)",
+            xlabel="MIG after head removal (the model pruned)",
+            ylabel="test accuracy after pruning (%)",
             title=f"{dataset}: pruned accuracy against MIG",
         )
     fig.suptitle("Mutual Information Gap (Chen et al. 2018) of the Beta-VAE-Classif latent, and pruning")

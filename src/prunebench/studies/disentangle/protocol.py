@@ -1,5 +1,6 @@
 """000 protocol beyond the shared stages: removing the reconstruction head, the posterior-collapse check, and the
 MIG of a model's latent on a dataset with ground-truth factors (dSprites)."""
+
 from __future__ import annotations
 
 import logging
@@ -28,14 +29,22 @@ def warn_if_collapsed(accuracy: float, num_classes: int, what: str) -> bool:
         log.warning(
             "%s: test accuracy %.4f is at chance level (1/%d): the latent carries no class information "
             "(posterior collapse / KL vanishing, or too little training); recorded as a result",
-            what, accuracy, num_classes,
+            what,
+            accuracy,
+            num_classes,
         )
         return True
     return False
 
 
 def headless_phase(
-    model: nn.Module, spec: dict, data: PreparedData, cfg: TrainConfig, seed: int, keep_kl: bool, record_divergence: bool = False
+    model: nn.Module,
+    spec: dict,
+    data: PreparedData,
+    cfg: TrainConfig,
+    seed: int,
+    keep_kl: bool,
+    record_divergence: bool = False,
 ) -> tuple[TrainResult, dict]:
     """Remove the reconstruction head and train on: beta * KL + cross-entropy, or cross-entropy alone without
     `keep_kl` (CNN-Classif: cross-entropy). Returns (the training's result, the headless model's spec); a diverging

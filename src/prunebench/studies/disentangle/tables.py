@@ -1,5 +1,6 @@
 """000-T1 (accuracy and compressed size per model, beta and pruning, one section per dataset) and the MIG
 table of the follow-up (000-B1)."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ def _read_json(path) -> dict:
         return json.load(f)
 
 
-def collect_runs(runs: list[dict], with_head_paths: list[str], unpruned_paths: list[str], pruned_paths: list[str]) -> pd.DataFrame:
+def collect_runs(
+    runs: list[dict], with_head_paths: list[str], unpruned_paths: list[str], pruned_paths: list[str]
+) -> pd.DataFrame:
     """One row per (dataset, model, seed, pruned): test accuracy (and that of the first phase, with the
     reconstruction head), gzip size, classes, and `failed`: why the run's training failed ("" when it did not; each
     stage's record carries the failures of the stages before it). `runs`: dataset, model, seed, arch, beta (None for
@@ -60,7 +63,9 @@ def table_one(runs: pd.DataFrame) -> pd.DataFrame:
     runs = runs.reset_index(drop=True)
     unpruned = runs[~runs["pruned"]].set_index(["dataset", "model", "seed"])["test_accuracy"]
     paired = unpruned.reindex(pd.MultiIndex.from_frame(runs[["dataset", "model", "seed"]])).to_numpy()
-    units = {d: size_unit(part[~part["pruned"]]["size_gzip_bytes"].max()) for d, part in runs.groupby("dataset", sort=False)}
+    units = {
+        d: size_unit(part[~part["pruned"]]["size_gzip_bytes"].max()) for d, part in runs.groupby("dataset", sort=False)
+    }
     per_run = runs.assign(
         accuracy=100 * runs["test_accuracy"],
         with_head_accuracy=100 * runs["with_head_test_accuracy"],
@@ -71,23 +76,46 @@ def table_one(runs: pd.DataFrame) -> pd.DataFrame:
     groups = per_run.groupby(T1_KEYS, sort=False)
     first = groups.first()
     table = table.assign(
-        model=[MODEL_LABELS[a] + (" w/ pruning" if p else "") for a, p in zip(first["arch"], first.index.get_level_values("pruned"))],
+        model=[
+            MODEL_LABELS[a] + (" w/ pruning" if p else "")
+            for a, p in zip(first["arch"], first.index.get_level_values("pruned"))
+        ],
         config_model=first.index.get_level_values("model"),
         beta=first["beta"].to_numpy(),
         size_unit=table["dataset"].map(lambda d: units[d][0]),
         nonzero_parameters=groups["nonzero_parameters"].mean().astype(int).to_numpy(),
         total_parameters=first["total_parameters"].astype(int).to_numpy(),
-        chance_level_runs=groups.apply(lambda part: sum(collapsed(a, c) for a, c in zip(part["test_accuracy"], part["num_classes"]))).to_numpy(),
+        chance_level_runs=groups.apply(
+            lambda part: sum(collapsed(a, c) for a, c in zip(part["test_accuracy"], part["num_classes"]))
+        ).to_numpy(),
         failed=failure_reasons(per_run, T1_KEYS).to_numpy(),
     )
     columns = [
-        "dataset", "model", "config_model", "beta", "pruned", "accuracy_mean", "accuracy_std", "with_head_accuracy_mean",
-        "with_head_accuracy_std", "pruning_loss_mean", "pruning_loss_std", "size_mean", "size_std", "size_unit",
-        "nonzero_parameters", "total_parameters", "n_seeds", "chance_level_runs", "failed",
+        "dataset",
+        "model",
+        "config_model",
+        "beta",
+        "pruned",
+        "accuracy_mean",
+        "accuracy_std",
+        "with_head_accuracy_mean",
+        "with_head_accuracy_std",
+        "pruning_loss_mean",
+        "pruning_loss_std",
+        "size_mean",
+        "size_std",
+        "size_unit",
+        "nonzero_parameters",
+        "total_parameters",
+        "n_seeds",
+        "chance_level_runs",
+        "failed",
     ]
     order = {m: i for i, m in enumerate(dict.fromkeys(runs["model"]))}
     table = table[columns].assign(_order=table["config_model"].map(order))
-    return table.sort_values(["dataset", "_order", "pruned"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    return (
+        table.sort_values(["dataset", "_order", "pruned"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    )
 
 
 def _pm(mean: float, std: float, digits: int) -> str:
@@ -111,8 +139,12 @@ def display_sections(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 "Beta": [("-" if pd.isna(b) else f"{b:g}") for b in part["beta"]],
                 "Acc. (%)": [_pm(m, s, 2) for m, s in zip(part["accuracy_mean"], part["accuracy_std"])],
                 f"Comp. ({unit})": [_pm(m, s, digits) for m, s in zip(part["size_mean"], part["size_std"])],
-                "Acc. with head (%)": [_pm(m, s, 2) for m, s in zip(part["with_head_accuracy_mean"], part["with_head_accuracy_std"])],
-                "Lost to pruning (points)": [_pm(m, s, 2) for m, s in zip(part["pruning_loss_mean"], part["pruning_loss_std"])],
+                "Acc. with head (%)": [
+                    _pm(m, s, 2) for m, s in zip(part["with_head_accuracy_mean"], part["with_head_accuracy_std"])
+                ],
+                "Lost to pruning (points)": [
+                    _pm(m, s, 2) for m, s in zip(part["pruning_loss_mean"], part["pruning_loss_std"])
+                ],
                 "Seeds": part["n_seeds"],
                 "At chance": part["chance_level_runs"],
                 "Failed": part["failed"],
@@ -154,7 +186,9 @@ MIG_POINTS = ("untrained", "with_head", "headless", "pruned")
 ACCURACY_POINTS = ("with_head", "headless", "pruned")
 
 
-def collect_mig(runs: list[dict], mig_paths: dict[str, list[str]], accuracy_paths: dict[str, list[str]]) -> pd.DataFrame:
+def collect_mig(
+    runs: list[dict], mig_paths: dict[str, list[str]], accuracy_paths: dict[str, list[str]]
+) -> pd.DataFrame:
     """000-B1: one row per pruned Beta-VAE-Classif run on a dataset with factors (`runs`: dataset, beta, seed,
     variant, sparsity): mig_<point> for each of MIG_POINTS, <point>_test_accuracy for each of ACCURACY_POINTS, the
     normalized gap of each factor after the first phase (with_head_gap_<factor>), and `failed`: why the run's training
@@ -187,7 +221,15 @@ def write_mig_table(mig: pd.DataFrame, csv_path, markdown_path, title: str) -> N
     write_csv(csv_path, mig)
     summary = mig_summary(mig)
     markdown = [
-        f"# {title}", "", "## Mean and std over seeds, per dataset and beta", "",
-        summary.to_markdown(index=False, floatfmt=".4g"), "", "## Every run", "", mig.to_markdown(index=False, floatfmt=".4g"), "",
+        f"# {title}",
+        "",
+        "## Mean and std over seeds, per dataset and beta",
+        "",
+        summary.to_markdown(index=False, floatfmt=".4g"),
+        "",
+        "## Every run",
+        "",
+        mig.to_markdown(index=False, floatfmt=".4g"),
+        "",
     ]
     write_text(markdown_path, "\n".join(markdown))

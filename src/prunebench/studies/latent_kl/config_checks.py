@@ -1,4 +1,5 @@
 """Cross-key checks of study 001's config (found by prunebench.config, beside the study's schema)."""
+
 from __future__ import annotations
 
 
@@ -15,8 +16,8 @@ def config_errors(cfg: dict, config: dict) -> list[str]:
         if dense is not None and (tuned is None or tuned > dense):
             where = f" (model {model}, per_model overrides included)" if overrides else ""
             errors.append(
-                f"config key studies.latent_kl.finetune.train_subset: {'null' if tuned is None else tuned} exceeds train.train_subset {dense}{where} "
-                "(null = the whole training split): train-set PD compares the dense and the pruned model on the "
-                "fine-tuning's images, which the dense model must have trained on"
+                f"config key studies.latent_kl.finetune.train_subset: {'null' if tuned is None else tuned} exceeds"
+                f" train.train_subset {dense}{where} (null = the whole training split): train-set PD compares the dense"
+                " and the pruned model on the fine-tuning's images, which the dense model must have trained on"
             )
     return list(dict.fromkeys(errors))

@@ -1,4 +1,5 @@
 """001 per run: AP2, AP3 (Gaussian, Student-T) and PD for every (method, sparsity, fine-tuning epoch)."""
+
 from __future__ import annotations
 
 import logging
@@ -56,7 +57,8 @@ def run_divergences(
     `pruned`: (variant, sparsity, fine-tuning history with test/train_eval_accuracy, weight snapshots) each.
     PD(epoch) = |accuracy of the dense model - accuracy of the pruned model after `epoch` fine-tuning epochs|
     on the test split and on the fine-tuning's training images (epoch 0: right after pruning); the image counts
-    are columns. The divergences compare the dense last layer with the pruned one at that epoch, KL(P_dense || P_pruned):
+    are columns. The divergences compare the dense last layer with the pruned one at that epoch, KL(P_dense ||
+    P_pruned):
     - ap2: ||w - w_pruned||^2;
     - ap2_grouped: ||g(w) - g(w_pruned)||^2 with g the means of the `dims` groups of consecutive weights (student_t):
       the distance AP3 Student-T sees (with one df and the identity scale, its KL is an increasing function of it);
@@ -78,7 +80,10 @@ def run_divergences(
     rows, grouped = [], []
     for variant, sparsity, history, snapshots in pruned:
         if (reason := failed.get((variant, sparsity))) is not None:
-            rows += [unmeasured_row(variant, sparsity, seed, epoch, name, reference, reason) for epoch in range(finetune_epochs + 1)]
+            rows += [
+                unmeasured_row(variant, sparsity, seed, epoch, name, reference, reason)
+                for epoch in range(finetune_epochs + 1)
+            ]
             continue
         _, epochs = last_layer_weights(snapshots)
         history = history.set_index("epoch")
@@ -87,39 +92,62 @@ def run_divergences(
         for epoch, weights in enumerate(epochs):
             mu = group_mean(weights, student_t["dims"])
             row = {
-                "variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": name, "failed": "",
-                "ap2": ap2(dense, weights), "ap2_grouped": ap2(mu_dense, mu),
+                "variant": variant,
+                "sparsity": sparsity,
+                "seed": seed,
+                "epoch": epoch,
+                "layer": name,
+                "failed": "",
+                "ap2": ap2(dense, weights),
+                "ap2_grouped": ap2(mu_dense, mu),
                 "ap3_gaussian": gaussian_kl_ar1(dense, weights, gaussian["rho"], gaussian["scale"]),
             }
             for split in SPLITS:
                 accuracy = float(history.loc[epoch, f"{split}_eval_accuracy"])
                 row.update(
                     {
-                        f"{split}_accuracy": accuracy, f"dense_{split}_accuracy": reference[split],
-                        f"pd_{split}": abs(reference[split] - accuracy), f"{split}_images": reference[f"{split}_images"],
+                        f"{split}_accuracy": accuracy,
+                        f"dense_{split}_accuracy": reference[split],
+                        f"pd_{split}": abs(reference[split] - accuracy),
+                        f"{split}_images": reference[f"{split}_images"],
                     }
                 )
             rows.append(row)
             grouped.append(mu)
     frame = pd.DataFrame(rows)
-    estimator = StudentTKL(student_t["dims"], student_t["df"], student_t["samples"], seed=derived_seed(seed, Stream.MONTE_CARLO, student_t["seed"]))
+    estimator = StudentTKL(
+        student_t["dims"],
+        student_t["df"],
+        student_t["samples"],
+        seed=derived_seed(seed, Stream.MONTE_CARLO, student_t["seed"]),
+    )
     estimates = iter(estimator.estimate_many(mu_dense, torch.stack(grouped)) if grouped else [])
     measured = (frame["failed"] == "").to_numpy()
     values = [next(estimates) if row_measured else (math.nan, math.nan) for row_measured in measured]
     frame.insert(frame.columns.get_loc("ap3_gaussian") + 1, "ap3_student_t", [v for v, _ in values])
     frame.insert(frame.columns.get_loc("ap3_student_t") + 1, "ap3_student_t_se", [s for _, s in values])
-    log.info("%d values (%d of failed runs); Student-T with %d samples in %d dims", len(frame), int((~measured).sum()), student_t["samples"], student_t["dims"])
+    log.info(
+        "%d values (%d of failed runs); Student-T with %d samples in %d dims",
+        len(frame),
+        int((~measured).sum()),
+        student_t["samples"],
+        student_t["dims"],
+    )
     return frame
 
 
-def unmeasured_row(variant: str, sparsity: float, seed: int, epoch: int, layer: str, reference: dict, reason: str) -> dict:
+def unmeasured_row(
+    variant: str, sparsity: float, seed: int, epoch: int, layer: str, reference: dict, reason: str
+) -> dict:
     """A failed chain's row at `epoch`: its keys, the image counts, the reason; no divergence, accuracy or PD."""
     row = {"variant": variant, "sparsity": sparsity, "seed": seed, "epoch": epoch, "layer": layer, "failed": reason}
     row.update({"ap2": math.nan, "ap2_grouped": math.nan, "ap3_gaussian": math.nan})
     for split in SPLITS:
         row.update(
             {
-                f"{split}_accuracy": math.nan, f"dense_{split}_accuracy": reference[split], f"pd_{split}": math.nan,
+                f"{split}_accuracy": math.nan,
+                f"dense_{split}_accuracy": reference[split],
+                f"pd_{split}": math.nan,
                 f"{split}_images": reference[f"{split}_images"],
             }
         )

@@ -1,4 +1,5 @@
 """001 figures: a divergence and PD against the fine-tuning epoch (F2/F3, F4, F6..F16), AP2 against AP3 (F17)."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -45,10 +46,24 @@ def divergence_pd_figure(summary: pd.DataFrame, divergence: str, split: str, tit
     method_colors = sns.color_palette("tab10", len(methods))
     for ax, method in zip(axes[0], methods):
         part = summary[summary["variant"] == method]
-        _panel(ax, {f"sparsity {s:g}": part[part["sparsity"] == s] for s in sparsities}, divergence, split, sparsity_colors, f"{method} magnitude")
+        _panel(
+            ax,
+            {f"sparsity {s:g}": part[part["sparsity"] == s] for s in sparsities},
+            divergence,
+            split,
+            sparsity_colors,
+            f"{method} magnitude",
+        )
     for ax, sparsity in zip(axes[1], sparsities):
         part = summary[summary["sparsity"] == sparsity]
-        _panel(ax, {m: part[part["variant"] == m] for m in methods}, divergence, split, method_colors, f"sparsity {sparsity:g}")
+        _panel(
+            ax,
+            {m: part[part["variant"] == m] for m in methods},
+            divergence,
+            split,
+            method_colors,
+            f"sparsity {sparsity:g}",
+        )
     for row, used in ((0, len(methods)), (1, len(sparsities))):
         for ax in axes[row, used:]:
             ax.set_visible(False)

@@ -1,4 +1,5 @@
 """001 tables: the per-epoch divergences and PD averaged over seeds (001-B2) and their rank correlation (001-B1)."""
+
 from __future__ import annotations
 
 import itertools
@@ -26,14 +27,18 @@ PERMUTATIONS = 10_000  # random chain permutations per test; all of them when th
 
 def collect_runs(runs: list[dict], paths: list[str]) -> pd.DataFrame:
     """The per-run divergence tables of a study, with dataset and model columns (`failed`: "" where a run finished)."""
-    frames = [pd.read_csv(path).assign(dataset=run["dataset"], model=run["model"]) for run, path in zip(runs, paths, strict=True)]
+    frames = [
+        pd.read_csv(path).assign(dataset=run["dataset"], model=run["model"])
+        for run, path in zip(runs, paths, strict=True)
+    ]
     frame = pd.concat(frames, ignore_index=True)
     frame["failed"] = blank_if_finished(frame["failed"])
     return frame[["dataset", "model", *[c for c in frame.columns if c not in ("dataset", "model")]]]
 
 
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """001-B2: mean and std over seeds of every divergence, PD and accuracy per (dataset, model, method, sparsity, epoch),
+    """001-B2: mean and std over seeds of every divergence, PD and accuracy per (dataset, model, method, sparsity,
+    epoch),
     with the image counts PD is measured on. ap3_student_t_se_mean is the mean Monte-Carlo standard error of the
     per-seed values. `failed`: why runs of the row failed (its values are then missing)."""
     columns = [*DIVERGENCES, "ap3_student_t_se", "pd_test", "pd_train", "test_accuracy", "train_accuracy"]
@@ -105,8 +110,14 @@ def model_init(model_cfg: dict) -> str:
 
 
 RANK_STATISTICS = (
-    "spearman", "chain_permutation_p", "permutations", "epoch_spearman_min", "epoch_spearman_max", "kendall",
-    "method_pair_concordance", "spearman_with_ap2_grouped",
+    "spearman",
+    "chain_permutation_p",
+    "permutations",
+    "epoch_spearman_min",
+    "epoch_spearman_max",
+    "kendall",
+    "method_pair_concordance",
+    "spearman_with_ap2_grouped",
 )
 
 
@@ -124,10 +135,18 @@ def rank_correlation_table(summary: pd.DataFrame, runs: pd.DataFrame, models: di
         for split, (divergence, label) in itertools.product(SPLITS, DIVERGENCES.items()):
             images = part[f"{split}_images"].unique()
             if len(images) != 1:
-                raise ValueError(f"{dataset}/{model}: PD on the {split} set measured on differing image counts {images}")
+                raise ValueError(
+                    f"{dataset}/{model}: PD on the {split} set measured on differing image counts {images}"
+                )
             row = {
-                "dataset": dataset, "model": model, "init": model_init(models[model]), "split": split, "images": int(images[0]),
-                "divergence": label, "points": len(part), "chains": len(part[CHAIN].drop_duplicates()),
+                "dataset": dataset,
+                "model": model,
+                "init": model_init(models[model]),
+                "split": split,
+                "images": int(images[0]),
+                "divergence": label,
+                "points": len(part),
+                "chains": len(part[CHAIN].drop_duplicates()),
             }
             if failed:
                 rows.append({**row, **dict.fromkeys(RANK_STATISTICS, math.nan), "failed": failed})

@@ -15,6 +15,7 @@ One definition per notion, used by every claim:
 Every claim on this run's curves is inconclusive where the dense reference of its model (trained alike) had not
 converged, or where its runs have fewer than MIN_SEEDS seeds (`beats` weighs the seed spread): prunebench.claims.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +40,10 @@ BEATS = (
     "(linear interpolation in log(1 - s) between sweep points, never beyond them; xN: the reading is N times the "
     "weights remaining of the curve's nearest point away from it)"
 )
-COMPARED = "compared sparsities: each point of the curves (a target, or VD's / L0's mean achieved sparsity) that all of them reach"
+COMPARED = (
+    "compared sparsities: each point of the curves (a target, or VD's / L0's mean achieved sparsity) that all of them"
+    " reach"
+)
 
 
 def log_remaining(s) -> np.ndarray:
@@ -142,7 +146,10 @@ def low_mid_and_highest(curves: dict[str, Curve]) -> tuple[bool | None, str]:
 
 def beats_everywhere(curves: dict[str, Curve], winner: str, loser: str) -> tuple[bool | None, str]:
     points = compared(curves, (winner, loser))
-    return _all([beats(curves[winner], curves[loser], s) for s in points]), "; ".join(_values(curves, (winner, loser), s) for s in points) or "no common sparsity"
+    return (
+        _all([beats(curves[winner], curves[loser], s) for s in points]),
+        "; ".join(_values(curves, (winner, loser), s) for s in points) or "no common sparsity",
+    )
 
 
 def beats_until_highest(curves: dict[str, Curve], winner: str, loser: str) -> tuple[bool | None, str]:
@@ -150,12 +157,18 @@ def beats_until_highest(curves: dict[str, Curve], winner: str, loser: str) -> tu
     points = compared(curves, (winner, loser))
     if len(points) < 2:
         return None, "fewer than two common sparsities"
-    tests = [beats(curves[winner], curves[loser], s) for s in points[:-1]] + [not beats(curves[winner], curves[loser], points[-1])]
+    tests = [beats(curves[winner], curves[loser], s) for s in points[:-1]] + [
+        not beats(curves[winner], curves[loser], points[-1])
+    ]
     return _all(tests), "; ".join(_values(curves, (winner, loser), s) for s in points)
 
 
 def _published_verdict(verdict: bool | None) -> str:
-    return {True: "show it under the same test", False: "do not show it under the same test", None: "cannot be compared"}[verdict]
+    return {
+        True: "show it under the same test",
+        False: "do not show it under the same test",
+        None: "cannot be compared",
+    }[verdict]
 
 
 def transformer_pattern(runs, published, model) -> Claim:
@@ -163,33 +176,46 @@ def transformer_pattern(runs, published, model) -> Claim:
     pub_verdict, pub_observed = low_mid_and_highest(published_curves(published, "transformer"))
     return Claim(
         "003-C1",
-        "Transformer (Figure 3): L0 regularization and variational dropout outperform magnitude pruning at low to mid sparsity; magnitude pruning achieves the best results at the highest sparsity.",
-        f"on {model} (this run's Figure 3 model): VD and L0 each beat magnitude pruning at every compared sparsity from {100 * LOW_MID[0]:g} to {100 * LOW_MID[1]:g}%, and magnitude pruning beats both at the highest compared sparsity; {BEATS}; {COMPARED}",
-        f"this run (test accuracy %): {observed}. Published best runs (BLEU): {pub_observed}: they {_published_verdict(pub_verdict)}",
+        "Transformer (Figure 3): L0 regularization and variational dropout outperform magnitude pruning at low to mid"
+        " sparsity; magnitude pruning achieves the best results at the highest sparsity.",
+        f"on {model} (this run's Figure 3 model): VD and L0 each beat magnitude pruning at every compared sparsity from"
+        f" {100 * LOW_MID[0]:g} to {100 * LOW_MID[1]:g}%, and magnitude pruning beats both at the highest compared"
+        f" sparsity; {BEATS}; {COMPARED}",
+        f"this run (test accuracy %): {observed}. Published best runs (BLEU): {pub_observed}: they"
+        f" {_published_verdict(pub_verdict)}",
         verdict,
     )
 
 
 def vd_beats_magnitude(runs, published, model) -> Claim:
     verdict, observed = beats_everywhere(run_curves(runs, model), "variational_dropout", "magnitude")
-    pub_verdict, pub_observed = beats_everywhere(published_curves(published, "resnet50"), "variational_dropout", "magnitude")
+    pub_verdict, pub_observed = beats_everywhere(
+        published_curves(published, "resnet50"), "variational_dropout", "magnitude"
+    )
     return Claim(
         "003-C2",
         "ResNet-50 (Figure 4): variational dropout outperforms magnitude pruning.",
-        f"on {model} (this run's Figure 4 model): VD beats magnitude pruning at every compared sparsity; {BEATS}; {COMPARED}",
-        f"this run (test accuracy %): {observed}. Published best runs (top-1 %): {pub_observed}: they {_published_verdict(pub_verdict)}",
+        f"on {model} (this run's Figure 4 model): VD beats magnitude pruning at every compared sparsity; {BEATS};"
+        f" {COMPARED}",
+        f"this run (test accuracy %): {observed}. Published best runs (top-1 %): {pub_observed}: they"
+        f" {_published_verdict(pub_verdict)}",
         verdict,
     )
 
 
 def extended_overtakes(runs, published, model) -> Claim:
     verdict, observed = beats_until_highest(run_curves(runs, model), "extended_magnitude", "variational_dropout")
-    pub_verdict, pub_observed = beats_until_highest(published_curves(published, "resnet50"), "extended_magnitude", "variational_dropout")
+    pub_verdict, pub_observed = beats_until_highest(
+        published_curves(published, "resnet50"), "extended_magnitude", "variational_dropout"
+    )
     return Claim(
         "003-C3",
-        "ResNet-50 (Figure 5): magnitude pruning with 1.5x the training steps outperforms variational dropout until the highest sparsity levels.",
-        f"on {model} (this run's Figure 5 model): extended magnitude pruning beats VD at every compared sparsity but the highest, and does not beat it there; {BEATS}; {COMPARED}",
-        f"this run (test accuracy %): {observed}. Published best runs (top-1 %): {pub_observed}: they {_published_verdict(pub_verdict)}",
+        "ResNet-50 (Figure 5): magnitude pruning with 1.5x the training steps outperforms variational dropout until the"
+        " highest sparsity levels.",
+        f"on {model} (this run's Figure 5 model): extended magnitude pruning beats VD at every compared sparsity but"
+        f" the highest, and does not beat it there; {BEATS}; {COMPARED}",
+        f"this run (test accuracy %): {observed}. Published best runs (top-1 %): {pub_observed}: they"
+        f" {_published_verdict(pub_verdict)}",
         verdict,
     )
 
@@ -202,10 +228,13 @@ def l0_fails_at_scale(runs, published, model) -> Claim:
     this_run = "; ".join(f"{100 * s:.1f}%: {m:.2f}" for s, m in zip(ours.sparsity, ours.mean)) if ours else "no L0 runs"
     return Claim(
         "003-C4",
-        "L0 regularization fails at scale: applied to ResNet-50 it damaged model quality so much that it is left out of Figure 4.",
-        "reported only: this run trains small networks and cannot test a failure at ImageNet scale; the published ResNet-50 L0 runs are listed",
-        f"reported: the best of the {len(sparse)} published ResNet-50 L0 runs with sparsity >= {100 * LOW_MID[0]:g}% reaches {sparse['value'].max():.2f}% top-1 "
-        f"(dense baselines {dense:.2f}%, chance 0.1%). This run's L0 on {model} (achieved sparsity: test accuracy %): {this_run}",
+        "L0 regularization fails at scale: applied to ResNet-50 it damaged model quality so much that it is left out of"
+        " Figure 4.",
+        "reported only: this run trains small networks and cannot test a failure at ImageNet scale; the published"
+        " ResNet-50 L0 runs are listed",
+        f"reported: the best of the {len(sparse)} published ResNet-50 L0 runs with sparsity >= {100 * LOW_MID[0]:g}%"
+        f" reaches {sparse['value'].max():.2f}% top-1 (dense baselines {dense:.2f}%, chance 0.1%). This run's L0 on"
+        f" {model} (achieved sparsity: test accuracy %): {this_run}",
         None,
         reported_only=True,
     )
@@ -232,9 +261,12 @@ def magnitude_competitive_and_cheap(runs) -> Claim:
     document = DOCUMENT_HOURS["variational_dropout"] / DOCUMENT_HOURS["magnitude"]
     return Claim(
         "003-C5",
-        f"Magnitude pruning is competitive at a fraction of the cost: on ResNet-50 variational dropout trains {DOCUMENT_HOURS['variational_dropout']:g} h against {DOCUMENT_HOURS['magnitude']:g} h ({document:.1f}x).",
-        f"on every model: VD's measured time per step at least {COST_RATIO:g}x magnitude pruning's, and magnitude pruning at most {COMPETITIVE_POINTS:g} point below the better of VD and L0 at every sparsity compared among the three ({COMPARED}); "
-        "the time is a timing: it depends on the machine and its load and is not covered by the bitwise rerun guarantee",
+        "Magnitude pruning is competitive at a fraction of the cost: on ResNet-50 variational dropout trains"
+        f" {DOCUMENT_HOURS['variational_dropout']:g} h against {DOCUMENT_HOURS['magnitude']:g} h ({document:.1f}x).",
+        f"on every model: VD's measured time per step at least {COST_RATIO:g}x magnitude pruning's, and magnitude"
+        f" pruning at most {COMPETITIVE_POINTS:g} point below the better of VD and L0 at every sparsity compared among"
+        f" the three ({COMPARED}); the time is a timing: it depends on the machine and its load and is not covered by"
+        " the bitwise rerun guarantee",
         "; ".join(observed),
         _all(tests),
     )

@@ -6,6 +6,7 @@ images on which it and the first dense population differ in modal label are what
 floor of a PIE count is that control count C plus NOISE_SIGMAS times its sampling spread, sqrt(C) (a count of rare
 disagreements among many images is near Poisson). Every claim is inconclusive where
 the dense runs it rests on had not converged or it has fewer than MIN_SEEDS seeds (prunebench.claims)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -27,13 +28,17 @@ NOISE_FLOOR = "inside the noise floor: no sparsity has more PIEs than seeds alon
 
 
 def _curve(part: pd.DataFrame, by: str) -> Curve:
-    points = part.groupby(by).agg(sparsity=("sparsity", "mean"), mean=("test_accuracy", "mean"), std=("test_accuracy", "std"))
+    points = part.groupby(by).agg(
+        sparsity=("sparsity", "mean"), mean=("test_accuracy", "mean"), std=("test_accuracy", "std")
+    )
     points = points.fillna({"std": 0.0}).sort_values("sparsity")
     return Curve(points["sparsity"].to_numpy(), points["mean"].to_numpy(), points["std"].to_numpy())
 
 
 def _gaps(ticket: Curve, reinit: Curve) -> str:
-    return ", ".join(f"{100 * (1 - s):.3g}% left: {a:.2f} vs {b:.2f}" for s, a, b in zip(ticket.sparsity, ticket.mean, reinit.mean))
+    return ", ".join(
+        f"{100 * (1 - s):.3g}% left: {a:.2f} vs {b:.2f}" for s, a, b in zip(ticket.sparsity, ticket.mean, reinit.mean)
+    )
 
 
 def ticket_depends_on_learning_rate(tickets: pd.DataFrame) -> Claim:
@@ -42,14 +47,22 @@ def ticket_depends_on_learning_rate(tickets: pd.DataFrame) -> Claim:
     for schedule in ("iterative", "oneshot"):
         for lr in (rates[0], rates[-1]):
             part = tickets[(tickets["lr"] == lr) & (tickets["schedule"] == schedule)]
-            ticket, reinit = _curve(part[part["arm"] == "rewind"], "level"), _curve(part[part["arm"] == "reinit"], "level")
+            ticket, reinit = (
+                _curve(part[part["arm"] == "rewind"], "level"),
+                _curve(part[part["arm"] == "reinit"], "level"),
+            )
             wins = [beats(ticket, reinit, s) for s in ticket.sparsity]
             tests += wins if lr == rates[0] else [not w for w in wins]
-            observed.append(f"{schedule}, lr {lr:g} ({F2_NAMES['rewind']} vs {F2_NAMES['reinit']}, test accuracy %): {_gaps(ticket, reinit)}")
+            observed.append(
+                f"{schedule}, lr {lr:g} ({F2_NAMES['rewind']} vs {F2_NAMES['reinit']}, test accuracy %):"
+                f" {_gaps(ticket, reinit)}"
+            )
     return Claim(
         "003-C6",
-        "Figure 2 (Liu et al. 2019): the winning ticket (the original initialization) outperforms random re-initialization only at a low learning rate; at the high learning rate the gap closes.",
-        f"at the lowest learning rate the ticket beats re-init at every level, and at the highest it beats it at none, both iterative and one-shot; {BEATS}",
+        "Figure 2 (Liu et al. 2019): the winning ticket (the original initialization) outperforms random"
+        " re-initialization only at a low learning rate; at the high learning rate the gap closes.",
+        "at the lowest learning rate the ticket beats re-init at every level, and at the highest it beats it at none,"
+        f" both iterative and one-shot; {BEATS}",
         "; ".join(observed),
         _all(tests) if len(rates) > 1 else None,
     )
@@ -62,7 +75,9 @@ def _f6_curves(scratch: pd.DataFrame) -> dict[str, Curve]:
 def _f6_values(curves: dict[str, Curve], arms) -> str:
     points = curves["magnitude"].sparsity
     return "; ".join(
-        f"at {100 * s:.3g}%: " + ", ".join(f"{F6_NAMES[a]} {curves[a].at(s)[0]:.2f}" for a in arms if curves[a].reaches(s)) for s in points
+        f"at {100 * s:.3g}%: "
+        + ", ".join(f"{F6_NAMES[a]} {curves[a].at(s)[0]:.2f}" for a in arms if curves[a].reaches(s))
+        for s in points
     )
 
 
@@ -71,7 +86,8 @@ def scratch_matches_pruning(scratch: pd.DataFrame) -> Claim:
     tests = [beats(curves["magnitude"], curves["scratch_b"], s) is False for s in curves["magnitude"].sparsity]
     return Claim(
         "003-C7",
-        "Liu et al. 2019 (as the document reads them): training the pruned architecture from scratch matches the fine-tuned pruned model (Scratch-B with the dense model's compute).",
+        "Liu et al. 2019 (as the document reads them): training the pruned architecture from scratch matches the"
+        " fine-tuned pruned model (Scratch-B with the dense model's compute).",
         f"magnitude pruning beats Scratch-B at no sparsity of the magnitude runs; {BEATS}",
         _f6_values(curves, ("magnitude", "reinit", "scratch_b")),
         _all(tests),
@@ -84,8 +100,10 @@ def magnitude_beats_scratch_and_tickets(scratch: pd.DataFrame) -> Claim:
     tests = [beats(curves["magnitude"], curves[a], s) for s in curves["magnitude"].sparsity for a in arms]
     return Claim(
         "003-C8",
-        "Figure 6 (Gale et al. 2019): magnitude pruning outperforms scratch training (Scratch-E, Scratch-B) and the lottery ticket.",
-        f"magnitude pruning beats Scratch-E, Scratch-B and the lottery ticket (its masks, the dense initialization) at every sparsity of the magnitude runs; {BEATS}",
+        "Figure 6 (Gale et al. 2019): magnitude pruning outperforms scratch training (Scratch-E, Scratch-B) and the"
+        " lottery ticket.",
+        "magnitude pruning beats Scratch-E, Scratch-B and the lottery ticket (its masks, the dense initialization) at"
+        f" every sparsity of the magnitude runs; {BEATS}",
         _f6_values(curves, ("magnitude", *arms, "random_masks")),
         _all(tests),
     )
@@ -155,7 +173,8 @@ def pies_are_harder(counts: pd.DataFrame) -> Claim:
         )
     claim = Claim(
         "003-C10",
-        "Figure 7 (Hooker et al. 2019): both the pruned and the unpruned models do worse on PIEs than on the other images.",
+        "Figure 7 (Hooker et al. 2019): both the pruned and the unpruned models do worse on PIEs than on the other"
+        " images.",
         "at every sparsity whose PIE count is above the noise floor (003-C9), the mean accuracy of the control dense "
         "population (which took no part in selecting the PIEs) and of the pruned population on PIEs is more than "
         f"{MARGIN_POINTS:g} point below their accuracy on the other test images. The pruned half is nearly guaranteed "

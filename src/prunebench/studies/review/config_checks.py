@@ -1,4 +1,5 @@
 """Cross-key checks of study 003's config (found by prunebench.config, beside the study's schema)."""
+
 from __future__ import annotations
 
 from prunebench.models.registry import argument_error
@@ -14,11 +15,19 @@ def config_errors(cfg: dict, config: dict) -> list[str]:
         errors.append(f"config key studies.review.figures: {missing} not among studies.review.models")
     for section in ("scratch", "pie"):
         if cfg[section]["model"] not in cfg["models"] or cfg["models"][cfg[section]["model"]] is None:
-            errors.append(f"config key studies.review.{section}.model: {cfg[section]['model']!r} not among studies.review.models")
+            errors.append(
+                f"config key studies.review.{section}.model: {cfg[section]['model']!r} not among studies.review.models"
+            )
         if cfg[section]["variant"] not in cfg["prune"]["variants"]:
-            errors.append(f"config key studies.review.{section}.variant: {cfg[section]['variant']!r} not among studies.review.prune.variants")
+            errors.append(
+                f"config key studies.review.{section}.variant: {cfg[section]['variant']!r} not among"
+                " studies.review.prune.variants"
+            )
     if error := argument_error(ticket_model(cfg["tickets"])):
         errors.append(f"config key studies.review.tickets.model: {error}")
     if cfg.get("sweep", {}).get(cfg["pie"]["variant"]):
-        errors.append(f"config key studies.review.pie.variant: {cfg['pie']['variant']!r} reaches its sparsity as an outcome of a sweep; PIE needs a variant that trains to a target")
+        errors.append(
+            f"config key studies.review.pie.variant: {cfg['pie']['variant']!r} reaches its sparsity as an outcome of a"
+            " sweep; PIE needs a variant that trains to a target"
+        )
     return errors

@@ -10,6 +10,7 @@ Pruning"): populations of independently trained dense and pruned models compared
   the change is its pruned-population mean minus its dense-population mean, tested with Welch's t-test (unequal
   variances): a negative, significant change marks a class that pays more than the average for pruning.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,7 +29,12 @@ def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> t
     """Predicted labels of uint8 `images`."""
     model.eval()
     device = next(model.parameters()).device
-    return torch.cat([model(to_float(images[i : i + batch_size]).to(device)).argmax(1).cpu() for i in range(0, len(images), batch_size)])
+    return torch.cat(
+        [
+            model(to_float(images[i : i + batch_size]).to(device)).argmax(1).cpu()
+            for i in range(0, len(images), batch_size)
+        ]
+    )
 
 
 def modal_labels(predictions: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -58,7 +64,9 @@ def class_changes(dense: torch.Tensor, pruned: torch.Tensor, labels: torch.Tenso
     accuracy_change = float((pruned == labels).float().mean() - (dense == labels).float().mean())
     rows = []
     for c, name in enumerate(classes):
-        recall_change = float((pruned[:, labels == c] == c).float().mean() - (dense[:, labels == c] == c).float().mean())
+        recall_change = float(
+            (pruned[:, labels == c] == c).float().mean() - (dense[:, labels == c] == c).float().mean()
+        )
         rows.append(
             {
                 "class": name,
@@ -68,7 +76,9 @@ def class_changes(dense: torch.Tensor, pruned: torch.Tensor, labels: torch.Tenso
                 "welch_t": float(t[c]),
                 "p_value": float(pvalue[c]),
                 "significant": bool(pvalue[c] < SIGNIFICANCE),
-                "recall_change_over_accuracy_change": recall_change / accuracy_change if accuracy_change != 0 else float("nan"),
+                "recall_change_over_accuracy_change": recall_change / accuracy_change
+                if accuracy_change != 0
+                else float("nan"),
             }
         )
     return pd.DataFrame(rows)
@@ -115,14 +125,26 @@ def pie_summary(
             }
         )
         for index in torch.nonzero(flags).flatten().tolist():
-            images.append({"sparsity": sparsity, "image": index, "true": int(labels[index]), "dense_modal": int(dense_modal[index]), "pruned_modal": int(pruned_modal[index])})
-    return pd.DataFrame(counts), pd.DataFrame(images, columns=["sparsity", "image", "true", "dense_modal", "pruned_modal"])
+            images.append(
+                {
+                    "sparsity": sparsity,
+                    "image": index,
+                    "true": int(labels[index]),
+                    "dense_modal": int(dense_modal[index]),
+                    "pruned_modal": int(pruned_modal[index]),
+                }
+            )
+    return pd.DataFrame(counts), pd.DataFrame(
+        images, columns=["sparsity", "image", "true", "dense_modal", "pruned_modal"]
+    )
 
 
 def population_failures(dense: list[str | None], pruned: dict[float, list[str | None]]) -> dict[float, str]:
     """Per sparsity, why models of the dense population or of that sparsity's pruned population failed (each model's
     checkpoint failure, None where it finished): the distinct reasons joined, "" when every model finished."""
-    return {sparsity: "; ".join(dict.fromkeys(r for r in [*dense, *reasons] if r)) for sparsity, reasons in pruned.items()}
+    return {
+        sparsity: "; ".join(dict.fromkeys(r for r in [*dense, *reasons] if r)) for sparsity, reasons in pruned.items()
+    }
 
 
 def mark_failed(frame: pd.DataFrame, failures: dict[float, str], keys: list[str]) -> pd.DataFrame:

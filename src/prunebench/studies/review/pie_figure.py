@@ -1,5 +1,7 @@
 """003-F7: a grid of PIE test images with their true, dense-modal and pruned-modal labels; the PIE count per
-sparsity; per class, the change of recall minus accuracy from the dense to the pruned population, significance marked."""
+sparsity; per class, the change of recall minus accuracy from the dense to the pruned population, significance marked.
+"""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -10,7 +12,15 @@ import torch
 from prunebench.studies.review.pie import SIGNIFICANCE
 
 
-def pie_figure(images: torch.Tensor, pies: pd.DataFrame, counts: pd.DataFrame, classes_table: pd.DataFrame, classes: list[str], grid: int, model: str) -> plt.Figure:
+def pie_figure(
+    images: torch.Tensor,
+    pies: pd.DataFrame,
+    counts: pd.DataFrame,
+    classes_table: pd.DataFrame,
+    classes: list[str],
+    grid: int,
+    model: str,
+) -> plt.Figure:
     """`images`: the test images (uint8 [N, C, H, W]); `pies`: every PIE (pie_summary); the grid shows the first
     `grid` PIEs of the highest sparsity."""
     top = float(counts["sparsity"].max())
@@ -24,12 +34,22 @@ def pie_figure(images: torch.Tensor, pies: pd.DataFrame, counts: pd.DataFrame, c
         ax = fig.add_subplot(cells[i // columns, i % columns])
         image = images[pie.image].float().div(255).permute(1, 2, 0).squeeze(-1).numpy()
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
-        ax.set_title(f"true: {classes[pie.true]}\ndense: {classes[pie.dense_modal]}\npruned: {classes[pie.pruned_modal]}", fontsize=7)
+        ax.set_title(
+            f"true: {classes[pie.true]}\ndense: {classes[pie.dense_modal]}\npruned: {classes[pie.pruned_modal]}",
+            fontsize=7,
+        )
         ax.axis("off")
     if shown.empty:
         ax = fig.add_subplot(cells[0, :])
         failed = counts.loc[counts["sparsity"] == top, "failed"].iloc[0]
-        ax.text(0.5, 0.5, f"sparsity {top:g}: failed ({failed})" if failed else f"no PIE at sparsity {top:g}", ha="center", va="center", wrap=True)
+        ax.text(
+            0.5,
+            0.5,
+            f"sparsity {top:g}: failed ({failed})" if failed else f"no PIE at sparsity {top:g}",
+            ha="center",
+            va="center",
+            wrap=True,
+        )
         ax.axis("off")
     bottom = outer[1].subgridspec(1, 2, width_ratios=[1, 2.4], wspace=0.25)
     ax = fig.add_subplot(bottom[0])
@@ -46,11 +66,24 @@ def pie_figure(images: torch.Tensor, pies: pd.DataFrame, counts: pd.DataFrame, c
         for bar, significant in zip(bars, part["significant"]):
             if pd.notna(significant) and significant:  # missing for a failed population
                 height = bar.get_height()
-                ax.annotate("*", (bar.get_x() + bar.get_width() / 2, height), ha="center", va="bottom" if height >= 0 else "top", fontsize=11)
+                ax.annotate(
+                    "*",
+                    (bar.get_x() + bar.get_width() / 2, height),
+                    ha="center",
+                    va="bottom" if height >= 0 else "top",
+                    fontsize=11,
+                )
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x + 0.4 - width / 2, classes, rotation=30, ha="right", fontsize=8)
-    ax.set(ylabel="change of recall minus accuracy (points)", title=f"per class, pruned minus dense population (* Welch p < {SIGNIFICANCE:g})")
+    ax.set(
+        ylabel="change of recall minus accuracy (points)",
+        title=f"per class, pruned minus dense population (* Welch p < {SIGNIFICANCE:g})",
+    )
     ax.legend(fontsize=7)
     n = int(counts["models_per_population"].iloc[0])
-    fig.suptitle(f"003-F7: pruning identified exemplars ({model}; {n} models per population, the paper: 30); grid: PIEs at sparsity {top:g}", fontsize=11)
+    fig.suptitle(
+        f"003-F7: pruning identified exemplars ({model}; {n} models per population, the paper: 30); grid: PIEs at"
+        f" sparsity {top:g}",
+        fontsize=11,
+    )
     return fig

@@ -4,6 +4,7 @@
 baselines and every ResNet-50 L0 run (results/sparse_rn50/technique_comparison/), each row naming its source file
 and commit. Values are as published: top-1 in percent or as a fraction (column `unit`), BLEU.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """003 part 2: one retraining from a set of masks (a lottery-ticket level, a control, Scratch-E / Scratch-B) and what
 it measures; the jobs of 003-F2 and 003-F6 all call `retrain`."""
+
 from __future__ import annotations
 
 import math
@@ -46,10 +47,15 @@ def retrain(
     if ARMS[arm]["epochs"] == "same_compute":
         epochs = scratch_b_epochs(epochs, dense_flops, pruned_flops, scratch_b_max_factor)
     cfg = TrainConfig.from_dict({**train_cfg, "epochs": epochs})
-    result = train(start, data, cfg, seed, stage=STAGE, sparsifier=FixedMasks(masks), record_divergence=record_divergence)
+    result = train(
+        start, data, cfg, seed, stage=STAGE, sparsifier=FixedMasks(masks), record_divergence=record_divergence
+    )
     failed = failed_before or result.failed
     removed, total = sum(int((m == 0).sum()) for m in masks.values()), sum(m.numel() for m in masks.values())
-    splits = {split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y")) for split in ("val", "test")}
+    splits = {
+        split: evaluate(result.model, getattr(data, f"{split}_x"), getattr(data, f"{split}_y"))
+        for split in ("val", "test")
+    }
     metrics = {
         "arm": arm,
         "epochs": epochs,

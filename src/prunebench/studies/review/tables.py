@@ -1,4 +1,5 @@
 """003 part 1 tables: every training-time run (achieved sparsity, accuracy, measured training time) and 003-B1."""
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,14 @@ def collect_runs(runs: list[dict], evaluations: list[str], trainings: list[str],
 def collect_dense(runs: list[dict], metrics: list[str]) -> pd.DataFrame:
     """One row per (model, seed): the dense reference's test accuracy (%)."""
     return pd.DataFrame(
-        [{"model": run["model"], "seed": run["seed"], "test_accuracy": 100 * _read_json(path)["metrics"]["test"]["accuracy"]} for run, path in zip(runs, metrics, strict=True)]
+        [
+            {
+                "model": run["model"],
+                "seed": run["seed"],
+                "test_accuracy": 100 * _read_json(path)["metrics"]["test"]["accuracy"],
+            }
+            for run, path in zip(runs, metrics, strict=True)
+        ]
     )
 
 
@@ -64,11 +72,19 @@ def cost_table(runs: pd.DataFrame, dense: pd.DataFrame) -> pd.DataFrame:
     keys = ["model", "technique", "target"]
     table = mean_std(runs, keys, ["achieved_sparsity", "test_accuracy"])
     table["failed"] = failure_reasons(runs, keys).to_numpy()
-    time = runs.groupby(["model", "technique", "target"], sort=False)[["steps", "seconds", "ms_per_step"]].mean().reset_index()
+    time = (
+        runs.groupby(["model", "technique", "target"], sort=False)[["steps", "seconds", "ms_per_step"]]
+        .mean()
+        .reset_index()
+    )
     table = table.merge(time, on=["model", "technique", "target"])
     magnitude = runs[runs["technique"] == "magnitude"].groupby("model")["ms_per_step"].mean()
     table["time_per_step_vs_magnitude"] = table["ms_per_step"] / table["model"].map(magnitude)
-    reference = mean_std(dense.assign(technique="dense", target=0.0, achieved_sparsity=0.0), ["model", "technique", "target"], ["achieved_sparsity", "test_accuracy"])
+    reference = mean_std(
+        dense.assign(technique="dense", target=0.0, achieved_sparsity=0.0),
+        ["model", "technique", "target"],
+        ["achieved_sparsity", "test_accuracy"],
+    )
     table = pd.concat([reference, table], ignore_index=True)
     table["steps"] = table["steps"].astype("Int64")
     table["technique"] = pd.Categorical(table["technique"], ["dense", *TECHNIQUES])

@@ -1,4 +1,5 @@
 """003 part 2 tables: the lottery-ticket runs (003-F2) and the retrained masks of part 1's magnitude runs (003-F6)."""
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,9 @@ def _row(run: dict, record: dict, arm: str) -> dict:
     }
 
 
-def collect_tickets(runs: list[dict], levels: list[str], controls: list[str], dense_runs: list[dict], dense: list[str]) -> pd.DataFrame:
+def collect_tickets(
+    runs: list[dict], levels: list[str], controls: list[str], dense_runs: list[dict], dense: list[str]
+) -> pd.DataFrame:
     """One row per (learning rate, seed, schedule, level, arm): the winning ticket (`rewind`) and its random re-init;
     one-shot level 1 is iterative level 1 (listed under both); the dense runs as schedule `dense`, level 0. `failed`:
     why the run (or a training it starts from) failed, "" when none did."""
@@ -67,13 +70,23 @@ def tickets_table(tickets: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def collect_scratch(part1_runs: pd.DataFrame, model: str, variant: str, retrained: list[dict], paths: list[str]) -> pd.DataFrame:
+def collect_scratch(
+    part1_runs: pd.DataFrame, model: str, variant: str, retrained: list[dict], paths: list[str]
+) -> pd.DataFrame:
     """One row per (arm, target sparsity, seed): part 1's `variant` runs of `model` (arm `magnitude`) and the
     retrainings of their masks; `failed`: why the run (or the one its masks come from) failed, "" when none did."""
     ours = part1_runs[(part1_runs["model"] == model) & (part1_runs["technique"] == variant)]
     ours = ours.assign(failed=blank_if_finished(ours["failed"]))
     rows = [
-        {"arm": "magnitude", "target": r.target, "seed": r.seed, "sparsity": r.achieved_sparsity, "test_accuracy": r.test_accuracy, "epochs": None, "failed": r.failed}
+        {
+            "arm": "magnitude",
+            "target": r.target,
+            "seed": r.seed,
+            "sparsity": r.achieved_sparsity,
+            "test_accuracy": r.test_accuracy,
+            "epochs": None,
+            "failed": r.failed,
+        }
         for r in ours.itertuples()
     ]
     for run, path in zip(retrained, paths, strict=True):
@@ -81,8 +94,13 @@ def collect_scratch(part1_runs: pd.DataFrame, model: str, variant: str, retraine
         m = record["metrics"]
         rows.append(
             {
-                "arm": run["arm"], "target": float(run["sparsity"]), "seed": run["seed"], "sparsity": m["sparsity"],
-                "test_accuracy": 100 * m["test"]["accuracy"], "epochs": m["epochs"], "failed": record.get("failed", ""),
+                "arm": run["arm"],
+                "target": float(run["sparsity"]),
+                "seed": run["seed"],
+                "sparsity": m["sparsity"],
+                "test_accuracy": 100 * m["test"]["accuracy"],
+                "epochs": m["epochs"],
+                "failed": record.get("failed", ""),
             }
         )
     return pd.DataFrame(rows).astype({"epochs": "Float64"})

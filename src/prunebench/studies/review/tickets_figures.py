@@ -1,5 +1,6 @@
 """003-F2 (winning ticket vs random re-init at a low and a high learning rate) and 003-F6 (magnitude pruning vs
 scratch-E / scratch-B vs lottery ticket): test accuracy against the fraction of weights remaining / sparsity."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -10,11 +11,19 @@ from prunebench.studies.review.tickets import F2_NAMES, F6_NAMES
 
 F2_STYLE = {"rewind": "tab:blue", "reinit": "tab:orange"}
 SCHEDULE_STYLE = {"iterative": ("-", "o"), "oneshot": ("--", "s")}
-F6_STYLE = {"magnitude": ("tab:blue", "o"), "rewind": ("tab:green", "^"), "reinit": ("tab:orange", "s"), "scratch_b": ("tab:red", "D"), "random_masks": ("tab:gray", "v")}
+F6_STYLE = {
+    "magnitude": ("tab:blue", "o"),
+    "rewind": ("tab:green", "^"),
+    "reinit": ("tab:orange", "s"),
+    "scratch_b": ("tab:red", "D"),
+    "random_masks": ("tab:gray", "v"),
+}
 
 
 def _seed_means(part: pd.DataFrame, by: str, x: str) -> pd.DataFrame:
-    return part.groupby(by).agg(x=(x, "mean"), y=("test_accuracy", "mean"), yerr=("test_accuracy", "std")).sort_values("x")
+    return (
+        part.groupby(by).agg(x=(x, "mean"), y=("test_accuracy", "mean"), yerr=("test_accuracy", "std")).sort_values("x")
+    )
 
 
 def level_ticks(ax: plt.Axes, remaining: list[float]) -> None:
@@ -40,14 +49,27 @@ def winning_ticket_figure(tickets: pd.DataFrame, model: str) -> plt.Figure:
             for arm, color in F2_STYLE.items():
                 points = _seed_means(part[(part["schedule"] == schedule) & (part["arm"] == arm)], "level", "remaining")
                 drawn += points["x"].tolist()
-                ax.errorbar(points["x"], points["y"], yerr=points["yerr"].fillna(0), color=color, ls=ls, marker=marker, capsize=3, label=f"{F2_NAMES[arm]}, {schedule}")
+                ax.errorbar(
+                    points["x"],
+                    points["y"],
+                    yerr=points["yerr"].fillna(0),
+                    color=color,
+                    ls=ls,
+                    marker=marker,
+                    capsize=3,
+                    label=f"{F2_NAMES[arm]}, {schedule}",
+                )
         ax.axhline(part[part["arm"] == "dense"]["test_accuracy"].mean(), color="black", ls=":", lw=1, label="dense")
         ax.set_xscale("log")
         level_ticks(ax, drawn)
         ax.invert_xaxis()
         ax.set(xlabel="weights remaining (%)", ylabel="test accuracy (%)", title=f"learning rate {lr:g}")
         ax.legend(fontsize=7)
-    fig.suptitle(f"003-F2: winning ticket vs random re-initialization ({model}; {seeds} seed{'s' if seeds > 1 else ''}, bars: one std)", fontsize=11)
+    fig.suptitle(
+        f"003-F2: winning ticket vs random re-initialization ({model}; {seeds} seed{'s' if seeds > 1 else ''}, bars:"
+        " one std)",
+        fontsize=11,
+    )
     fig.tight_layout()
     return fig
 
@@ -57,9 +79,21 @@ def scratch_figure(scratch: pd.DataFrame, model: str) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for arm, (color, marker) in F6_STYLE.items():
         points = _seed_means(scratch[scratch["arm"] == arm], "target", "sparsity")
-        ax.errorbar(points["x"], points["y"], yerr=points["yerr"].fillna(0), color=color, marker=marker, capsize=3, label=F6_NAMES[arm])
+        ax.errorbar(
+            points["x"],
+            points["y"],
+            yerr=points["yerr"].fillna(0),
+            color=color,
+            marker=marker,
+            capsize=3,
+            label=F6_NAMES[arm],
+        )
     seeds = scratch["seed"].nunique()
     ax.set(xlabel="sparsity (fraction of weights removed)", ylabel="test accuracy (%)")
-    ax.set_title(f"003-F6: magnitude pruning vs scratch training vs lottery ticket\n{model}, masks of the magnitude runs; {seeds} seed{'s' if seeds > 1 else ''} (bars: one std)", fontsize=10)
+    ax.set_title(
+        f"003-F6: magnitude pruning vs scratch training vs lottery ticket\n{model}, masks of the magnitude runs;"
+        f" {seeds} seed{'s' if seeds > 1 else ''} (bars: one std)",
+        fontsize=10,
+    )
     ax.legend(fontsize=8)
     return fig

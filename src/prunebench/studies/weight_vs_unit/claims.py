@@ -14,6 +14,7 @@ One definition per notion, used by every claim that needs it:
 Every claim on the trained runs is inconclusive where the dense models had not converged, and those weighing an
 effect against the seed spread where there are fewer than MIN_SEEDS seeds (prunebench.claims).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,12 +27,14 @@ from prunebench.claims import Claim, failures_of, inconclusive_if, still_rising,
 SIGNIFICANT_DROP_POINTS = 1.0  # accuracy points (and more than the seed spread): see `significant_drop`
 TREND_RHO = -0.8  # Spearman(k, y) at most this: y falls with k
 RANDOM_KS = 0.1  # KS distance below which elimination counts as random with respect to magnitude
-HIGH_K = 80.0  # 004-C3: the k read as the document's "high pruning factor" (it names none) where weight pruning is robust
+HIGH_K = (
+    80.0  # 004-C3: the k read as the document's "high pruning factor" (it names none) where weight pruning is robust
+)
 LOW_K = 50.0  # 004-C4: the k read as its "relatively low pruning factor" where unit pruning already degrades
 GAP_CONFIDENCE = 0.95  # 004-C2: one-sided confidence of the bounds on the paired gap (Student's t over seeds)
 
 SIGNIFICANT = (
-    f"significant drop at k: seed-mean test accuracy below the dense (k = 0) mean by more than "
+    "significant drop at k: seed-mean test accuracy below the dense (k = 0) mean by more than "
     f"{SIGNIFICANT_DROP_POINTS:g} point and more than the larger of the two seed standard deviations"
 )
 TREND = f"Spearman(k, y) <= {TREND_RHO:g}"
@@ -74,9 +77,11 @@ def degrade_with_k(table: pd.DataFrame) -> Claim:
         observed.append(f"{variant}: {_drop_at(curve, top)}, Spearman(k, accuracy) = {rho:.2f}")
         holds &= significant_drop(curve, top) and falls
     return Claim(
-        "004-C1", "Performance degrades with increasing sparsity, for weight and for unit pruning.",
+        "004-C1",
+        "Performance degrades with increasing sparsity, for weight and for unit pruning.",
         f"for both: a significant drop at the largest k and mean accuracy falling with k ({TREND}); {SIGNIFICANT}",
-        "; ".join(observed), holds,
+        "; ".join(observed),
+        holds,
     )
 
 
@@ -131,15 +136,23 @@ def _drop_claim(table: pd.DataFrame, variant: str, k: float, degrades: bool, cla
 
 def weight_pruning_robust(table: pd.DataFrame) -> Claim:
     return _drop_claim(
-        table, "weight", HIGH_K, False,
-        "004-C3", "Weight-pruned performance decreases significantly only at a high pruning factor (robust to pruning).",
+        table,
+        "weight",
+        HIGH_K,
+        False,
+        "004-C3",
+        "Weight-pruned performance decreases significantly only at a high pruning factor (robust to pruning).",
     )
 
 
 def unit_pruning_fragile(table: pd.DataFrame) -> Claim:
     return _drop_claim(
-        table, "unit", LOW_K, True,
-        "004-C4", "Unit-pruned performance decreases significantly even at a relatively low pruning factor.",
+        table,
+        "unit",
+        LOW_K,
+        True,
+        "004-C4",
+        "Unit-pruned performance decreases significantly even at a relatively low pruning factor.",
     )
 
 
@@ -147,9 +160,13 @@ def unit_eliminates_at_random(ks: pd.DataFrame, k: float) -> Claim:
     at_k = ks[ks["k_percent"] == k].groupby("variant")["ks_statistic"]
     mean, worst = at_k.mean(), at_k.max()
     return Claim(
-        "004-C5", "Theorem 1: unit pruning eliminates weights nearly at random with respect to magnitude; weight pruning eliminates exactly the smallest.",
-        f"at k = {k:g}%, KS(eliminated |w|, surviving |w|) is below {RANDOM_KS:g} in every layer and seed for unit pruning and 1 for weight pruning",
-        f"KS per layer and seed at k = {k:g}%: unit mean {mean['unit']:.3f} (max {worst['unit']:.3f}); weight mean {mean['weight']:.3f}",
+        "004-C5",
+        "Theorem 1: unit pruning eliminates weights nearly at random with respect to magnitude; weight pruning"
+        " eliminates exactly the smallest.",
+        f"at k = {k:g}%, KS(eliminated |w|, surviving |w|) is below {RANDOM_KS:g} in every layer and seed for unit"
+        " pruning and 1 for weight pruning",
+        f"KS per layer and seed at k = {k:g}%: unit mean {mean['unit']:.3f} (max {worst['unit']:.3f}); weight mean"
+        f" {mean['weight']:.3f}",
         bool(worst["unit"] < RANDOM_KS and at_k.min()["weight"] >= 0.999),
     )
 
@@ -161,13 +178,18 @@ def sparse_forward_faster(times: pd.DataFrame) -> Claim:
         part = coo[coo["variant"] == variant].sort_values("k_percent")
         falls, rho = falls_with_k(part["k_percent"], part["median_ms"])
         top = part.iloc[-1]
-        observed.append(f"{variant}: Spearman(k, time) = {rho:.2f}, COO {top['speedup_vs_dense']:.2f}x dense at k = {top['k_percent']:g}%")
+        observed.append(
+            f"{variant}: Spearman(k, time) = {rho:.2f}, COO {top['speedup_vs_dense']:.2f}x dense at k ="
+            f" {top['k_percent']:g}%"
+        )
         holds &= falls
     return Claim(
-        "004-C6", "Forward time of a minibatch of 100 decreases with k for weight and unit pruning with sparse (COO) matrices.",
-        f"median COO forward time falls with k ({TREND}), for both; a timing: it depends on the machine and its load and is "
-        "not covered by the bitwise rerun guarantee",
-        "; ".join(observed), holds,
+        "004-C6",
+        "Forward time of a minibatch of 100 decreases with k for weight and unit pruning with sparse (COO) matrices.",
+        f"median COO forward time falls with k ({TREND}), for both; a timing: it depends on the machine and its load"
+        " and is not covered by the bitwise rerun guarantee",
+        "; ".join(observed),
+        holds,
     )
 
 

@@ -1,4 +1,5 @@
 """Cross-key checks of study 004's config (found by prunebench.config, beside the study's schema)."""
+
 from __future__ import annotations
 
 

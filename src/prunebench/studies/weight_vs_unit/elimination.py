@@ -1,4 +1,5 @@
 """004's Theorem 1, measured: how the magnitudes of the weights a mask eliminates compare to the survivors'."""
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """004 figures, each from the tables or runs of the study."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -38,7 +39,10 @@ def metrics_against_k(table: pd.DataFrame, variant: str, title: str) -> plt.Figu
     """004-F2 / F3: loss and accuracy on validation and test against the pruned fraction k of one variant."""
     part = table[table["variant"] == variant]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, metric, label, scale in ((axes[0], "loss", "cross-entropy loss", 1), (axes[1], "accuracy", "accuracy (%)", 100)):
+    for ax, metric, label, scale in (
+        (axes[0], "loss", "cross-entropy loss", 1),
+        (axes[1], "accuracy", "accuracy (%)", 100),
+    ):
         for split in ("val", "test"):
             mean = part[f"{split}_{metric}_mean"] * scale
             ax.plot(part["k_percent"], mean, marker="o", label=SPLIT_LABELS[split])
@@ -50,23 +54,39 @@ def metrics_against_k(table: pd.DataFrame, variant: str, title: str) -> plt.Figu
     return fig
 
 
-def magnitude_histograms(weights: dict[str, torch.Tensor], masks_by_variant: dict[str, dict[str, torch.Tensor]], k_percent: float) -> plt.Figure:
+def magnitude_histograms(
+    weights: dict[str, torch.Tensor], masks_by_variant: dict[str, dict[str, torch.Tensor]], k_percent: float
+) -> plt.Figure:
     """004-F4: |w| of eliminated vs surviving weights, one row per pruned layer, one column per variant."""
     layers = list(next(iter(masks_by_variant.values())))
-    fig, axes = plt.subplots(len(layers), len(masks_by_variant), figsize=(5 * len(masks_by_variant), 2.6 * len(layers)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(layers), len(masks_by_variant), figsize=(5 * len(masks_by_variant), 2.6 * len(layers)), squeeze=False
+    )
     for col, (variant, masks) in enumerate(masks_by_variant.items()):
         stats = {row["layer"]: row for row in elimination_stats(weights, masks)}
         for row, layer in enumerate(layers):
             keep = masks[layer].flatten().bool()
             magnitude = weights[layer].detach().abs().flatten()
-            frame = pd.DataFrame({"|w|": magnitude.numpy(), "weights": ["surviving" if k else "eliminated" for k in keep.tolist()]})
+            frame = pd.DataFrame(
+                {"|w|": magnitude.numpy(), "weights": ["surviving" if k else "eliminated" for k in keep.tolist()]}
+            )
             ax = axes[row, col]
             sns.histplot(
-                frame, x="|w|", hue="weights", hue_order=["eliminated", "surviving"], palette=["tab:red", "tab:green"],
-                stat="density", common_norm=False, bins=60, element="step", ax=ax,
+                frame,
+                x="|w|",
+                hue="weights",
+                hue_order=["eliminated", "surviving"],
+                palette=["tab:red", "tab:green"],
+                stat="density",
+                common_norm=False,
+                bins=60,
+                element="step",
+                ax=ax,
             )
             ks = stats[layer]["ks_statistic"]
-            ax.set_title(f"{variant} pruning, {layer} (KS = {ks:.3f})" if ks is not None else f"{variant}, {layer}", fontsize=10)
+            ax.set_title(
+                f"{variant} pruning, {layer} (KS = {ks:.3f})" if ks is not None else f"{variant}, {layer}", fontsize=10
+            )
             ax.set(xlabel="weight magnitude |w|", ylabel="density")
     fig.suptitle(f"Eliminated vs surviving weight magnitudes at k = {k_percent:g}%")
     fig.tight_layout()
@@ -81,11 +101,19 @@ def forward_time_against_k(table: pd.DataFrame, batch_size: int) -> plt.Figure:
         part = table[table["variant"] == variant]
         for execution, rows in part.groupby("execution", sort=False):
             ax.errorbar(
-                rows["k_percent"], rows["median_ms"],
+                rows["k_percent"],
+                rows["median_ms"],
                 yerr=[rows["median_ms"] - rows["q25_ms"], rows["q75_ms"] - rows["median_ms"]],
-                marker="o", capsize=3, label=execution,
+                marker="o",
+                capsize=3,
+                label=execution,
             )
-        ax.set(yscale="log", xlabel="pruned fraction k of each layer (%)", ylabel=f"forward time, batch of {batch_size} (ms)", title=f"{variant} pruning")
+        ax.set(
+            yscale="log",
+            xlabel="pruned fraction k of each layer (%)",
+            ylabel=f"forward time, batch of {batch_size} (ms)",
+            title=f"{variant} pruning",
+        )
         ax.legend(title="execution")
     fig.suptitle("CPU forward time (median, bars: interquartile range)")
     return fig
@@ -95,14 +123,24 @@ def protocol_choices(table: pd.DataFrame) -> plt.Figure:
     """004-B3: test accuracy against k under each protocol (one line per seed), one panel per variant."""
     frame = table.assign(
         accuracy=100 * table["test_accuracy"],
-        protocol=[f"{p}: {i} init, {e} epochs, {s} checkpoint" for p, i, e, s in table[["protocol", "init", "epochs", "select"]].itertuples(index=False)],
+        protocol=[
+            f"{p}: {i} init, {e} epochs, {s} checkpoint"
+            for p, i, e, s in table[["protocol", "init", "epochs", "select"]].itertuples(index=False)
+        ],
     )
     variants = list(dict.fromkeys(frame["variant"]))
     fig, axes = plt.subplots(1, len(variants), figsize=(6 * len(variants), 4.8), sharey=True, squeeze=False)
     for ax, variant in zip(axes[0], variants):
         sns.lineplot(
-            frame[frame["variant"] == variant], x="k_percent", y="accuracy", hue="protocol", style="seed",
-            markers=True, dashes=False, ax=ax, legend=ax is axes[0, -1],
+            frame[frame["variant"] == variant],
+            x="k_percent",
+            y="accuracy",
+            hue="protocol",
+            style="seed",
+            markers=True,
+            dashes=False,
+            ax=ax,
+            legend=ax is axes[0, -1],
         )
         ax.set(xlabel="pruned fraction k of each layer (%)", ylabel="test accuracy (%)", title=f"{variant} pruning")
     sns.move_legend(axes[0, -1], "upper left", bbox_to_anchor=(1.02, 1), fontsize=8, title_fontsize=8)

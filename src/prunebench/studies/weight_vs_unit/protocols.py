@@ -4,6 +4,7 @@ Each change of the config's `protocols.changes` alters the default protocol in o
 e.g. {init: glorot_uniform}) or its training (`train`, e.g. {epochs: 20, select: last}). A changed protocol is a
 model of the study of its own (`<model>_<name>`), so the shared stages train, prune and evaluate it.
 """
+
 from __future__ import annotations
 
 from prunebench.models.mlp import DEFAULT_INIT

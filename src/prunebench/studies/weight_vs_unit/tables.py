@@ -1,4 +1,5 @@
 """004 tables: loss/accuracy against k (004-T1), elimination KS statistics (004-B1), forward time (004-B2)."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,12 @@ def collect_evaluations(runs: list[dict], evaluation_paths: list[str]) -> pd.Dat
     for run, path in zip(runs, evaluation_paths, strict=True):
         record = _read_json(path)
         metrics = record["metrics"]
-        row = {"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"], "failed": record.get("failed", "")}
+        row = {
+            "variant": run["variant"],
+            "k_percent": round(100 * float(run["sparsity"]), 6),
+            "seed": run["seed"],
+            "failed": record.get("failed", ""),
+        }
         for split in SPLITS:
             row[f"{split}_loss"] = metrics[split]["loss"]
             row[f"{split}_accuracy"] = metrics[split]["accuracy"]
@@ -52,7 +58,14 @@ def collect_elimination_stats(runs: list[dict], model_paths: list[str], mask_pat
         if model_path not in weights:
             weights[model_path] = load_torch(model_path, map_location="cpu")["state_dict"]
         for layer in elimination_stats(weights[model_path], load_masks(mask_path)):
-            rows.append({"variant": run["variant"], "k_percent": round(100 * float(run["sparsity"]), 6), "seed": run["seed"], **layer})
+            rows.append(
+                {
+                    "variant": run["variant"],
+                    "k_percent": round(100 * float(run["sparsity"]), 6),
+                    "seed": run["seed"],
+                    **layer,
+                }
+            )
     frame = pd.DataFrame(rows)
     return frame[frame["k_percent"] > 0].reset_index(drop=True)
 
@@ -67,25 +80,39 @@ def forward_time_table(latency_path: str) -> pd.DataFrame:
     return frame
 
 
-def protocol_table(runs: list[dict], evaluation_paths: list[str], dense_runs: list[dict], dense_paths: list[str], settings: dict) -> pd.DataFrame:
+def protocol_table(
+    runs: list[dict], evaluation_paths: list[str], dense_runs: list[dict], dense_paths: list[str], settings: dict
+) -> pd.DataFrame:
     """004-B3: test loss and accuracy against k per protocol, seed and variant. `runs` carry protocol, seed, variant
     and sparsity; `dense_runs` protocol and seed: their trained model (dense/metrics.json) is every variant's k = 0;
     `settings`: protocol -> {init, epochs, select}, in the order of the table."""
     variants = list(dict.fromkeys(run["variant"] for run in runs))
-    dense = {(r["protocol"], r["seed"]): _read_json(path)["metrics"] for r, path in zip(dense_runs, dense_paths, strict=True)}
+    dense = {
+        (r["protocol"], r["seed"]): _read_json(path)["metrics"] for r, path in zip(dense_runs, dense_paths, strict=True)
+    }
     points = [(key, variant, 0.0, metrics) for key, metrics in dense.items() for variant in variants]
     for run, path in zip(runs, evaluation_paths, strict=True):
         key = (run["protocol"], run["seed"])
         points.append((key, run["variant"], round(100 * float(run["sparsity"]), 6), _read_json(path)["metrics"]))
     frame = pd.DataFrame(
         [
-            {"protocol": protocol, **settings[protocol], "seed": seed, "selected_epoch": dense[protocol, seed]["selected_epoch"],
-             "variant": variant, "k_percent": k, "test_loss": metrics["test"]["loss"], "test_accuracy": metrics["test"]["accuracy"]}
+            {
+                "protocol": protocol,
+                **settings[protocol],
+                "seed": seed,
+                "selected_epoch": dense[protocol, seed]["selected_epoch"],
+                "variant": variant,
+                "k_percent": k,
+                "test_loss": metrics["test"]["loss"],
+                "test_accuracy": metrics["test"]["accuracy"],
+            }
             for (protocol, seed), variant, k, metrics in points
         ]
     )
     order = {"protocol": list(settings), "variant": variants}
     frame = frame.sort_values(
-        ["protocol", "seed", "variant", "k_percent"], key=lambda c: c.map(order[c.name].index) if c.name in order else c, kind="stable"
+        ["protocol", "seed", "variant", "k_percent"],
+        key=lambda c: c.map(order[c.name].index) if c.name in order else c,
+        kind="stable",
     )
     return frame.reset_index(drop=True)
