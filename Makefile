@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (Python 3.11):
 #   make run    the embedded default config (every artifact of the enabled studies, CPU, offline)
 #   make test   the test suite (unit tests + the end-to-end smoke workflow)
+#   make paper-check   configs/paper.yaml's every rule run on tiny data (tests/paper_check/run.py)
 #   make lint   the gates CI runs first: ruff's linter and formatter (pyproject.toml's [tool.ruff]), snakefmt on the
 #               workflow ([tool.snakefmt]) and Snakemake's linter on the smoke config
 PYTHON ?= python3.11
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= $(shell nproc)
 
-.PHONY: run test lint benchmark report data-package test-packages clean
+.PHONY: run test lint benchmark report data-package test-packages paper-check clean
 
 $(BIN)/snakemake: envs/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,10 @@ report: $(BIN)/snakemake
 
 test: $(BIN)/snakemake data-package test-packages
 	$(BIN)/python -m pytest -q
+
+# configs/paper.yaml's whole DAG on CPU: its sizes shrunk, its data tiny files in the real formats (tests/paper_check/).
+paper-check: $(BIN)/snakemake
+	PYTHONPATH=tests $(BIN)/python -m paper_check.run --fresh --cores $(CORES)
 
 lint: $(BIN)/snakemake
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import (  # noqa: E402
     ap3_student_t,
     folder_decode,
+    paper_cost,
     paper_dag,
     search_epoch,
     slimming,
@@ -34,7 +35,16 @@ from prunebench.tables import write_table  # noqa: E402
 OUT = Path(__file__).resolve().parent / "results"
 MICRO = {
     module.__name__.rsplit(".", 1)[1]: module
-    for module in (train_step, sparse_forward, slimming, ap3_student_t, search_epoch, folder_decode, paper_dag)
+    for module in (
+        train_step,
+        sparse_forward,
+        slimming,
+        ap3_student_t,
+        search_epoch,
+        folder_decode,
+        paper_dag,
+        paper_cost,
+    )
 }
 
 

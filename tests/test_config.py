@@ -129,3 +129,49 @@ def test_a_sweep_that_does_not_fit_its_variant_is_named_by_the_config_check():
     config = broken(lambda c: set_path(c, "studies.review.sweep.l0", {"lambda": [1.0]}))
     with pytest.raises(ConfigError, match=r"studies.review.sweep.l0.lambda: method 'l0' has no such parameter"):
         validate_config(config, SCHEMA)
+
+
+def merged_into_default(path):
+    """`path` over config.yaml, as `--configfile path` merges it (mappings merged key by key)."""
+    from snakemake.utils import update_config
+
+    config = load(ROOT / "config.yaml")
+    update_config(config, load(path))
+    return config
+
+
+@pytest.mark.parametrize("path", CONFIGS[1:], ids=lambda p: p.name)
+def test_shipped_configs_are_valid_as_merged_into_the_default(path):
+    validate_config(merged_into_default(path), SCHEMA)
+
+
+def test_a_model_argument_its_architecture_does_not_take_is_named():
+    config = broken(lambda c: set_path(c, "studies.review.models.lenet5", {"arch": "lenet5", "depth": 20}))
+    with pytest.raises(ConfigError, match=r"studies.review.models.lenet5: lenet5: .*'depth'"):
+        validate_config(config, SCHEMA)
+
+
+def test_the_tickets_model_drops_null_arguments_and_names_the_others():
+    """configs/paper.yaml's VGG-16 over config.yaml's small net: its channels and hidden width are not VGG-16's."""
+    vgg = {"arch": "cifar_vgg16", "channels": None, "hidden": None}
+    validate_config(broken(lambda c: set_path(c, "studies.review.tickets.model", vgg)), SCHEMA)
+
+    config = broken(lambda c: set_path(c, "studies.review.tickets.model", {**vgg, "channels": [6, 16]}))
+    with pytest.raises(ConfigError, match=r"studies.review.tickets.model: cifar_vgg16: .*'channels'"):
+        validate_config(config, SCHEMA)
+
+
+@pytest.mark.parametrize("path", CONFIGS[2:], ids=lambda p: p.name)
+def test_a_training_phase_takes_no_setting_from_the_default(path):
+    """A setting config.yaml gives a phase that the config does not (002's train_subset: 10000, once) would silently
+    change its protocol: every training phase of its studies states each key itself."""
+    own, full = load(path)["studies"], merged_into_default(path)["studies"]
+    inherited = [
+        f"studies.{study}.{phase}.{key}"
+        for study, cfg in own.items()
+        if cfg
+        for phase in ("train", "finetune", "headless", "search")
+        if phase in cfg
+        for key in set(full[study][phase]) - set(cfg[phase])
+    ]
+    assert inherited == []

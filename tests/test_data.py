@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import os
 import pickle
 import re
 import struct
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -244,6 +246,50 @@ def test_corrupt_cifar_pickle_raises_value_error_naming_it(tmp_path):
 
     with pytest.raises(ValueError, match=re.escape(str(path))):
         load_raw("cifar10", data_dir=str(tmp_path))
+
+
+class RunsCommand:
+    """Unpickles as a call of os.system: what a malicious data_dir could hold in place of a CIFAR batch."""
+
+    def __init__(self, command: str):
+        self.command = command
+
+    def __reduce__(self):
+        return os.system, (self.command,)
+
+
+def test_cifar_pickle_carrying_a_callable_is_refused_naming_the_file(tmp_path):
+    write_cifar10(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / "data_batch_2"
+    marker = tmp_path / "ran"
+    write_pickle(path, {b"data": RunsCommand(f"touch {marker}"), b"labels": [0]})
+
+    with pytest.raises(ValueError, match=re.escape(str(path)) + ".*refused to load (posix|os).system"):
+        load_raw("cifar10", data_dir=str(tmp_path))
+    assert not marker.exists()
+
+
+def numpy1_protocol2(batch: dict) -> bytes:
+    """As the published batches name numpy's array rebuilder: numpy.core (numpy < 2), not numpy._core."""
+    return pickle.dumps(batch, protocol=2).replace(b"numpy._core.multiarray\n", b"numpy.core.multiarray\n")
+
+
+@pytest.mark.parametrize(
+    "dumps",
+    [
+        numpy1_protocol2,
+        partial(pickle.dumps, protocol=2),
+        partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL),
+    ],
+)
+def test_cifar_batches_load_at_every_pickle_protocol(tmp_path, dumps):
+    train, _ = write_cifar10(tmp_path)
+    for i, batch in enumerate(train, start=1):
+        (tmp_path / "cifar-10-batches-py" / f"data_batch_{i}").write_bytes(dumps(batch))
+
+    raw = load_raw("cifar10", data_dir=str(tmp_path))
+
+    assert np.array_equal(raw.train_x.numpy(), np.concatenate([b[b"data"] for b in train]).reshape(10, 3, 32, 32))
 
 
 def test_cifar_missing_raises_without_download(tmp_path):

@@ -16,6 +16,7 @@ from prunebench.data import DATASETS, LOCAL_FOLDERS, load_raw
 from prunebench.data.augment import AUGMENTATIONS
 from prunebench.data.raw import option_error
 from prunebench.models import MODELS
+from prunebench.models.registry import argument_error
 from prunebench.pruning import FAMILY_STAGES, LAYER_SELECTIONS, PRUNING_METHODS, SCOPES, variant_schema_rules
 from prunebench.pruning.during_training.sweep import sweep_errors
 from prunebench.studies.manifest import load_manifest
@@ -87,6 +88,9 @@ def _cross_key_errors(config: dict) -> list[str]:
                     f"config key studies.{study}.datasets: {dataset!r} has no entry under `datasets` "
                     f"(configured: {sorted(config['datasets'])})"
                 )
+        for model, spec in (cfg.get("models") or {}).items():
+            if spec is not None and (error := argument_error(spec)):
+                errors.append(f"config key studies.{study}.models.{model}: {error}")
         if "prune" in cfg:
             errors += sweep_errors(study, cfg)
         if importlib.util.find_spec(checks := f"prunebench.studies.{study}.config_checks") is not None:

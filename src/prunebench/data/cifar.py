@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from prunebench.data.cifar_pickle import ForbiddenGlobal, load_cifar_pickle
 from prunebench.data.raw import DATASETS, RawDataset
 from prunebench.data.sources import DOWNLOAD_DIR, download_with_torchvision, not_found_message
 
@@ -51,11 +51,13 @@ CIFAR100 = CifarLayout(
 
 
 def unpickle_entries(path: Path, *keys: bytes) -> list:
-    """The entries `keys` of the dict pickled in `path`; a damaged file raises ValueError naming it."""
+    """The entries `keys` of the dict pickled in `path`; a damaged or unsafe file raises ValueError naming it."""
     with open(path, "rb") as f:
         try:
-            content = pickle.load(f, encoding="bytes")
+            content = load_cifar_pickle(f)
             return [content[key] for key in keys]
+        except ForbiddenGlobal as e:
+            raise ValueError(f"{path}: {e}") from e
         # A damaged pickle can fail with almost any exception type.
         except Exception as e:
             raise ValueError(f"{path} is not a readable CIFAR file: {e!r}") from e

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from prunebench.models.registry import argument_error
+from prunebench.studies.review.tickets import ticket_model
+
 
 def config_errors(cfg: dict, config: dict) -> list[str]:
     """Each figure is drawn for one of the study's models; part 2's scratch and PIE sections name a model and a
-    variant of part 1, PIE's one that trains to any target sparsity."""
+    variant of part 1, PIE's one that trains to any target sparsity; the tickets' model takes its arguments."""
     errors = []
     missing = sorted({m for m in cfg["figures"].values() if cfg["models"].get(m) is None})
     if missing:
@@ -20,6 +23,8 @@ def config_errors(cfg: dict, config: dict) -> list[str]:
                 f"config key studies.review.{section}.variant: {cfg[section]['variant']!r} not among"
                 " studies.review.prune.variants"
             )
+    if error := argument_error(ticket_model(cfg["tickets"])):
+        errors.append(f"config key studies.review.tickets.model: {error}")
     if cfg.get("sweep", {}).get(cfg["pie"]["variant"]):
         errors.append(
             f"config key studies.review.pie.variant: {cfg['pie']['variant']!r} reaches its sparsity as an outcome of a"

@@ -19,6 +19,12 @@ F6_NAMES = {
 F2_NAMES = {"rewind": "winning ticket", "reinit": "random re-init"}
 
 
+def ticket_model(tickets: dict) -> dict:
+    """`tickets.model` without its null arguments: null drops an argument config.yaml's model sets (--configfile
+    merges mappings), as configs/paper.yaml's VGG-16 drops the default small net's channels and hidden width."""
+    return {key: value for key, value in tickets["model"].items() if value is not None}
+
+
 def _record(path) -> dict:
     with open(path) as f:
         return json.load(f)

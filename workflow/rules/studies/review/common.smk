@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 from prunebench.studies.review.published import DATA as PUBLISHED_RESULTS
 from prunebench.studies.review.tables import TECHNIQUES
+from prunebench.studies.review.tickets import ticket_model
 
 RV_PUBLISHED = str(PUBLISHED_RESULTS)  # the published State of Sparsity results shipped with the library
 

@@ -21,7 +21,7 @@ rule rv_ticket_dense:
         ENV
     threads: lambda wildcards: study_cfg("review").get("threads", 2)
     params:
-        model=lambda wildcards: rv_part2("tickets")["model"],
+        model=lambda wildcards: ticket_model(rv_part2("tickets")),
         train=rv_ticket_params,
         rewind_step=lambda wildcards: rv_part2("tickets")["rewind_step"],
     script:
