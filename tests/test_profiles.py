@@ -1,0 +1,33 @@
+"""The Slurm profiles give every rule that trains a network (its script records training failures) the long runtime
+of profiles/slurm and a GPU in profiles/slurm-gpu: a training rule left at the 30-minute default would be killed."""
+
+import re
+
+import yaml
+
+from conftest import ROOT
+
+
+def training_rules() -> set[str]:
+    rules = set()
+    for path in (ROOT / "workflow/rules").rglob("*.smk"):
+        for name, body in re.findall(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", path.read_text(), re.M | re.S):
+            script = re.search(r'script:\s*"([^"]+)"', body)
+            if script and "record_failures" in (path.parent / script.group(1)).resolve().read_text():
+                rules.add(name)
+    return rules
+
+
+def set_resources(profile: str) -> dict:
+    return yaml.safe_load((ROOT / "profiles" / profile / "config.yaml").read_text())["set-resources"]
+
+
+def test_training_rules_are_found():
+    expected = {"train_dense", "train_sparse", "finetune", "search", "sweep_candidate", "rv_ticket_level"}
+    assert expected <= training_rules()
+
+
+def test_every_training_rule_has_the_long_runtime_on_slurm_and_a_gpu_on_slurm_gpu():
+    cpu, gpu = set_resources("slurm"), set_resources("slurm-gpu")
+    assert sorted(training_rules() - set(cpu)) == []
+    assert sorted(rule for rule in training_rules() if gpu.get(rule, {}).get("gpu") != 1) == []
