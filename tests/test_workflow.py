@@ -114,7 +114,8 @@ def test_every_job_leaves_a_benchmark_record_summed_per_rule_and_study(smoke_run
     logs = [path for path in (smoke_run / "logs").rglob("*.log") if "benchmarks" not in path.parts]
     assert len(jobs) == len(logs)
     assert (jobs["startup_s"] > 0).all() and (jobs["startup_s"] <= jobs["wall_s"]).all()
-    assert (jobs["cpu_s"] > 0).all() and (jobs["max_rss_mb"] > 0).all()
+    # Snakemake samples a job's process: a job of a fraction of a second may show no CPU time yet
+    assert (jobs["cpu_s"] >= 0).all() and jobs["cpu_s"].sum() > 0 and (jobs["max_rss_mb"] > 0).all()
     per_rule = pd.read_csv(smoke_run / "results" / "run_times.csv")
     assert set(per_rule["rule"]) == set(jobs["rule"]) and per_rule["jobs"].sum() == len(jobs)
     assert {"weight_vs_unit", "data", "workflow"} <= set(per_rule["study"])
