@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import torch
@@ -22,3 +23,20 @@ class Result:
 def mlp_004() -> torch.nn.Module:
     torch.manual_seed(0)
     return build_model("mlp", (1, 28, 28), 10, hidden=[1000, 1000, 500, 200], bias=False)
+
+
+def paper_dry_run_command(out, *config: str) -> list[str]:
+    """Snakemake's dry run of configs/paper.yaml (run from the repository root), results and logs under `out`, with
+    more `--config` items."""
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-n",
+        "--configfile",
+        "configs/paper.yaml",
+        "--config",
+        f"results={out}/results",
+        f"logs={out}/logs",
+        *config,
+    ]

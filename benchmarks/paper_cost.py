@@ -15,15 +15,15 @@ import functools
 import os
 import re
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
-from benchmarks.common import Result
+from benchmarks.common import Result, paper_dry_run_command
 from prunebench.metrics.cost import forward_flops
 from prunebench.models import build_model
+from prunebench.studies.manifest import load_manifest
 from prunebench.studies.review.tickets import ticket_model
 from prunebench.studies.weight_vs_unit.protocols import protocol_models
 
@@ -56,15 +56,14 @@ PHASES = {
 }
 JOB = re.compile(r"^(?:local)?rule (\w+):$", re.MULTILINE)
 WILDCARDS = re.compile(r"^    wildcards: (.*)$", re.MULTILINE)
-# The study of a job without a `study` wildcard, by its rule's prefix (each study names its own rules so).
-PREFIXES = {
-    "dis_": "disentangle",
-    "kl_": "latent_kl",
-    "rv_": "review",
-    "wvu_": "weight_vs_unit",
-    "ddnp_imagenet_": "ddnp_imagenet",
-    "ddnp_": "ddnp",  # the longer prefix first
-}
+# The study of a job without a `study` wildcard, by its rule's prefix (workflow/studies.yaml: each study's `prefix`),
+# the longest first (ddnp_imagenet_ before ddnp_).
+PREFIXES = dict(
+    sorted(
+        ((f"{study.prefix}_", key) for key, study in load_manifest(ROOT / "workflow/studies.yaml").items()),
+        key=lambda item: -len(item[0]),
+    )
+)
 
 
 def dry_run(config: dict) -> list[tuple[str, dict]]:
@@ -79,18 +78,7 @@ def dry_run(config: dict) -> list[tuple[str, dict]]:
                     path = Path(spec["weights"].replace("~", str(home), 1))
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.touch()
-        command = [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "-n",
-            "--configfile",
-            str(PAPER),
-            "--config",
-            f"results={tmp}/results",
-            f"logs={tmp}/logs",
-            f"datasets={{'imagenet': {{'data_dir': '{imagenet}'}}}}",
-        ]
+        command = paper_dry_run_command(tmp, f"datasets={{'imagenet': {{'data_dir': '{imagenet}'}}}}")
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "HOME": str(home)}, capture_output=True, text=True)
     done.check_returncode()
     parts = JOB.split(done.stdout)[1:]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Result
+from benchmarks.common import Result, paper_dry_run_command
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 30
@@ -19,17 +18,7 @@ REPEATS = 3
 
 def dry_run(out: str) -> tuple[float, int]:
     """(seconds, jobs) of one dry run of the paper config with results and logs under `out`."""
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "-n",
-        "--configfile",
-        "configs/paper.yaml",
-        "--config",
-        f"results={out}/results",
-        f"logs={out}/logs",
-    ]
+    command = paper_dry_run_command(out)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - start
