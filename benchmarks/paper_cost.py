@@ -45,14 +45,14 @@ PHASES = {
     "train_dense": "train",
     "train_sparse": "train",
     "sweep_candidate": "train",
-    "rv_retrain": "train",
+    "rv_scratch_retrain": "train",
     "rv_dense_initialization": None,
     "finetune": "finetune",
     "dis_headless": "headless",
     "search": "search",
     "rv_ticket_dense": "tickets",
     "rv_ticket_level": "tickets",
-    "rv_ticket_control": "tickets",
+    "rv_ticket_retrain": "tickets",
 }
 JOB = re.compile(r"^(?:local)?rule (\w+):$", re.MULTILINE)
 WILDCARDS = re.compile(r"^    wildcards: (.*)$", re.MULTILINE)

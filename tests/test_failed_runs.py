@@ -22,7 +22,7 @@ from prunebench.studies.latent_kl.tables import rank_correlation_table, summary_
 from prunebench.studies.review.claims_part2 import part2_claims
 from prunebench.studies.review.pie import mark_failed, pie_summary, population_failures
 from prunebench.studies.review.pie_figure import pie_figure
-from prunebench.studies.review.retraining import retrain
+from prunebench.studies.review.retrain import retrain
 from prunebench.studies.review.tickets import collect_scratch, collect_tickets, scratch_table, tickets_table
 from prunebench.training import TrainConfig, TrainingDiverged
 

@@ -113,7 +113,14 @@ def test_every_part2_artifact_is_produced_and_well_formed(smoke_run):
     assert {f"review/{name}.{ext}" for name in PART2_TABLES for ext in ("csv", "md")} <= set(catalog)
 
     dot = (study / "runs/rulegraph.dot").read_text()
-    for rule in ("prepare_data", "rv_ticket_dense", "rv_ticket_level", "rv_ticket_control", "rv_retrain", "rv_pie"):
+    for rule in (
+        "prepare_data",
+        "rv_ticket_dense",
+        "rv_ticket_level",
+        "rv_ticket_retrain",
+        "rv_scratch_retrain",
+        "rv_pie",
+    ):
         assert f'label = "{rule}"' in dot
 
     f2 = pd.read_csv(study / "003-F2_winning_ticket.csv")

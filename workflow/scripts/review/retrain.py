@@ -5,7 +5,7 @@ from prunebench.joblog import job_log
 from prunebench.models import checkpoint_failure, load_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning import load_masks
-from prunebench.studies.review.retraining import retrain
+from prunebench.studies.review.retrain import retrain
 from prunebench.training import record_failures
 
 seed, arm, params = int(snakemake.wildcards.seed), snakemake.wildcards.arm, snakemake.params

@@ -6,7 +6,7 @@ from prunebench.models import checkpoint_failure, load_checkpoint, save_checkpoi
 from prunebench.provenance import provenance
 from prunebench.pruning import load_masks
 from prunebench.pruning.iterative import level_masks
-from prunebench.studies.review.retraining import retrain
+from prunebench.studies.review.retrain import retrain
 from prunebench.training import record_failures
 
 seed, level, params = int(snakemake.wildcards.seed), int(snakemake.wildcards.level), snakemake.params

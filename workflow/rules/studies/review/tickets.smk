@@ -1,8 +1,8 @@
 # Study 003, part 2: lottery tickets and scratch training (003-F2, F6).
 # 003-F2's chain per (learning rate, seed): rv_ticket_dense -> level 1 -> level 2 -> ... (rv_ticket_level, schedule
 # `iterative`: each level prunes the previous level's trained weights, rewinds, retrains); one-shot pruning to a
-# level's sparsity is the same rule reading the dense model (schedule `oneshot`); rv_ticket_control retrains a level's
-# masks from a fresh initialization. 003-F6 retrains the final masks of part 1's magnitude runs (rv_retrain).
+# level's sparsity is the same rule reading the dense model (schedule `oneshot`); rv_ticket_retrain retrains a level's
+# masks from a fresh initialization. 003-F6 retrains the final masks of part 1's magnitude runs (rv_scratch_retrain).
 
 
 rule rv_ticket_dense:
@@ -56,7 +56,7 @@ rule rv_ticket_level:
         "../../../scripts/review/ticket_level.py"
 
 
-rule rv_ticket_control:
+rule rv_ticket_retrain:
     input:
         data=f"{DATA}.pt",
         masks=f"{RV_LEVEL}/masks.pt",
@@ -97,7 +97,7 @@ rule rv_dense_initialization:
         "../../../scripts/review/dense_initialization.py"
 
 
-rule rv_retrain:
+rule rv_scratch_retrain:
     input:
         data=f"{DATA}.pt",
         masks=lambda wildcards: pruned_model(wildcards)["masks"],
