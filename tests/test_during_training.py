@@ -2,6 +2,7 @@
 the hand-over of a plain model with masks to evaluation."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from scipy import integrate, stats
 from prunebench.data import load_raw, prepare
 from prunebench.determinism import seed_everything
 from prunebench.models import build_model, load_checkpoint, save_checkpoint
-from prunebench.pruning import PRUNING_METHODS, apply_masks, load_masks, prunable_weights
+from prunebench.pruning import PRUNING_METHODS, Variant, apply_masks, load_masks, prunable_weights
 from prunebench.pruning.during_training import TrainingPlan, achieved_sparsity, training_sparsifier
 from prunebench.pruning.during_training.gradual import GradualParams
 from prunebench.pruning.during_training.l0 import BETA, GAMMA, ZETA, expected_l0, hard_concrete_sample
@@ -27,7 +28,7 @@ def digits():
 
 
 def variant(method, **params):
-    return {"method": method, "params": params, "layers": "all", "scope": "local"}
+    return Variant(method=method, params=params, layers="all")
 
 
 # --- the cubic schedule ---------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def test_per_layer_exceptions_leave_the_first_layer_dense_and_cap_the_last(small
     plain.after_step(small_mlp, 50)
     assert all(achieved_sparsity({"m": m}) == pytest.approx(0.9, abs=0.01) for m in plain.final_masks().values())
     with pytest.raises(ValueError, match="local scope"):
-        training_sparsifier(small_mlp, {**variant(method, **params), "scope": "global"}, 0.9, 0, PLAN)
+        training_sparsifier(small_mlp, replace(variant(method, **params), scope="global"), 0.9, 0, PLAN)
 
 
 def test_each_sweep_point_gets_the_candidate_nearest_its_label_in_log_one_minus_s():

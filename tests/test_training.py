@@ -1,10 +1,12 @@
+from dataclasses import replace
+
 import pytest
 import torch
 
 from prunebench.data import load_raw, prepare
 from prunebench.determinism import seed_everything
 from prunebench.models import build_model
-from prunebench.pruning import FixedMasks, compute_masks, variant_sparsifier
+from prunebench.pruning import FixedMasks, Variant, compute_masks, variant_sparsifier
 from prunebench.training import TrainConfig, evaluate, train, training_images
 
 
@@ -88,7 +90,7 @@ def test_recomputed_masks_follow_the_current_magnitudes_at_the_exact_sparsity():
     seed_everything(0, threads=1)
     data = digits()
     model = build_model("mlp", data.input_shape, data.num_classes, hidden=[32, 16])
-    variant = {"method": "lowest", "scope": "local", "layers": "all", "params": {}, "mask_update_steps": 4}
+    variant = Variant(method="lowest", layers="all", mask_update_steps=4)
     first = compute_masks(model, "lowest", 0.5, layers="all")
     sparsifier = variant_sparsifier(first, variant, 0.5, seed=0)
     config = TrainConfig(epochs=2, batch_size=50, lr=0.05, select="last")  # large steps: pruned weights can grow back
@@ -100,7 +102,7 @@ def test_recomputed_masks_follow_the_current_magnitudes_at_the_exact_sparsity():
         assert (mask == 0).sum() == round(0.5 * mask.numel())
         assert torch.all(params[name][mask == 0] == 0)
         assert torch.equal(mask, compute_masks(result.model, "lowest", 0.5, layers="all")[name])
-    assert isinstance(variant_sparsifier(first, {**variant, "mask_update_steps": None}, 0.5, seed=0), FixedMasks)
+    assert isinstance(variant_sparsifier(first, replace(variant, mask_update_steps=None), 0.5, seed=0), FixedMasks)
 
 
 def test_step_schedule_decays_tenfold_at_half_and_three_quarters_of_the_epochs():

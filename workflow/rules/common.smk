@@ -12,7 +12,7 @@ from prunebench.config import (
     validate_config,
     mask_stages,
 )
-from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS
+from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, Variant
 from prunebench.run_times import benchmark_path, write_run_times
 from prunebench.studies.manifest import ManifestError, load_manifest
 from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
@@ -94,14 +94,7 @@ def variant_cfg(wildcards):
 
 
 def prune_params(wildcards):
-    variant = variant_cfg(wildcards)
-    return {
-        "layers": study_cfg(wildcards.study)["prune"]["layers"],
-        "scope": variant.get("scope", "local"),
-        "method": variant["method"],
-        "params": variant.get("params", {}),
-        "mask_update_steps": variant.get("mask_update_steps"),
-    }
+    return Variant.from_config(variant_cfg(wildcards), study_cfg(wildcards.study)["prune"]["layers"])
 
 
 def family_stage(wildcards, role):

@@ -5,7 +5,7 @@ from prunebench.models import load_checkpoint
 from prunebench.provenance import provenance
 from prunebench.pruning import compute_masks, mask_stats
 
-params = snakemake.params.prune
+variant = snakemake.params.prune
 seed = int(snakemake.wildcards.seed)
 sparsity = float(snakemake.wildcards.sparsity)
 with job_log(snakemake.log[0]) as log:
@@ -13,18 +13,19 @@ with job_log(snakemake.log[0]) as log:
     data = load_prepared(snakemake.input.data) if "data" in snakemake.input.keys() else None
     masks = compute_masks(
         model,
-        params["method"],
+        variant.method,
         sparsity,
-        scope=params["scope"],
-        layers=params["layers"],
+        scope=variant.scope,
+        layers=variant.layers,
         seed=seed,
-        params=params["params"],
+        params=variant.params,
         data=data,
         input_shape=tuple(spec["input_shape"]),
     )
     stats = mask_stats(masks)
-    log.info("%s at sparsity %s: %s", params["method"], sparsity, stats)
+    log.info("%s at sparsity %s: %s", variant.method, sparsity, stats)
     save_torch(snakemake.output.masks, masks)
     write_json(
-        snakemake.output.stats, {"layers": stats, "provenance": provenance({**params, "sparsity": sparsity}, seed)}
+        snakemake.output.stats,
+        {"layers": stats, "provenance": provenance({**variant.as_dict(), "sparsity": sparsity}, seed)},
     )

@@ -9,7 +9,7 @@ from prunebench.provenance import provenance
 from prunebench.pruning.search import SearchSettings, search_channels
 from prunebench.training import record_failures
 
-params = snakemake.params.prune
+variant = snakemake.params.prune
 seed = int(snakemake.wildcards.seed)
 flops_kept = 1 - float(snakemake.wildcards.sparsity)
 with job_log(snakemake.log[0]) as log:
@@ -21,15 +21,15 @@ with job_log(snakemake.log[0]) as log:
         model,
         tuple(spec["input_shape"]),
         data,
-        params["method"],
-        params["params"],
+        variant.method,
+        variant.params,
         flops_kept,
         settings,
         seed,
-        params["layers"],
+        variant.layers,
         record_divergence=record_failures(snakemake.config),
     )
-    log.info("%s at p = %g: %s", params["method"], flops_kept, result.record)
+    log.info("%s at p = %g: %s", variant.method, flops_kept, result.record)
     # the dense model's failure carries on; the slim stage reads it from here into the pruned model's checkpoint
     failed = checkpoint_failure(snakemake.input.model) or result.failed
     save_torch(snakemake.output.masks, result.masks)
@@ -40,7 +40,9 @@ with job_log(snakemake.log[0]) as log:
             "search": result.record,
             **({"failed": failed} if failed else {}),
             "provenance": provenance(
-                {**params, "search": snakemake.params.search, "flops_kept": flops_kept}, seed, data.checksum()
+                {**variant.as_dict(), "search": snakemake.params.search, "flops_kept": flops_kept},
+                seed,
+                data.checksum(),
             ),
         },
     )

@@ -20,10 +20,10 @@ with job_log(snakemake.log[0]) as log:
     result = train(model, data, config, params.seed, stage="sparse", sparsifier=sparsifier, record_divergence=failures)
     model = sparsifier.export(result.model)
     achieved = achieved_sparsity(result.masks)
-    log.info("candidate %s on seed %d: achieved sparsity %.4f", params.prune["params"], params.seed, achieved)
+    log.info("candidate %s on seed %d: achieved sparsity %.4f", params.prune.params, params.seed, achieved)
     val = evaluate(model, data.val_x, data.val_y)
-    record = {"metrics": {"params": params.prune["params"], "achieved_sparsity": achieved, "val": val}}
+    record = {"metrics": {"params": params.prune.params, "achieved_sparsity": achieved, "val": val}}
     if result.failed:
         record["failed"] = result.failed
-    config = {"model": spec, "train": params.train, "prune": params.prune}
+    config = {"model": spec, "train": params.train, "prune": params.prune.as_dict()}
     write_json(snakemake.output.metrics, {**record, "provenance": provenance(config, params.seed, data.checksum())})

@@ -18,7 +18,7 @@ seed, sparsity = int(snakemake.wildcards.seed), float(snakemake.wildcards.sparsi
 prune = params.prune
 if "sweep" in snakemake.input.keys():  # the strength chosen for this sweep point on the study's sweep_seed
     with open(snakemake.input.sweep) as f:
-        prune = {**prune, "params": {**prune["params"], **chosen_params(json.load(f), sparsity)}}
+        prune = prune.with_params(chosen_params(json.load(f), sparsity))
 with job_log(snakemake.log[0]) as log:
     seed_everything(seed, snakemake.threads)
     data = load_prepared(snakemake.input.data)
@@ -63,7 +63,9 @@ with job_log(snakemake.log[0]) as log:
         {
             "metrics": metrics,
             **({"failed": result.failed} if result.failed else {}),
-            "provenance": provenance({"model": spec, "train": params.train, "prune": prune}, seed, data.checksum()),
+            "provenance": provenance(
+                {"model": spec, "train": params.train, "prune": prune.as_dict()}, seed, data.checksum()
+            ),
         },
     )
     # Timings vary between runs: kept out of the JSON metrics, which are bitwise reproducible.

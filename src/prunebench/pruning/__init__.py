@@ -13,6 +13,7 @@ from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, variant_sparsifier
 from prunebench.pruning.slimming import slim, slimming_record
 from prunebench.pruning.stats import mask_stats
+from prunebench.pruning.variant import Variant
 from prunebench.pruning import during_training  # noqa: E402,F401  (registers the training-time methods)
 from prunebench.pruning import search  # noqa: E402,F401  (registers the structured-search methods)
 
@@ -27,6 +28,7 @@ __all__ = [
     "PruningMethod",
     "RecomputedMasks",
     "SCOPES",
+    "Variant",
     "apply_masks",
     "channel_prunable",
     "compute_masks",

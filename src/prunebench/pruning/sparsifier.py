@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 
 from prunebench.pruning.masks import apply_masks, compute_masks
+from prunebench.pruning.variant import Variant
 from prunebench.training.sparsifier import Sparsifier
 
 
@@ -44,22 +45,22 @@ class RecomputedMasks(FixedMasks):
         super().after_step(model, step)
 
 
-def variant_sparsifier(masks: dict[str, torch.Tensor], variant: dict, sparsity: float, seed: int) -> Sparsifier:
+def variant_sparsifier(masks: dict[str, torch.Tensor], variant: Variant, sparsity: float, seed: int) -> Sparsifier:
     """The sparsifier of a pruning variant (config `prune.variants.<name>` with `layers`): fixed masks, or masks
     recomputed every `mask_update_steps` steps."""
-    every = variant.get("mask_update_steps")
+    every = variant.mask_update_steps
     if every is None:
         return FixedMasks(masks)
 
     def recompute(model):
         return compute_masks(
             model,
-            variant["method"],
+            variant.method,
             sparsity,
-            scope=variant["scope"],
-            layers=variant["layers"],
+            scope=variant.scope,
+            layers=variant.layers,
             seed=seed,
-            params=variant["params"],
+            params=variant.params,
         )
 
     return RecomputedMasks(masks, every, recompute)

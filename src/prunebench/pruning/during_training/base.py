@@ -17,6 +17,7 @@ from torch import nn
 
 from prunebench.pruning.methods import PRUNING_METHODS, PruningMethod
 from prunebench.pruning.params import method_params
+from prunebench.pruning.variant import Variant
 from prunebench.training.sparsifier import Sparsifier
 
 
@@ -56,15 +57,13 @@ class DuringTrainingMethod(PruningMethod):
 
 
 def training_sparsifier(
-    model: nn.Module, variant: dict, sparsity: float, seed: int, plan: TrainingPlan
+    model: nn.Module, variant: Variant, sparsity: float, seed: int, plan: TrainingPlan
 ) -> TrainingSparsifier:
     """The sparsifier of a training-time variant (`method`, `params`, `layers`, `scope`) at one sweep point."""
-    method = PRUNING_METHODS[variant["method"]](method_params(variant["method"], variant["params"]))
+    method = PRUNING_METHODS[variant.method](method_params(variant.method, variant.params))
     if method.family != "during_training":
-        raise ValueError(
-            f"pruning method {variant['method']!r} is not a training-time method (family {method.family!r})"
-        )
-    return method.sparsifier(model, sparsity, variant["layers"], variant.get("scope", "local"), seed, plan)
+        raise ValueError(f"pruning method {variant.method!r} is not a training-time method (family {method.family!r})")
+    return method.sparsifier(model, sparsity, variant.layers, variant.scope, seed, plan)
 
 
 def achieved_sparsity(masks: dict[str, torch.Tensor]) -> float:

@@ -1,0 +1,26 @@
+"""A pruning variant: one entry of a study's `prune.variants` with the study's `prune.layers`, typed once here so that
+every stage (prune, search, fine-tune, training-time pruning) reads the same fields with the same defaults."""
+
+from dataclasses import asdict, dataclass, field, replace
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variant:
+    layers: str  # which layers are pruned (prunebench.pruning.layers.LAYER_SELECTIONS)
+    scope: str = "local"  # one of prunebench.pruning.masks.SCOPES
+    method: str  # a registered pruning method (prunebench.pruning.methods.PRUNING_METHODS)
+    params: dict = field(default_factory=dict)  # the method's parameters (its Params dataclass, by name)
+    # recompute the masks with the same criterion every n optimizer steps while fine-tuning; None: computed once
+    mask_update_steps: int | None = None
+
+    @classmethod
+    def from_config(cls, variant: dict, layers: str) -> "Variant":
+        """The variant `variant` (a config entry, already schema-checked) pruning `layers`."""
+        return cls(layers=layers, **variant)
+
+    def with_params(self, params: dict) -> "Variant":
+        """The same variant with `params` merged over its own (a sweep point's strength, a chosen candidate's)."""
+        return replace(self, params={**self.params, **params})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
