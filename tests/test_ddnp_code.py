@@ -86,7 +86,7 @@ def test_the_loss_reaches_k_through_the_mask_and_s_bar_through_the_gate_only():
     loss.backward()
     assert s.width_generator.fc.weight.grad.abs().sum() > 0  # k_gradient's backward
     assert all(h.weight.grad.abs().sum() > 0 for h in s.importance_generator.heads)  # through G
-    assert all(0 <= float(m.min()) and float(m.max()) <= 1 for m in masks)
+    assert all(0 <= float(m.detach().min()) and float(m.detach().max()) <= 1 for m in masks)
 
 
 def test_the_ip_path_adds_the_detached_consistency_term_and_halves_the_widths():
@@ -95,10 +95,15 @@ def test_the_ip_path_adds_the_detached_consistency_term_and_halves_the_widths():
     s.train_masks()
     k, hard = s._state
     assert all(set(h.detach().unique().tolist()) <= {0.0, 1.0} for h in hard)
-    full = k.detach() * torch.tensor(CHANNELS, dtype=k.dtype)
-    widths = (torch.stack([h.detach().sum() for h in hard]) + full) / 2
-    penalty = s.penalty()
-    assert penalty.item() >= s.flops_penalty(widths).item()  # plus a consistency term >= 0
+    regularizer = s.flops_penalty((torch.stack([h.sum() for h in hard]) + k * torch.tensor(CHANNELS)) / 2)
+    consistency = s.penalty() - regularizer
+    gap = torch.stack([h.detach().mean() for h in hard]) - k.detach()  # |gap + r|, |r| <= 0.02
+    low, high = torch.log((gap.abs() - 0.02).clamp_min(0) + 1).sum(), torch.log(gap.abs() + 0.02 + 1).sum()
+    assert low <= consistency.item() <= high
+    heads = [h.weight for h in s.importance_generator.heads]
+    to_scores = torch.autograd.grad(consistency, heads, retain_graph=True)
+    assert all(g.abs().max() < 1e-6 for g in to_scores)  # the gates detached: the term reaches k only
+    assert torch.autograd.grad(consistency, s.width_generator.fc.weight)[0].abs().sum() > 0
     with pytest.raises(ValueError, match="score_function sigmoid"):
         DDNPCodeParams(ip=True, score_function="abs")
 
