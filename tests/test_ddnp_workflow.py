@@ -73,7 +73,8 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
 
 
 def test_the_search_ablations_are_searched_only(smoke_run):
-    for variant in ("ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"):
+    ablations = ("ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square", "ddnp_code")
+    for variant in ablations:
         found = searches(smoke_run, variant)
         assert len(found) == 2 and not any((path.parent / "finetuned.pt").exists() for path in found)
 
@@ -89,7 +90,17 @@ def test_002_figures_and_search_claims(smoke_run):
         and (widths["kept"] >= 1).all()
     )
     curves = pd.read_csv(out / "002-F4_search_accuracy.csv")
-    searched = {"ddnp", "dp", "ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square"}
+    searched = {
+        "ddnp",
+        "dp",
+        "ddnp_literal",
+        "ddnp_hard",
+        "ddnp_gs_fc",
+        "ddnp_gs_channel",
+        "ddnp_abs",
+        "ddnp_square",
+        "ddnp_code",
+    }
     assert set(curves["variant"]) == searched
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]

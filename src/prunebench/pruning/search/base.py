@@ -5,6 +5,8 @@ search loop drives.
 A searcher is a small module of learnable gate parameters over a frozen network. Each step the loop asks it for the
 masks of the prunable layers' channels (`train_masks`), runs the gated network on a batch, and adds its `penalty`
 (computed from those same masks) to the cross-entropy; at evaluation it gives noiseless 0/1 masks (`final_masks`).
+A searcher chooses its optimizers (`optimizers`; default: one Adam at `lr`) and may ask for the squared feature norms
+of the gated channels on the pruning subset before the search (`uses_feature_norms`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class SearchParams:
 
 
 class Searcher(nn.Module):
+    uses_feature_norms = False  # the loop then calls set_feature_norms once, before the first step
+
     def __init__(self, flops: FlopsModel, p: float, params: SearchParams):
         super().__init__()
         self.flops, self.params = flops, params
@@ -56,6 +60,15 @@ class Searcher(nn.Module):
         return self.params.lam * flops_regularizer(
             self.flops(widths) - self.offset, self.budget, self.params.regularizer
         )
+
+    def optimizers(self, epochs: int) -> tuple[list[torch.optim.Optimizer], list[torch.optim.lr_scheduler.LRScheduler]]:
+        """The optimizers stepped after every batch and the schedulers stepped after every epoch of an `epochs`-long
+        search."""
+        return [torch.optim.Adam(self.parameters(), lr=self.params.lr)], []
+
+    def set_feature_norms(self, norms: list[torch.Tensor]) -> None:
+        """Per gated layer, each channel's squared feature norm (`ChannelGates.record_norms`)."""
+        raise NotImplementedError
 
     def train_masks(self) -> list[torch.Tensor]:
         raise NotImplementedError

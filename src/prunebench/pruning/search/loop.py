@@ -3,7 +3,8 @@ after every epoch on a held-out part of the training set with the noiseless hard
 
 Randomness, each from its own stream of (seed, purpose): the pruning subset and the order of its examples
 (Stream.DATA_ORDER), the searcher's parameters and fixed random inputs (Stream.INIT), gate noise
-(Stream.SEARCH_NOISE).
+(Stream.SEARCH_NOISE). A searcher that asks for feature norms (`Searcher.uses_feature_norms`) gets them from one pass
+over the pruning subset with every gate open, before the first step.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def search(
     device = next(model.parameters()).device
     use_global_stream(seed, Stream.INIT, STAGE)
     searcher = method.searcher(flops, p, generator(seed, Stream.SEARCH_NOISE, STAGE)).to(device)
-    optimizer = torch.optim.Adam(searcher.parameters(), lr=method.params.lr)
+    optimizers, schedulers = searcher.optimizers(settings.epochs)
     order_generator = generator(seed, Stream.DATA_ORDER, STAGE)
     n = len(data.prune_y)
     history, snapshots, rankings, failed = [], [], [], None
@@ -150,6 +151,8 @@ def search(
         log.info("search epoch %d: %s", epoch, history[-1])
 
     with frozen(model), ChannelGates(model, prunable, points) as gates:
+        if searcher.uses_feature_norms:
+            searcher.set_feature_norms(feature_norms(model, gates, data.prune_x, settings.batch_size, device))
         record(0, {"prune_loss": None, "prune_accuracy": None})
         for epoch in range(1, settings.epochs + 1):
             searcher.train()
@@ -162,11 +165,15 @@ def search(
                 gates.set(searcher.train_masks())
                 logits = model(xb)
                 loss = F.cross_entropy(logits, yb)
-                optimizer.zero_grad(set_to_none=True)
+                for optimizer in optimizers:
+                    optimizer.zero_grad(set_to_none=True)
                 (loss + searcher.penalty()).backward()
-                optimizer.step()
+                for optimizer in optimizers:
+                    optimizer.step()
                 loss_sum += loss.detach() * len(idx)
                 correct += (logits.detach().argmax(1) == yb).sum()
+            for scheduler in schedulers:
+                scheduler.step()
             if not torch.isfinite(loss_sum):
                 failed = f"search: non-finite loss in epoch {epoch}"
                 if not record_divergence:
@@ -176,6 +183,18 @@ def search(
             record(epoch, {"prune_loss": loss_sum.item() / n, "prune_accuracy": correct.item() / n})
     selected = select_epoch(history, settings.select)
     return SearchResult(snapshots[selected], history, selected, failed, rankings[selected])
+
+
+@torch.no_grad()
+def feature_norms(
+    model: nn.Module, gates: ChannelGates, images: torch.Tensor, batch_size: int, device: torch.device
+) -> list[torch.Tensor]:
+    """Per gated layer, each channel's squared norm over `images` (uint8) with every gate open."""
+    gates.set(None)
+    gates.record_norms()
+    for start in range(0, len(images), batch_size):
+        model(to_float(images[start : start + batch_size]).to(device))
+    return gates.recorded_norms()
 
 
 def select_epoch(history: list[dict], select: str) -> int:

@@ -51,6 +51,13 @@ def sorted_soft_mask(channels: int, k: torch.Tensor, gamma: int) -> torch.Tensor
     return 1.0 - smoothstep(positions, ck, float(gamma))
 
 
+def in_channel_order(scores: torch.Tensor, sorted_mask: torch.Tensor) -> torch.Tensor:
+    """P^T a~: a mask given in decreasing order of `scores` (no gradient through the sort) put back in channel order,
+    differentiable in `sorted_mask`."""
+    order = torch.sort(scores.detach(), descending=True, stable=True).indices
+    return torch.empty_like(sorted_mask).scatter(0, order, sorted_mask)
+
+
 def soft_topk_mask(
     scores: torch.Tensor, k: torch.Tensor, gamma: int, through: torch.Tensor | None = None
 ) -> torch.Tensor:
@@ -58,8 +65,7 @@ def soft_topk_mask(
     straight-through estimator of Section 3.4: the forward value is the mask, dJ/ds = dJ/da for s = `through`
     (default: the scores themselves). Differentiable in `k` through the window (pass k.detach() to keep the loss from
     reaching the width)."""
-    order = torch.sort(scores.detach(), descending=True, stable=True).indices
-    mask = torch.empty_like(scores).scatter(0, order, sorted_soft_mask(scores.numel(), k, gamma).to(scores.dtype))
+    mask = in_channel_order(scores, sorted_soft_mask(scores.numel(), k, gamma).to(scores.dtype))
     through = scores if through is None else through
     return mask + through - through.detach()
 

@@ -46,9 +46,11 @@ def _rates(frame: pd.DataFrame) -> list[float]:
     return sorted(frame["target_flops_reduction"].unique())
 
 
-def layer_widths(widths: pd.DataFrame, variants: tuple[str, ...] = ("ddnp", "dp")) -> plt.Figure:
+def layer_widths(widths: pd.DataFrame, variants: tuple[str, ...] = ("ddnp", "dp", "ddnp_code")) -> plt.Figure:
     """002-F3 (the document's Fig. 5): the fraction of channels each prunable layer keeps after the search, one panel
-    per FLOPs budget, DDNP against DP (seed mean, bars: the range over seeds), per (dataset, model)."""
+    per FLOPs budget, DDNP against DP and, where the config searches it, the authors' released code (seed mean, bars:
+    the range over seeds), per (dataset, model)."""
+    variants = [variant for variant in variants if variant in set(widths["variant"])]
     widths = widths[widths["variant"].isin(variants)]
     networks = list(widths.groupby(["dataset", "model"]).groups)
     rates = _rates(widths)
