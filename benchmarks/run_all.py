@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import (  # noqa: E402
     ap3_student_t,
+    deploy_latency,
     folder_decode,
     paper_cost,
     paper_dag,
@@ -39,6 +40,7 @@ MICRO = {
         train_step,
         sparse_forward,
         slimming,
+        deploy_latency,
         ap3_student_t,
         search_epoch,
         folder_decode,
