@@ -14,6 +14,7 @@ import statistics
 
 import torch
 from torch._inductor import config as inductor_config
+from torch.profiler import ProfilerActivity, profile
 
 from benchmarks.common import Result
 from benchmarks.slimming import CASES, alternating_medians, networks
@@ -34,6 +35,18 @@ def compiled(model: torch.nn.Module, x: torch.Tensor) -> torch.nn.Module:
     expected = model(x)
     torch.testing.assert_close(out, expected, rtol=1e-3, atol=1e-4 * float(expected.abs().max()))
     return fast
+
+
+@torch.no_grad()
+def convolution_seconds(forward, x: torch.Tensor, calls: int = 20) -> tuple[float, float]:
+    """Seconds per call of `forward(x)` in convolution kernels (torch.profiler's self CPU time of every operator whose
+    name has "conv"), and of all operators."""
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(calls):
+            forward(x)
+    events = prof.key_averages()
+    convolutions = sum(e.self_cpu_time_total for e in events if "conv" in e.key)
+    return 1e-6 * convolutions / calls, 1e-6 * sum(e.self_cpu_time_total for e in events) / calls
 
 
 def spread(values: list[float], unit: str) -> tuple[float, str]:
@@ -67,7 +80,23 @@ def run() -> list[Result]:
                         ratio[0] >= TARGET if target else None,
                     ),
                 ]
+                if target:
+                    results += _what_dominates(what, dense_forward, slimmed_forward, x, reduction)
     return results
+
+
+def _what_dominates(what: str, dense_forward, slimmed_forward, x: torch.Tensor, reduction: float) -> list[Result]:
+    shares, conv_ratios = [], []
+    for _ in range(ROUNDS):  # alternated, as the timing
+        (dense_conv, _), (slimmed_conv, slimmed_all) = (
+            convolution_seconds(f, x) for f in (dense_forward, slimmed_forward)
+        )
+        shares.append(slimmed_conv / slimmed_all)
+        conv_ratios.append(dense_conv / slimmed_conv / reduction)
+    return [
+        Result("deploy_latency", f"{what}: slimmed forward's share in convolution kernels", *spread(shares, "")),
+        Result("deploy_latency", f"{what}: convolution kernels' speedup / FLOPs reduction", *spread(conv_ratios, "")),
+    ]
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from benchmarks import (  # noqa: E402
     paper_dag,
     search_epoch,
     slimming,
+    sparse_cost,
     sparse_forward,
     train_step,
     workflow_runs,
@@ -39,6 +40,7 @@ MICRO = {
     for module in (
         train_step,
         sparse_forward,
+        sparse_cost,
         slimming,
         deploy_latency,
         ap3_student_t,

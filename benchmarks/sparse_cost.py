@@ -1,8 +1,9 @@
 """Where 004-F5's CSR forward stops short of its arithmetic: benchmarks/sparse_forward.py's network and pruning at
-k = 99%, one thread, batch 100 (the target's, >= 8x over dense) and 1. The sparse layers are run five ways: the
-library's CSR product W @ h (`prunebench.sparse.SparseMLP`), the same into preallocated outputs (torch.addmm with
-out=), CSC, the transposed product h @ W^T with W^T in CSR, and the library's CSR with no nonzeros (every pruned weight
-zeroed: what a call costs whatever it computes). Each is checked against the dense forward, then timed alternately with
+k = 99%, one thread, batch 100 (the target's, >= 8x over dense) and 1. The sparse layers are run six ways: the
+library's CSR product W @ h (`prunebench.sparse.SparseMLP`), the same compiled by torch.compile (inductor, compiled
+before timing), the same into preallocated outputs (torch.addmm with out=), CSC, the transposed product h @ W^T with
+W^T in CSR, and the library's CSR with no nonzeros (every pruned weight zeroed: what a call costs whatever it
+computes). Each is checked against the dense forward, then timed alternately with
 it (`slimming.alternating_medians`); the value is the median over rounds, their range in the unit column."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SPARSITY = 0.99
 TARGET = {100: 8.0}
 ROUNDS = 5
 REPEATS = 200
+LIBRARY = "CSR, W @ h (the library's)"
 
 
 def _chain(weights: list[torch.Tensor], product: Callable, transposed: bool = False) -> Callable:
@@ -55,7 +57,8 @@ def executions_of(pruned: torch.nn.Module, masks: dict, batch: int) -> dict[str,
         if name in masks:
             parameter.data.zero_()
     return {
-        "CSR, W @ h (the library's)": SparseMLP(pruned, "csr", masks),
+        LIBRARY: SparseMLP(pruned, "csr", masks),
+        "CSR, W @ h, torch.compile": torch.compile(SparseMLP(pruned, "csr", masks), dynamic=False),
         "CSR into preallocated outputs": _chain(
             csr, lambda i, w, h: torch.addmm(outputs[i], w, h, beta=0, out=outputs[i])
         ),
@@ -81,7 +84,7 @@ def run() -> list[Result]:
                 torch.testing.assert_close(forward(x), expected, rtol=1e-4, atol=1e-4)
             rounds = [alternating_medians(pruned, forward, x, REPEATS) for _ in range(ROUNDS)]
             what = f"{k}, batch {batch}: {execution}"
-            target = TARGET.get(batch) if execution.startswith("CSR, W @ h") else None
+            target = TARGET.get(batch) if execution == LIBRARY else None
             speedup = spread([d / s for d, s in rounds], "x")
             results += [
                 Result("sparse_cost", f"{what}, forward", *spread([1e3 * s for _, s in rounds], "ms")),
