@@ -60,6 +60,9 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="+", choices=sorted(MICRO), help="run these micro-benchmarks alone")
     args = parser.parse_args()
+    machine = (  # the default thread count, before a benchmark sets its own
+        f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    )
     if args.only:
         results = [result for name in args.only for result in MICRO[name].run()]
     else:
@@ -70,9 +73,6 @@ def main() -> None:
     if args.only:
         kept = pd.read_csv(OUT.with_suffix(".csv"), keep_default_na=False)
         frame = pd.concat([kept[~kept["benchmark"].isin(frame["benchmark"])], frame], ignore_index=True)
-    machine = (
-        f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
-    )
     write_table(frame, OUT.with_suffix(".csv"), OUT.with_suffix(".md"), title=f"Benchmarks ({machine})")
     print(frame.to_string(index=False))
 
