@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import warnings
+from functools import partial
 from typing import Callable
 
 import torch
@@ -68,6 +69,25 @@ def executions_of(pruned: torch.nn.Module, masks: dict, batch: int) -> dict[str,
     }
 
 
+def layer_rows(pruned: torch.nn.Module, masks: dict, batch: int, k: str) -> list[Result]:
+    """Each sparse layer's CSR product alone, timed alternately with the same product by an all-zero CSR matrix of its
+    shape (the call's fixed cost)."""
+    results = []
+    for i, weight in enumerate(SparseMLP(pruned, "csr", masks).weights[:-1]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            empty = torch.zeros(weight.shape).to_sparse_csr()
+        h = torch.rand(weight.shape[1], batch, generator=torch.Generator().manual_seed(0))
+        products = (partial(torch.mm, weight), partial(torch.mm, empty))
+        rounds = [alternating_medians(*products, h, REPEATS) for _ in range(ROUNDS)]
+        what = f"{k}, batch {batch}: layer {i} ({weight.shape[0]} x {weight.shape[1]}, {weight._nnz()} nonzeros)"
+        results += [
+            Result("sparse_cost", f"{what}, CSR product", *spread([1e6 * s for s, _ in rounds], "us")),
+            Result("sparse_cost", f"{what}, with no nonzeros", *spread([1e6 * e for _, e in rounds], "us")),
+        ]
+    return results
+
+
 def run() -> list[Result]:
     torch.set_num_threads(THREADS)
     dense = mlp_004().eval()
@@ -99,6 +119,7 @@ def run() -> list[Result]:
         results.append(
             Result("sparse_cost", f"{k}, batch {batch}: dense forward", *spread([1e3 * d for d, _ in rounds], "ms"))
         )
+        results += layer_rows(pruned, masks, batch, k)
     return results
 
 
