@@ -10,13 +10,11 @@ waits at every operator for a thread the scheduler has taken away. Each round al
 
 from __future__ import annotations
 
-import statistics
-
 import torch
 from torch._inductor import config as inductor_config
 from torch.profiler import ProfilerActivity, profile
 
-from benchmarks.common import Result
+from benchmarks.common import Result, spread
 from benchmarks.slimming import CASES, alternating_medians, networks
 
 THREADS = 1
@@ -47,10 +45,6 @@ def convolution_seconds(forward, x: torch.Tensor, calls: int = 20) -> tuple[floa
     events = prof.key_averages()
     convolutions = sum(e.self_cpu_time_total for e in events if "conv" in e.key)
     return 1e-6 * convolutions / calls, 1e-6 * sum(e.self_cpu_time_total for e in events) / calls
-
-
-def spread(values: list[float], unit: str) -> tuple[float, str]:
-    return statistics.median(values), f"{unit} ({len(values)} rounds: {min(values):.3g}-{max(values):.3g})".lstrip()
 
 
 def run() -> list[Result]:

@@ -32,6 +32,7 @@ REPEATS = {1: 60, 64: 12}
 
 @torch.no_grad()
 def alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    """Median seconds of `dense(x)` and `slimmed(x)`, called in turn, so load on the machine slows both alike."""
     for _ in range(warmup):
         dense(x), slimmed(x)
     times = {"dense": [], "slimmed": []}

@@ -15,8 +15,7 @@ from typing import Callable
 
 import torch
 
-from benchmarks.common import Result, mlp_004
-from benchmarks.deploy_latency import spread
+from benchmarks.common import Result, mlp_004, spread
 from benchmarks.slimming import alternating_medians
 from prunebench.metrics.cost import forward_flops, remaining_weight_flops
 from prunebench.pruning import apply_masks, compute_masks
