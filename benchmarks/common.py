@@ -1,7 +1,8 @@
-"""What every benchmark shares: one result row format and the 004 MLP."""
+"""What every benchmark shares: one result row format (and a measure's spread over rounds) and the 004 MLP."""
 
 from __future__ import annotations
 
+import statistics
 import sys
 from dataclasses import dataclass
 
@@ -18,6 +19,11 @@ class Result:
     unit: str
     target: str = ""
     met: bool | None = None
+
+
+def spread(values: list[float], unit: str) -> tuple[float, str]:
+    """A measure repeated in rounds: the median, and the unit with the range over rounds."""
+    return statistics.median(values), f"{unit} ({len(values)} rounds: {min(values):.3g}-{max(values):.3g})".lstrip()
 
 
 def mlp_004() -> torch.nn.Module:

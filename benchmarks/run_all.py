@@ -21,11 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import (  # noqa: E402
     ap3_student_t,
+    deploy_latency,
     folder_decode,
     paper_cost,
     paper_dag,
     search_epoch,
     slimming,
+    sparse_cost,
     sparse_forward,
     train_step,
     workflow_runs,
@@ -38,7 +40,9 @@ MICRO = {
     for module in (
         train_step,
         sparse_forward,
+        sparse_cost,
         slimming,
+        deploy_latency,
         ap3_student_t,
         search_epoch,
         folder_decode,

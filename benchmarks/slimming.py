@@ -31,7 +31,8 @@ REPEATS = {1: 60, 64: 12}
 
 
 @torch.no_grad()
-def _alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
+def alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    """Median seconds of `dense(x)` and `slimmed(x)`, called in turn, so load on the machine slows both alike."""
     for _ in range(warmup):
         dense(x), slimmed(x)
     times = {"dense": [], "slimmed": []}
@@ -43,20 +44,24 @@ def _alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tu
     return statistics.median(times["dense"]), statistics.median(times["slimmed"])
 
 
+def networks(spec: dict, shape: tuple[int, ...]) -> tuple[torch.nn.Module, torch.nn.Module, float]:
+    """One case's dense network, its slimmed network (eval mode) and the FLOPs reduction (dense / slimmed)."""
+    torch.manual_seed(0)
+    dense = build_model(input_shape=shape, num_classes=10, **spec).eval()
+    masks = compute_masks(dense, "l1_filter", FLOPS_REDUCTION, input_shape=shape, params={"budget_scope": "total"})
+    slimmed, _, _ = slim(apply_masks(copy.deepcopy(dense), masks), masks, shape)
+    return dense, slimmed.eval(), forward_flops(dense, shape) / forward_flops(slimmed, shape)
+
+
 def run() -> list[Result]:
     torch.set_num_threads(THREADS)
     results = []
     for name, (spec, shape) in CASES.items():
-        torch.manual_seed(0)
-        dense = build_model(input_shape=shape, num_classes=10, **spec).eval()
-        masks = compute_masks(dense, "l1_filter", FLOPS_REDUCTION, input_shape=shape, params={"budget_scope": "total"})
-        slimmed, _, _ = slim(apply_masks(copy.deepcopy(dense), masks), masks, shape)
-        slimmed.eval()
-        reduction = forward_flops(dense, shape) / forward_flops(slimmed, shape)
+        dense, slimmed, reduction = networks(spec, shape)
         results.append(Result("slimming", f"{name}: FLOPs reduction (dense / slimmed)", reduction, "x"))
         for batch, repeats in REPEATS.items():
             x = torch.rand((batch, *shape), generator=torch.Generator().manual_seed(0))
-            dense_s, slimmed_s = _alternating_medians(dense, slimmed, x, repeats)
+            dense_s, slimmed_s = alternating_medians(dense, slimmed, x, repeats)
             speedup = dense_s / slimmed_s
             results.append(Result("slimming", f"{name}: dense forward, batch {batch}", 1e3 * dense_s, "ms"))
             results.append(Result("slimming", f"{name}: latency speedup, batch {batch}", speedup, "x"))
