@@ -1,6 +1,7 @@
 """A lost Slurm job: on the session's single-node Slurm (conftest.slurm), 004's dense MLP training is cancelled with
 scancel while it runs. With profiles/slurm's `retries`, Snakemake submits it again with the next attempt's resources,
-the run completes, and the training's outputs equal an undisturbed local run's byte for byte."""
+the run completes, and the training's metrics and history equal an undisturbed local run's byte for byte (its weights
+tensor for tensor). docs/cluster.md, "A lost job"."""
 
 import re
 import subprocess
@@ -27,7 +28,7 @@ TIMEOUT_S = 900
 ACTIVE = ("PENDING", "CONFIGURING", "RUNNING", "COMPLETING")
 
 
-def retry_memory_mb(attempt):
+def profile_memory_mb(attempt):
     """profiles/slurm's mem_mb for RULE at `attempt`: an expression in `attempt`, evaluated as Snakemake does."""
     return eval(PROFILE["set-resources"][RULE]["mem_mb"], {"attempt": attempt})
 
@@ -64,8 +65,8 @@ def lost_job_run(slurm, tmp_path_factory):
             ["sinfo", "--noheader", "--format=%m"], env=cluster.env, capture_output=True, text=True, check=True
         ).stdout.split()[0]
     )
-    if node_mb < retry_memory_mb(2):
-        pytest.skip(f"the test node has {node_mb} MB: the retry of {RULE} asks for {retry_memory_mb(2)} MB")
+    if node_mb < profile_memory_mb(2):
+        pytest.skip(f"the test node has {node_mb} MB: the retry of {RULE} asks for {profile_memory_mb(2)} MB")
     out = tmp_path_factory.mktemp("lost_job")
     before = jobs(cluster)
     command = snakemake_command(
@@ -119,8 +120,8 @@ def test_the_cancelled_job_was_submitted_again_with_the_next_attempts_resources(
     assert len(training) == 2, training
     retry = max(training, key=int)
     assert [row["memory"] for row in (training[lost_job_run.lost], training[retry])] == [
-        f"{retry_memory_mb(1)}M",
-        f"{retry_memory_mb(2)}M",
+        f"{profile_memory_mb(1)}M",
+        f"{profile_memory_mb(2)}M",
     ]
     # Snakemake's side: the same job restarted and submitted twice, as these two Slurm jobs.
     assert f"SLURM-job '{lost_job_run.lost}' failed, SLURM status is: 'CANCELLED'" in lost_job_run.output
