@@ -26,10 +26,10 @@ def small_mlp():
     return build_model("mlp", (1, 8, 8), 10, hidden=[40, 30, 20])
 
 
-def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env=None, targets=()):
-    """Run the workflow from the repository root with results and logs under `out` (`targets`: files to build, all
-    by default)."""
-    command = [
+def snakemake_command(out: Path, *args, configfile="configs/smoke.yaml", targets=()) -> list[str]:
+    """The command line that runs the workflow, from the repository root, with results and logs under `out`
+    (`targets`: files to build, all by default)."""
+    return [
         sys.executable,
         "-m",
         "snakemake",
@@ -43,6 +43,11 @@ def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env
         f"logs={out}/logs",
         *args,
     ]
+
+
+def snakemake(out: Path, *args, check=True, configfile="configs/smoke.yaml", env=None, targets=()):
+    """Run `snakemake_command` and wait for it."""
+    command = snakemake_command(out, *args, configfile=configfile, targets=targets)
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1500, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"snakemake failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
@@ -97,35 +102,56 @@ def slurm_targets(results: Path):
     return [str(run / "weight" / f"sparsity{k}" / "evaluation.json") for k in ("0.5", "0.9")]
 
 
+@dataclass
+class Slurm:
+    """The session's single-node Slurm (tests/slurm/cluster.py), or why it cannot be started here."""
+
+    cluster: object | None  # slurm.cluster.Cluster
+    unavailable: str | None
+
+
 @pytest.fixture(scope="session")
-def fresh_run(tmp_path_factory, smoke_run):
+def slurm():
+    """One cluster for every Slurm run of the session, started when the first needs it and stopped (its jobs
+    cancelled, its daemons ended by pid) at the session's end. Each run tells its own jobs from the others' by the
+    Slurm job ids that are new since it started (`slurm.cluster.new_jobs`)."""
+    from slurm.cluster import SlurmUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except SlurmUnavailable as reason:
+        yield Slurm(None, str(reason))
+        return
+    try:
+        yield Slurm(cluster, None)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def fresh_run(tmp_path_factory, smoke_run, slurm):
     """configs/smoke.yaml once more into a fresh folder, building the session run's `metric_paths` (~170 of its 200
-    jobs): `slurm_targets` through `--profile profiles/slurm` on a single-node Slurm started for it
-    (tests/slurm/cluster.py) and stopped right after, then the rest locally; all of it locally, with the reason, where
-    Slurm cannot start. Its metrics must equal the session run's (test_workflow.py): determinism and Slurm equality in
-    one run."""
-    from slurm.cluster import SlurmUnavailable, job_states, start_cluster
+    jobs): `slurm_targets` through `--profile profiles/slurm` on the session's single-node Slurm (`slurm`), then the
+    rest locally; all of it locally, with the reason, where Slurm cannot start. Its metrics must equal the session
+    run's (test_workflow.py): determinism and Slurm equality in one run."""
+    from slurm.cluster import job_states, new_jobs
 
     out = tmp_path_factory.mktemp("fresh")
     session_results = smoke_run / "results"
     targets = [str(out / "results" / path.relative_to(session_results)) for path in metric_paths(session_results)]
-    try:
-        cluster = start_cluster()
-    except SlurmUnavailable as reason:
+    if slurm.cluster is None:
         snakemake(out, targets=targets)
-        return FreshRun(out, slurm_unavailable=str(reason))
-    try:
-        done = snakemake(
-            out,
-            *SLURM_PROFILES,
-            "--slurm-logdir",
-            str(out / "slurm_logs"),
-            "--slurm-keep-successful-logs",
-            targets=slurm_targets(out / "results"),
-            env=cluster.env,
-        )
-        states = job_states(cluster)
-    finally:
-        cluster.stop()
+        return FreshRun(out, slurm_unavailable=slurm.unavailable)
+    before = job_states(slurm.cluster)
+    done = snakemake(
+        out,
+        *SLURM_PROFILES,
+        "--slurm-logdir",
+        str(out / "slurm_logs"),
+        "--slurm-keep-successful-logs",
+        targets=slurm_targets(out / "results"),
+        env=slurm.cluster.env,
+    )
+    states = {job: row["state"] for job, row in new_jobs(slurm.cluster, before).items()}
     snakemake(out, targets=targets)
     return FreshRun(out, None, done.stdout + done.stderr, states)

@@ -31,3 +31,14 @@ def test_every_training_rule_has_the_long_runtime_on_slurm_and_a_gpu_on_slurm_gp
     cpu, gpu = set_resources("slurm"), set_resources("slurm-gpu")
     assert sorted(training_rules() - set(cpu)) == []
     assert sorted(rule for rule in training_rules() if gpu.get(rule, {}).get("gpu") != 1) == []
+
+
+def test_job_states_come_from_squeue_on_both_profiles():
+    """sacct reports a cancelled job as "CANCELLED by <uid>", which the executor plugin does not take for a failure
+    (profiles/slurm/config.yaml): a job lost that way would hold the run forever, never retried. squeue says
+    "CANCELLED" (tests/test_slurm_lost_job.py)."""
+    cpu, gpu = (
+        yaml.safe_load((ROOT / "profiles" / name / "config.yaml").read_text()) for name in ("slurm", "slurm-gpu")
+    )
+    assert cpu["slurm-status-command"] == "squeue"
+    assert "slurm-status-command" not in gpu

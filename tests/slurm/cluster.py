@@ -235,3 +235,28 @@ def job_states(cluster, states="all"):
     """The cluster's jobs in `states` (all: finished ones too, kept for MinJobAge): Slurm job id -> state."""
     listed = _run(["squeue", f"--states={states}", "--noheader", "--format=%i|%T"], env=cluster.env, check=True).stdout
     return dict(line.split("|") for line in listed.splitlines() if line.strip())
+
+
+# What `jobs` lists per job: its state, its comment (the executor plugin's rule_<rule>_wildcards_<wildcards>), the
+# memory it asked for (e.g. 8000M) and its time limit.
+JOB_FIELDS = {"state": "%T", "comment": "%k", "memory": "%m", "time_limit": "%l"}
+
+
+def jobs(cluster):
+    """Every job the cluster lists (finished ones too, kept for MinJobAge): Slurm job id -> {JOB_FIELDS key: value}."""
+    listed = _run(
+        ["squeue", "--states=all", "--noheader", "--format=" + "|".join(["%i", *JOB_FIELDS.values()])],
+        env=cluster.env,
+        check=True,
+    ).stdout
+    rows = {}
+    for line in listed.splitlines():
+        if line.strip():
+            job, *values = line.split("|")
+            rows[job] = dict(zip(JOB_FIELDS, values, strict=True))
+    return rows
+
+
+def new_jobs(cluster, before):
+    """`jobs` less those listed in `before` (job ids seen earlier): the jobs submitted since."""
+    return {job: row for job, row in jobs(cluster).items() if job not in before}
