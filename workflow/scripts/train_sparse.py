@@ -42,7 +42,7 @@ with job_log(snakemake.log[0]) as log:
     achieved = achieved_sparsity(result.masks)
     log.info(
         "%s at sweep point %s: achieved sparsity %.4f, %d mask updates, %.1f s",
-        prune["method"],
+        prune.method,
         sparsity,
         achieved,
         sparsifier.updates,
