@@ -27,3 +27,10 @@ def test_sweep_parameters_are_merged_over_the_variants_own():
 def test_an_unknown_key_is_refused():
     with pytest.raises(TypeError, match="sparsity"):
         Variant.from_config({"method": "magnitude", "sparsity": 0.5}, layers="all")
+
+
+def test_its_dict_form_is_builtin_and_round_trips():
+    """Rules pass the variant to scripts as a dict: Snakemake detects changed params only for builtin types."""
+    variant = Variant.from_config({"method": "magnitude", "scope": "global", "mask_update_steps": 100}, layers="all")
+    as_dict = variant.as_dict()
+    assert type(as_dict) is dict and Variant(**as_dict) == variant

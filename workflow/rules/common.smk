@@ -93,8 +93,11 @@ def variant_cfg(wildcards):
     return study_cfg(wildcards.study)["prune"]["variants"][wildcards.variant]
 
 
-def prune_params(wildcards):
-    return Variant.from_config(variant_cfg(wildcards), study_cfg(wildcards.study)["prune"]["layers"])
+def prune_params(wildcards, extra=None):
+    """The variant (prunebench.pruning.Variant), with `extra` parameters merged over its own, as a dict: Snakemake
+    reruns a job whose params changed only for params of builtin types."""
+    variant = Variant.from_config(variant_cfg(wildcards), study_cfg(wildcards.study)["prune"]["layers"])
+    return (variant if extra is None else variant.with_params(extra)).as_dict()
 
 
 def family_stage(wildcards, role):

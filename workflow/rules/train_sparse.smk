@@ -21,10 +21,11 @@ rule sweep_candidate:
         model=model_params,
         seed=lambda wildcards: study_cfg(wildcards.study)["sweep_seed"],
         train=sparse_train_params,
-        prune=lambda wildcards: prune_params(wildcards).with_params(
+        prune=lambda wildcards: prune_params(
+            wildcards,
             sweep_point_params(
                 variant_cfg(wildcards), study_cfg(wildcards.study)["sweep"][wildcards.variant], int(wildcards.index)
-            )
+            ),
         ),
     script:
         "../scripts/sweep_candidate.py"
@@ -70,8 +71,8 @@ rule train_sparse:
     params:
         model=model_params,
         train=sparse_train_params,
-        prune=lambda wildcards: prune_params(wildcards).with_params(
-            variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.sparsity)
+        prune=lambda wildcards: prune_params(
+            wildcards, variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.sparsity)
         ),
     script:
         "../scripts/train_sparse.py"

@@ -5,7 +5,7 @@ from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
 from prunebench.models import checkpoint_failure, load_checkpoint, save_checkpoint
-from prunebench.pruning import load_masks, variant_sparsifier
+from prunebench.pruning import Variant, load_masks, variant_sparsifier
 from prunebench.training import TrainConfig, record_failures, train
 from prunebench.training.snapshots import WeightSnapshots
 
@@ -16,7 +16,7 @@ with job_log(snakemake.log[0]) as log:
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
     masks = load_masks(snakemake.input.masks)
-    sparsifier = variant_sparsifier(masks, snakemake.params.prune, float(snakemake.wildcards.sparsity), seed)
+    sparsifier = variant_sparsifier(masks, Variant(**snakemake.params.prune), float(snakemake.wildcards.sparsity), seed)
     config = TrainConfig.from_dict(params)
     snapshots = WeightSnapshots(list(masks) if config.snapshots else [])
     result = train(

@@ -3,9 +3,9 @@ from prunebench.data import load_prepared
 from prunebench.joblog import job_log
 from prunebench.models import load_checkpoint
 from prunebench.provenance import provenance
-from prunebench.pruning import compute_masks, mask_stats
+from prunebench.pruning import Variant, compute_masks, mask_stats
 
-variant = snakemake.params.prune
+variant = Variant(**snakemake.params.prune)
 seed = int(snakemake.wildcards.seed)
 sparsity = float(snakemake.wildcards.sparsity)
 with job_log(snakemake.log[0]) as log:

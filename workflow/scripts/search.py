@@ -6,10 +6,11 @@ from prunebench.determinism import seed_everything
 from prunebench.joblog import job_log
 from prunebench.models import checkpoint_failure, load_checkpoint
 from prunebench.provenance import provenance
+from prunebench.pruning import Variant
 from prunebench.pruning.search import SearchSettings, search_channels
 from prunebench.training import record_failures
 
-variant = snakemake.params.prune
+variant = Variant(**snakemake.params.prune)
 seed = int(snakemake.wildcards.seed)
 flops_kept = 1 - float(snakemake.wildcards.sparsity)
 with job_log(snakemake.log[0]) as log:

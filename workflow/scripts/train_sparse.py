@@ -9,13 +9,14 @@ from prunebench.determinism import device, seed_everything
 from prunebench.joblog import job_log
 from prunebench.models import build_model, save_checkpoint
 from prunebench.provenance import provenance
+from prunebench.pruning import Variant
 from prunebench.pruning.during_training import TrainingPlan, achieved_sparsity, training_sparsifier
 from prunebench.pruning.during_training.sweep import chosen_params
 from prunebench.training import TrainConfig, record_failures, train, training_images
 
 params = snakemake.params
 seed, sparsity = int(snakemake.wildcards.seed), float(snakemake.wildcards.sparsity)
-prune = params.prune
+prune = Variant(**params.prune)
 if "sweep" in snakemake.input.keys():  # the strength chosen for this sweep point on the study's sweep_seed
     with open(snakemake.input.sweep) as f:
         prune = prune.with_params(chosen_params(json.load(f), sparsity))
