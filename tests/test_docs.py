@@ -15,6 +15,8 @@ HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 PATH = re.compile(r"[\w./*{},-]+")
 CODE_CITATION = re.compile(r'(docs/[\w/.-]+\.md)(?:, "([^"]+)")?')
 CODE_SUFFIXES = {".py", ".smk", ".yaml", ".rst", ".toml", ""}
+# a top-level Markdown file named in the code (README.md, or one the repository does not have)
+TOP_LEVEL_DOC = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9_-]*\.md)\b")
 
 
 def doc_files(root: Path) -> list[Path]:
@@ -92,8 +94,9 @@ def code_citations(root: Path) -> list[str]:
         if path.suffix not in CODE_SUFFIXES or path == Path(__file__).resolve() or not path.exists():
             continue
         text = re.sub(r"\s*\n\s*(?:#\s*)?", " ", path.read_text(errors="replace"))
-        if "DESIGN.md" in text:
-            problems.append(f"{path}: cites DESIGN.md, which is not in the repository")
+        for name in sorted(set(TOP_LEVEL_DOC.findall(text))):
+            if not (root / name).is_file():
+                problems.append(f"{path}: cites {name}, which is not in the repository")
         for page, section in CODE_CITATION.findall(text):
             if not (root / page).is_file():
                 problems.append(f"{path}: cites {page}: no such file")
@@ -133,10 +136,10 @@ def test_the_checks_find_broken_links_anchors_paths_and_citations(tmp_path):
     ]
     (tmp_path / "src/cites.py").write_text(
         '"""See docs/page.md, "Second (part)" and docs/page.md,\n"A page: `with` code"."""\n'
-        '# DESIGN.md, docs/gone.md, docs/page.md, "Third"\n'
+        '# PLAN.md, docs/gone.md, docs/page.md, "Third"\n'
     )
     assert code_citations(tmp_path) == [
-        f"{tmp_path}/src/cites.py: cites DESIGN.md, which is not in the repository",
+        f"{tmp_path}/src/cites.py: cites PLAN.md, which is not in the repository",
         f"{tmp_path}/src/cites.py: cites docs/gone.md: no such file",
         f'{tmp_path}/src/cites.py: cites docs/page.md, "Third": no such section',
     ]
