@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import sys
+import time
 from dataclasses import dataclass
 
 import torch
@@ -46,3 +47,16 @@ def paper_dry_run_command(out, *config: str) -> list[str]:
         f"logs={out}/logs",
         *config,
     ]
+
+
+def alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    """Median seconds of `dense(x)` and `slimmed(x)`, called in turn, so load on the machine slows both alike."""
+    for _ in range(warmup):
+        dense(x), slimmed(x)
+    times = {"dense": [], "slimmed": []}
+    for _ in range(repeats):
+        for name, model in (("dense", dense), ("slimmed", slimmed)):
+            start = time.perf_counter()
+            model(x)
+            times[name].append(time.perf_counter() - start)
+    return statistics.median(times["dense"]), statistics.median(times["slimmed"])

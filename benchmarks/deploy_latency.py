@@ -6,7 +6,7 @@ Compiled: the inductor backend, mode "default", static shapes, with `freezing` o
 constant-folded, convolution weights prepacked: torch/_inductor/config.py), compiled and warmed before any timing, its
 outputs checked against eager's. One thread: on a machine whose cores are shared with other work, a two-thread forward
 waits at every operator for a thread the scheduler has taken away. Each round alternates dense and slimmed forwards
-(`slimming.alternating_medians`); the value is the median over rounds, their range in the unit column."""
+(`common.alternating_medians`); the value is the median over rounds, their range in the unit column."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import torch
 from torch._inductor import config as inductor_config
 from torch.profiler import ProfilerActivity, profile
 
-from benchmarks.common import Result, spread
-from benchmarks.slimming import CASES, alternating_medians, networks
+from benchmarks.common import Result, alternating_medians, spread
+from benchmarks.slimming import CASES, networks
 
 THREADS = 1
 TARGET = 0.7

@@ -9,12 +9,10 @@ timed alternately, so a busy machine slows both alike; medians of the repeats.""
 from __future__ import annotations
 
 import copy
-import statistics
-import time
 
 import torch
 
-from benchmarks.common import Result
+from benchmarks.common import Result, alternating_medians
 from prunebench.metrics import forward_flops
 from prunebench.models import build_model
 from prunebench.pruning import apply_masks, compute_masks, slim
@@ -31,19 +29,6 @@ REPEATS = {1: 60, 64: 12}
 
 
 @torch.no_grad()
-def alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
-    """Median seconds of `dense(x)` and `slimmed(x)`, called in turn, so load on the machine slows both alike."""
-    for _ in range(warmup):
-        dense(x), slimmed(x)
-    times = {"dense": [], "slimmed": []}
-    for _ in range(repeats):
-        for name, model in (("dense", dense), ("slimmed", slimmed)):
-            start = time.perf_counter()
-            model(x)
-            times[name].append(time.perf_counter() - start)
-    return statistics.median(times["dense"]), statistics.median(times["slimmed"])
-
-
 def networks(spec: dict, shape: tuple[int, ...]) -> tuple[torch.nn.Module, torch.nn.Module, float]:
     """One case's dense network, its slimmed network (eval mode) and the FLOPs reduction (dense / slimmed)."""
     torch.manual_seed(0)

@@ -4,7 +4,7 @@ library's CSR product W @ h (`prunebench.sparse.SparseMLP`), the same compiled b
 before timing), the same into preallocated outputs (torch.addmm with out=), CSC, the transposed product h @ W^T with
 W^T in CSR, and the library's CSR with no nonzeros (every pruned weight zeroed: what a call costs whatever it
 computes). Each is checked against the dense forward, then timed alternately with
-it (`slimming.alternating_medians`); the value is the median over rounds, their range in the unit column."""
+it (`common.alternating_medians`); the value is the median over rounds, their range in the unit column."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from typing import Callable
 
 import torch
 
-from benchmarks.common import Result, mlp_004, spread
-from benchmarks.slimming import alternating_medians
+from benchmarks.common import Result, alternating_medians, mlp_004, spread
 from prunebench.metrics.cost import forward_flops, remaining_weight_flops
 from prunebench.pruning import apply_masks, compute_masks
 from prunebench.sparse import SparseMLP
