@@ -49,6 +49,7 @@ def paper_dry_run_command(out, *config: str) -> list[str]:
     ]
 
 
+@torch.no_grad()
 def alternating_medians(dense, slimmed, x, repeats: int, warmup: int = 3) -> tuple[float, float]:
     """Median seconds of `dense(x)` and `slimmed(x)`, called in turn, so load on the machine slows both alike."""
     for _ in range(warmup):

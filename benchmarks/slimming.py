@@ -28,7 +28,6 @@ CASES = {  # name: (model spec, input shape)
 REPEATS = {1: 60, 64: 12}
 
 
-@torch.no_grad()
 def networks(spec: dict, shape: tuple[int, ...]) -> tuple[torch.nn.Module, torch.nn.Module, float]:
     """One case's dense network, its slimmed network (eval mode) and the FLOPs reduction (dense / slimmed)."""
     torch.manual_seed(0)
