@@ -1,8 +1,11 @@
 """The declared post-search projection (`search.project_to_budget`): a search that ends off its FLOPs budget is
 brought to it, keeping what it chose. Each layer keeps the same share of its searched width, scaled by one factor
 (round(a w_l), between 1 and C_l), a the largest for which the network fits the budget (bisection on the exact FLOPs);
-the channels kept are the highest in the search's own per-layer ranking (DDNP's scores, DP's logits). So the relative
-widths and the ranking are the search's, and every method is compared at the same FLOPs."""
+then, one channel at a time, the layer furthest below its share a w_l whose next channel still fits gets it, until
+none fits (the fill: with narrow layers one factor moves the FLOPs in steps of several points, and left the default
+run's DP searches at 65% removing 67.7 +- 2.4% of the prunable FLOPs). The channels kept are the highest in the
+search's own per-layer ranking (DDNP's scores, DP's logits). So the relative widths and the ranking are the search's,
+and every method is compared at the same FLOPs."""
 
 from __future__ import annotations
 
@@ -29,7 +32,23 @@ def scaled_widths(space: ChannelSpace, searched: dict[str, int], budget: float) 
     for _ in range(BISECTION_STEPS):
         middle = (low + high) / 2
         low, high = (middle, high) if space.flops(widths(middle)) <= budget else (low, middle)
-    return widths(low)
+    return filled(space, widths(low), {layer: low * w for layer, w in searched.items()}, budget)
+
+
+def filled(space: ChannelSpace, widths: dict[str, int], shares: dict[str, float], budget: float) -> dict[str, int]:
+    """`widths` grown one channel at a time, each to the layer furthest below its share (ties: the first layer) whose
+    next channel keeps the network within `budget`, until no layer's does."""
+    widths = dict(widths)
+    while True:
+        fitting = [
+            layer
+            for layer in widths
+            if widths[layer] < space.channels[layer] and space.flops({**widths, layer: widths[layer] + 1}) <= budget
+        ]
+        if not fitting:
+            return widths
+        layer = max(fitting, key=lambda name: shares[name] - widths[name])
+        widths[layer] += 1
 
 
 def project_to_budget(
