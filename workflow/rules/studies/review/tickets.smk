@@ -1,4 +1,5 @@
-# Study 003, part 2: lottery tickets and scratch training (003-F2, F6).
+# Study 003, part 2: lottery tickets and scratch training (003-F2: rv_tickets; 003-F6: rv_scratch). Each is its own
+# target, so the tickets can be run (`snakemake rv_tickets`) without part 1, which 003-F6 retrains.
 # 003-F2's chain per (learning rate, seed): rv_ticket_dense -> level 1 -> level 2 -> ... (rv_ticket_level, schedule
 # `iterative`: each level prunes the previous level's trained weights, rewinds, retrains); one-shot pruning to a
 # level's sparsity is the same rule reading the dense model (schedule `oneshot`); rv_ticket_retrain retrains a level's
@@ -120,55 +121,52 @@ rule rv_scratch_retrain:
         "../../../scripts/review/retrain.py"
 
 
-rule rv_part2_tables:
+rule rv_tickets:
     input:
         levels=lambda wildcards: paths(f"{RV_LEVEL}/metrics.json", rv_ticket_runs()),
         controls=lambda wildcards: paths(f"{RV_LEVEL}/reinit.json", rv_ticket_runs()),
         dense=lambda wildcards: paths(f"{RV_TICKETS}/dense/metrics.json", rv_dense_ticket_runs()),
-        runs=f"{RV}/runs/sparsity_runs.csv",
-        retrained=lambda wildcards: [
-            RV_RETRAINED.format(**run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS
-        ],
     output:
         tickets=f"{RV}/runs/ticket_runs.csv",
-        scratch=f"{RV}/runs/scratch_runs.csv",
-        f2=[
+        table=[
             artifact("review", "F2", "csv"),
             artifact("review", "F2", "md"),
         ],
-        f6=[
-            artifact("review", "F6", "csv"),
-            artifact("review", "F6", "md"),
-        ],
+        png=artifact("review", "F2", "png"),
+        pdf=artifact("review", "F2", "pdf"),
     log:
-        f"{LOGS}/review/part2_tables.log",
+        f"{LOGS}/review/F2.log",
     conda:
         ENV
     params:
         tickets=lambda wildcards: rv_ticket_runs(),
         dense=lambda wildcards: rv_dense_ticket_runs(),
-        scratch=lambda wildcards: [dict(run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
-        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
-        scratch_variant=lambda wildcards: rv_part2("scratch")["variant"],
+        model=lambda wildcards: rv_part2("tickets")["model"]["arch"],
     script:
-        "../../../scripts/review/part2_tables.py"
+        "../../../scripts/review/tickets.py"
 
 
-rule rv_part2_figures:
+rule rv_scratch:
     input:
-        tickets=f"{RV}/runs/ticket_runs.csv",
-        scratch=f"{RV}/runs/scratch_runs.csv",
+        runs=f"{RV}/runs/sparsity_runs.csv",
+        retrained=lambda wildcards: [
+            RV_RETRAINED.format(**run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS
+        ],
     output:
-        f2=artifact("review", "F2", "png"),
-        f2_pdf=artifact("review", "F2", "pdf"),
-        f6=artifact("review", "F6", "png"),
-        f6_pdf=artifact("review", "F6", "pdf"),
+        scratch=f"{RV}/runs/scratch_runs.csv",
+        table=[
+            artifact("review", "F6", "csv"),
+            artifact("review", "F6", "md"),
+        ],
+        png=artifact("review", "F6", "png"),
+        pdf=artifact("review", "F6", "pdf"),
     log:
-        f"{LOGS}/review/F2_F6.log",
+        f"{LOGS}/review/F6.log",
     conda:
         ENV
     params:
-        tickets=lambda wildcards: rv_part2("tickets"),
-        scratch_model=lambda wildcards: rv_part2("scratch")["model"],
+        scratch=lambda wildcards: [dict(run, arm=arm) for run in rv_scratch_runs() for arm in RV_F6_ARMS],
+        model=lambda wildcards: rv_part2("scratch")["model"],
+        variant=lambda wildcards: rv_part2("scratch")["variant"],
     script:
-        "../../../scripts/review/part2_figures.py"
+        "../../../scripts/review/scratch.py"
