@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -171,3 +172,10 @@ def test_scratch_b_trains_the_dense_runs_compute(smoke_run):
         b = json.loads((run / "retrain_scratch_b.json").read_text())["metrics"]
         assert e["epochs"] == SMOKE["train"]["epochs"]
         assert b["epochs"] == math.ceil(e["epochs"] * b["dense_flops"] / b["remaining_flops"] - 1e-9) > e["epochs"]
+
+
+def test_the_tickets_are_a_target_of_their_own_that_needs_no_part_1(tmp_path):
+    done = snakemake(tmp_path, "--dry-run", targets=("rv_tickets",))
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", done.stdout, re.MULTILINE))
+    assert int(counts["rv_ticket_level"]) > 0 and int(counts["rv_ticket_retrain"]) > 0
+    assert not {"train_dense", "train_sparse", "rv_tables", "rv_scratch_retrain", "rv_claims"} & set(counts)
