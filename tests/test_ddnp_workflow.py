@@ -73,7 +73,16 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
 
 
 def test_the_search_ablations_are_searched_only(smoke_run):
-    ablations = ("ddnp_literal", "ddnp_hard", "ddnp_gs_fc", "ddnp_gs_channel", "ddnp_abs", "ddnp_square", "ddnp_code")
+    ablations = (
+        "ddnp_literal",
+        "ddnp_hard",
+        "ddnp_gs_fc",
+        "ddnp_gs_channel",
+        "ddnp_abs",
+        "ddnp_square",
+        "ddnp_code",
+        "ddnp_code_ip",
+    )
     for variant in ablations:
         found = searches(smoke_run, variant)
         assert len(found) == 2 and not any((path.parent / "finetuned.pt").exists() for path in found)
@@ -100,6 +109,7 @@ def test_002_figures_and_search_claims(smoke_run):
         "ddnp_abs",
         "ddnp_square",
         "ddnp_code",
+        "ddnp_code_ip",
     }
     assert set(curves["variant"]) == searched
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")

@@ -12,7 +12,7 @@ from prunebench.tables import blank_if_finished, failure_reasons, mean_std
 # 002-F4's comparisons (the document's Fig. 4), by variant name: the first is the document's setting. A variant the
 # config does not search is left out of its panel. `ddnp_code` is the authors' released code, not the document.
 F4_COMPARISONS = {
-    "DDNP vs DP": ["ddnp", "dp", "ddnp_literal", "ddnp_code"],
+    "DDNP vs DP": ["ddnp", "dp", "ddnp_literal", "ddnp_code", "ddnp_code_ip"],
     "soft vs hard top-k": ["ddnp", "ddnp_hard"],
     "g_s architecture": ["ddnp", "ddnp_gs_fc", "ddnp_gs_channel"],
     "g_s output function": ["ddnp", "ddnp_abs", "ddnp_square"],
@@ -22,6 +22,7 @@ LABELS = {
     "dp": "DP",
     "ddnp_literal": "DDNP, the document read literally",
     "ddnp_code": "DDNP (released code)",
+    "ddnp_code_ip": "DDNP (released code, --ip True)",
     "ddnp_hard": "hard top-k (window 0)",
     "ddnp_gs_fc": "g_s = FC",
     "ddnp_gs_channel": "g_s = per-channel",
