@@ -49,7 +49,7 @@ def test_runs_are_averaged_over_seeds_and_labelled_beside_the_reported_rows(tmp_
                 "model": "resnet20",
                 "method": "l1_filter",
                 "variant": "l1",
-                "sparsity": "0.5",
+                "target": "0.5",
                 "seed": seed,
             }
         )
@@ -71,7 +71,7 @@ def test_the_imagenet_table_has_top1_and_top5_beside_table_2(tmp_path):
             "model": "resnet34",
             "method": "ddnp",
             "variant": "ddnp",
-            "sparsity": "0.442",
+            "target": "0.442",
             "seed": 0,
         }
     ]
@@ -146,7 +146,7 @@ def test_a_failed_run_empties_its_row_and_leaves_the_t1_claims_not_tested(tmp_pa
                 "model": "resnet20",
                 "method": method,
                 "variant": method,
-                "sparsity": "0.5",
+                "target": "0.5",
                 "seed": seed,
             }
         )

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import torch
 
+from conftest import snakemake
 from prunebench.models import load_checkpoint
 
 pytestmark = pytest.mark.workflow
@@ -40,7 +41,7 @@ def test_002_t1_has_the_runs_beside_the_reported_rows(smoke_run):
 
 
 def test_the_finetuned_network_is_the_slimmed_one(smoke_run):
-    run = next((smoke_run / "results/ddnp/runs").rglob("l1/sparsity0.5"))
+    run = next((smoke_run / "results/ddnp/runs").rglob("l1/flops0.5"))
     checkpoint = torch.load(run / "finetuned.pt", weights_only=True)
     slimming = json.loads((run / "slimmed.json").read_text())["slimming"]
     assert checkpoint["spec"]["widths"] == slimming["widths"]
@@ -52,7 +53,7 @@ def test_the_finetuned_network_is_the_slimmed_one(smoke_run):
 
 
 def searches(smoke_run, variant):
-    return sorted((smoke_run / "results/ddnp/runs").rglob(f"{variant}/sparsity*/search.json"))
+    return sorted((smoke_run / "results/ddnp/runs").rglob(f"{variant}/flops*/search.json"))
 
 
 def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the_searched_one(smoke_run):
@@ -115,3 +116,11 @@ def test_002_figures_and_search_claims(smoke_run):
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]
     assert "not tested" not in set(claims["holds"])  # every search the claims need is in the smoke run
+
+
+def test_a_run_path_naming_another_measure_than_its_methods_is_an_error_naming_the_right_one(tmp_path):
+    run = f"{tmp_path}/results/ddnp/runs/digits/resnet20/seed0"
+    done = snakemake(tmp_path, "--dry-run", check=False, targets=(f"{run}/l1/sparsity0.5/evaluation.json",))
+    assert done.returncode != 0
+    assert "variant l1's runs are under l1/flops<target>, not l1/sparsity<target>" in done.stdout + done.stderr
+    snakemake(tmp_path, "--dry-run", targets=(f"{run}/l1/flops0.5/evaluation.json",))

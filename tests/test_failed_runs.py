@@ -104,7 +104,7 @@ def test_a_failed_000_run_empties_its_t1_and_b1_rows_and_leaves_their_claims_not
         for point in ("untrained", "with_head", "headless", "pruned")
     }
     accuracy_paths = {point: [f[j] for f in files] for j, point in enumerate(("with_head", "headless", "pruned"))}
-    b1 = collect_mig([{**run, "variant": "magnitude", "sparsity": "0.5"} for run in runs], mig_paths, accuracy_paths)
+    b1 = collect_mig([{**run, "variant": "magnitude", "target": "0.5"} for run in runs], mig_paths, accuracy_paths)
     summary = mig_summary(b1).set_index("beta")
     assert summary.loc[4.0, "failed"] == REASON and math.isnan(summary.loc[4.0, "pruned_test_accuracy_mean"])
     assert summary.loc[1.0, "failed"] == "" and not math.isnan(summary.loc[1.0, "pruned_test_accuracy_mean"])
@@ -118,7 +118,7 @@ def test_a_failed_000_run_empties_its_t1_and_b1_rows_and_leaves_their_claims_not
     every_run = [dis_run_files(tmp_path, i, 0.9, failed=REASON) for i in range(4)]
     t1 = table_one(collect_runs(runs, *map(list, zip(*every_run))))
     accuracy_paths = {point: [f[j] for f in every_run] for j, point in enumerate(("with_head", "headless", "pruned"))}
-    b1 = collect_mig([{**run, "variant": "magnitude", "sparsity": "0.5"} for run in runs], mig_paths, accuracy_paths)
+    b1 = collect_mig([{**run, "variant": "magnitude", "target": "0.5"} for run in runs], mig_paths, accuracy_paths)
     assert [c.holds for c in dis_claims.all_claims(t1, b1)] == [None] * len(verdicts), "nothing left to decide on"
 
 
@@ -190,7 +190,7 @@ def test_failed_003_part2_runs_empty_their_f2_f6_f7_rows_and_leave_their_claims_
         ]
     )
     retrained = [
-        {"arm": arm, "sparsity": "0.5", "seed": seed}
+        {"arm": arm, "target": "0.5", "seed": seed}
         for arm in ("rewind", "reinit", "scratch_b", "random_masks")
         for seed in (0, 1)
     ]

@@ -112,6 +112,10 @@ class IterativeMethod(PruningMethod):
     family = "iterative"  # not a family the workflow routes
 
 
+class BlockMethod(PruningMethod):
+    structure = "block"  # no target measure: its runs would have no path
+
+
 def installed(monkeypatch, *entries: EntryPoint) -> Registry:
     """A method registry whose entry point group holds `entries` (as if installed), with `lowest` registered here."""
     monkeypatch.setattr("prunebench.registry.entry_points", lambda group: [e for e in entries if e.group == group])
@@ -127,6 +131,9 @@ def test_an_entry_point_that_is_no_method_of_a_known_family_or_takes_a_known_nam
     registry = installed(monkeypatch, EntryPoint("chained", "test_method_plugins:IterativeMethod", "test.methods"))
     with pytest.raises(TypeError, match=r"'chained' .* family 'iterative' is not one of \['criterion'"):
         registry["chained"]
+    registry = installed(monkeypatch, EntryPoint("blocks", "test_method_plugins:BlockMethod", "test.methods"))
+    with pytest.raises(TypeError, match=r"'blocks' .* structure 'block' is not one of \['weight', 'unit', 'channel'\]"):
+        registry["blocks"]
     registry = installed(monkeypatch, EntryPoint("lowest", "prunebench.pruning:PruningMethod", "test.methods"))
     with pytest.raises(ValueError, match="'lowest' .* already registered"):
         registry["lowest"]

@@ -161,7 +161,7 @@ def test_protocol_table_puts_the_trained_model_at_k_0_of_every_variant(tmp_path)
     for protocol, seed in [(DEFAULT, 0), (DEFAULT, 1), ("glorot_uniform", 0)]:
         for variant in ("weight", "unit"):
             for k in ("0.9", "0.5"):
-                runs.append({"protocol": protocol, "seed": seed, "variant": variant, "sparsity": k})
+                runs.append({"protocol": protocol, "seed": seed, "variant": variant, "target": k})
                 accuracy = 0.8 if variant == "weight" else 0.4
                 paths.append(write_json(tmp_path / f"{len(paths)}.json", {"test": {"loss": 1.0, "accuracy": accuracy}}))
     table = protocol_table(runs, paths, dense_runs, dense_paths, settings)

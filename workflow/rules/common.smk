@@ -3,6 +3,8 @@ import re
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
+
 from prunebench.config import (
     ConfigError,
     check_data_sources,
@@ -12,7 +14,7 @@ from prunebench.config import (
     validate_config,
     mask_stages,
 )
-from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, Variant
+from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, TARGET_MEASURES, Variant
 from prunebench.run_times import benchmark_path, write_run_times
 from prunebench.studies.manifest import ManifestError, load_manifest
 from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
@@ -45,7 +47,8 @@ LOGS = config["logs"]
 RUN = "{study}/runs/{dataset}/{model}/seed{seed}"
 DATA = f"{RESULTS}/data/{{dataset}}"
 DENSE = f"{RESULTS}/{RUN}/dense"
-PRUNED = f"{RESULTS}/{RUN}/{{variant}}/sparsity{{sparsity}}"
+# A pruned run: its variant and target, named by what the target measures (sparsity0.9, units0.9, flops0.5)
+PRUNED = f"{RESULTS}/{RUN}/{{variant}}/{{measure}}{{target}}"
 
 
 wildcard_constraints:
@@ -54,16 +57,28 @@ wildcard_constraints:
     model=r"[A-Za-z0-9_]+",
     variant=r"[A-Za-z0-9_]+",
     seed=r"\d+",
-    sparsity=r"[0-9.]+",
+    measure="|".join(TARGET_MEASURES.values()),
+    target=r"[0-9.]+",
 
 
 def study_cfg(study):
     return config["studies"][study]
 
 
-def sparsity_label(sparsity):
-    """The `sparsity` wildcard: 0.25 -> '0.25', 0 -> '0'."""
-    return f"{float(sparsity):g}"
+def target_label(target):
+    """The `target` wildcard: 0.25 -> '0.25', 0 -> '0'."""
+    return f"{float(target):g}"
+
+
+def target_measure(study, variant):
+    """What the variant's target measures (TARGET_MEASURES), from its method's structure."""
+    method = study_cfg(study)["prune"]["variants"][variant]["method"]
+    return TARGET_MEASURES[PRUNING_METHODS[method].structure]
+
+
+def pruned_run(run, variant, target):
+    """The wildcards of `run`'s `variant` pruned at `target`."""
+    return {**run, "variant": variant, "measure": target_measure(run["study"], variant), "target": target_label(target)}
 
 
 def data_params(wildcards):
@@ -90,7 +105,16 @@ def train_params(wildcards):
 
 
 def variant_cfg(wildcards):
-    return study_cfg(wildcards.study)["prune"]["variants"][wildcards.variant]
+    """The variant's config entry; a path naming another measure than its method's (flops0.5 for a weight method) is
+    an error that says which."""
+    variant = study_cfg(wildcards.study)["prune"]["variants"][wildcards.variant]
+    measure = target_measure(wildcards.study, wildcards.variant)
+    if getattr(wildcards, "measure", measure) != measure:
+        raise WorkflowError(
+            f"variant {wildcards.variant}'s runs are under {wildcards.variant}/{measure}<target>, not"
+            f" {wildcards.variant}/{wildcards.measure}<target>: its method's target measures {measure}"
+        )
+    return variant
 
 
 def prune_params(wildcards, extra=None):
@@ -184,19 +208,19 @@ def runs_of(study):
     ]
 
 
-def model_sparsities(study, model):
-    """The sparsities a study prunes `model` at: its `per_model.<model>.sparsities`, else `prune.sparsities`."""
+def model_targets(study, model):
+    """The targets a study prunes `model` at: its `per_model.<model>.sparsities`, else `prune.sparsities`."""
     cfg = study_cfg(study)
     return cfg.get("per_model", {}).get(model, {}).get("sparsities", cfg["prune"]["sparsities"])
 
 
-def pruned_runs_of(study, sparsities=None):
-    """Every (run, variant, sparsity) of a study, as wildcard dicts."""
+def pruned_runs_of(study, targets=None):
+    """Every (run, variant, target) of a study, as wildcard dicts."""
     return [
-        {**run, "variant": variant, "sparsity": sparsity_label(s)}
+        pruned_run(run, variant, target)
         for run in runs_of(study)
         for variant in study_cfg(study)["prune"]["variants"]
-        for s in (sparsities if sparsities is not None else model_sparsities(study, run["model"]))
+        for target in (targets if targets is not None else model_targets(study, run["model"]))
     ]
 
 

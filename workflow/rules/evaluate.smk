@@ -8,7 +8,7 @@ rule evaluate:
     output:
         metrics=f"{PRUNED}/evaluation.json",
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/evaluate.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/evaluate.log",
     conda:
         ENV
     params:

@@ -12,7 +12,7 @@ rule finetune:
         history=f"{PRUNED}/finetune_history.csv",
         snapshots=f"{PRUNED}/finetune_weights.pt",
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/finetune.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/finetune.log",
     conda:
         ENV
     threads: job_threads

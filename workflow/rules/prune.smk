@@ -9,7 +9,7 @@ rule prune:
         masks=f"{PRUNED}/masks.pt",
         stats=f"{PRUNED}/masks.json",
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/prune.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/prune.log",
     wildcard_constraints:
         variant=NOT_SEARCHED_VARIANT,  # structured-search variants: search.smk
     conda:

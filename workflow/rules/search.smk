@@ -13,7 +13,7 @@ rule search:
         history=f"{PRUNED}/search_history.csv",
         record=f"{PRUNED}/search.json",
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/search.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/search.log",
     wildcard_constraints:
         variant=SEARCHED_VARIANT,
     conda:

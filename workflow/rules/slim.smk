@@ -13,7 +13,7 @@ rule slim:
         masks=f"{PRUNED}/slimmed_masks.pt",
         record=f"{PRUNED}/slimmed.json",
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/slim.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/slim.log",
     conda:
         ENV
     script:

@@ -46,7 +46,7 @@ rule sweep_choice:
     conda:
         ENV
     params:
-        targets=lambda wildcards: [float(s) for s in model_sparsities(wildcards.study, wildcards.model)],
+        targets=lambda wildcards: [float(t) for t in model_targets(wildcards.study, wildcards.model)],
     script:
         "../scripts/sweep_choice.py"
 
@@ -62,7 +62,7 @@ rule train_sparse:
         metrics=f"{PRUNED}/training.json",
         timing=f"{PRUNED}/training_time.csv",
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/train_sparse.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/train_sparse.log",
     conda:
         ENV
     threads: job_threads
@@ -72,7 +72,7 @@ rule train_sparse:
         model=model_params,
         train=sparse_train_params,
         prune=lambda wildcards: prune_params(
-            wildcards, variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.sparsity)
+            wildcards, variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.target)
         ),
     script:
         "../scripts/train_sparse.py"

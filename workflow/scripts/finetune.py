@@ -16,7 +16,7 @@ with job_log(snakemake.log[0]) as log:
     data = load_prepared(snakemake.input.data)
     model, spec = load_checkpoint(snakemake.input.model, device())
     masks = load_masks(snakemake.input.masks)
-    sparsifier = variant_sparsifier(masks, Variant(**snakemake.params.prune), float(snakemake.wildcards.sparsity), seed)
+    sparsifier = variant_sparsifier(masks, Variant(**snakemake.params.prune), float(snakemake.wildcards.target), seed)
     config = TrainConfig.from_dict(params)
     snapshots = WeightSnapshots(list(masks) if config.snapshots else [])
     result = train(

@@ -7,14 +7,14 @@ from prunebench.pruning import Variant, compute_masks, mask_stats
 
 variant = Variant(**snakemake.params.prune)
 seed = int(snakemake.wildcards.seed)
-sparsity = float(snakemake.wildcards.sparsity)
+target = float(snakemake.wildcards.target)  # of weights, units or FLOPs removed (the method's measure)
 with job_log(snakemake.log[0]) as log:
     model, spec = load_checkpoint(snakemake.input.model)
     data = load_prepared(snakemake.input.data) if "data" in snakemake.input.keys() else None
     masks = compute_masks(
         model,
         variant.method,
-        sparsity,
+        target,
         scope=variant.scope,
         layers=variant.layers,
         seed=seed,
@@ -23,9 +23,9 @@ with job_log(snakemake.log[0]) as log:
         input_shape=tuple(spec["input_shape"]),
     )
     stats = mask_stats(masks)
-    log.info("%s at sparsity %s: %s", variant.method, sparsity, stats)
+    log.info("%s at %s %s: %s", variant.method, snakemake.wildcards.measure, target, stats)
     save_torch(snakemake.output.masks, masks)
     write_json(
         snakemake.output.stats,
-        {"layers": stats, "provenance": provenance({**variant.as_dict(), "sparsity": sparsity}, seed)},
+        {"layers": stats, "provenance": provenance({**variant.as_dict(), "target": target}, seed)},
     )

@@ -12,7 +12,7 @@ from prunebench.training import record_failures
 
 variant = Variant(**snakemake.params.prune)
 seed = int(snakemake.wildcards.seed)
-flops_kept = 1 - float(snakemake.wildcards.sparsity)
+flops_kept = 1 - float(snakemake.wildcards.target)
 with job_log(snakemake.log[0]) as log:
     seed_everything(seed, snakemake.threads)
     model, spec = load_checkpoint(snakemake.input.model)

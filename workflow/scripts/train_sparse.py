@@ -15,7 +15,7 @@ from prunebench.pruning.during_training.sweep import chosen_params
 from prunebench.training import TrainConfig, record_failures, train, training_images
 
 params = snakemake.params
-seed, sparsity = int(snakemake.wildcards.seed), float(snakemake.wildcards.sparsity)
+seed, sparsity = int(snakemake.wildcards.seed), float(snakemake.wildcards.target)
 prune = Variant(**params.prune)
 if "sweep" in snakemake.input.keys():  # the strength chosen for this sweep point on the study's sweep_seed
     with open(snakemake.input.sweep) as f:

@@ -8,7 +8,14 @@ Masks are the single representation of a pruned network: {parameter name: 0/1 te
 from prunebench.pruning.channels import ChannelSpace, channel_prunable
 from prunebench.pruning.layers import LAYER_SELECTIONS, prunable_weights
 from prunebench.pruning.masks import SCOPES, apply_masks, compute_masks, load_masks
-from prunebench.pruning.methods import FAMILIES, FAMILY_STAGES, PRUNING_METHODS, PruningContext, PruningMethod
+from prunebench.pruning.methods import (
+    FAMILIES,
+    FAMILY_STAGES,
+    PRUNING_METHODS,
+    TARGET_MEASURES,
+    PruningContext,
+    PruningMethod,
+)
 from prunebench.pruning.params import method_params, variant_schema_rules
 from prunebench.pruning.sparsifier import FixedMasks, RecomputedMasks, variant_sparsifier
 from prunebench.pruning.slimming import slim, slimming_record
@@ -28,6 +35,7 @@ __all__ = [
     "PruningMethod",
     "RecomputedMasks",
     "SCOPES",
+    "TARGET_MEASURES",
     "Variant",
     "apply_masks",
     "channel_prunable",

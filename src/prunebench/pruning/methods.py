@@ -50,11 +50,18 @@ class PruningContext:
     gradients: tuple[torch.Tensor, ...] = ()  # dL/dw on each batch of training data (methods with needs_data)
 
 
+# What a variant's pruning target (the `target` wildcard, one of a study's `prune.sparsities`) measures, by the
+# method's structure, and so the name it carries in the run's path (`<variant>/<measure><target>`): the fraction of
+# weights removed (for a method whose sparsity is an outcome, the sparsity its sweep point aims at), of units (rows)
+# removed, or of FLOPs removed (prunebench.pruning.channel_criteria's budget).
+TARGET_MEASURES = {"weight": "sparsity", "unit": "units", "channel": "flops"}
+
+
 class PruningMethod:
     family = "criterion"  # one of FAMILIES
     # "weight": one score per weight; "unit": one score per output unit (row), whole rows pruned; "channel": one score
     # per output channel of each channel-prunable layer, whole channel groups removed at a FLOPs budget
-    # (prunebench.pruning.channel_criteria)
+    # (prunebench.pruning.channel_criteria); TARGET_MEASURES names what the target of each measures
     structure = "weight"
     Params: type = NoParams
     needs_data = False
@@ -72,6 +79,8 @@ def method_problem(method) -> str | None:
         return f"{method!r} is not a subclass of prunebench.pruning.PruningMethod"
     if method.family not in FAMILIES:
         return f"its family {method.family!r} is not one of {list(FAMILIES)}"
+    if method.structure not in TARGET_MEASURES:
+        return f"its structure {method.structure!r} is not one of {list(TARGET_MEASURES)}"
     return None
 
 

@@ -46,7 +46,7 @@ class TrainingSparsifier(Sparsifier):
 
 class DuringTrainingMethod(PruningMethod):
     family = "during_training"
-    # False: the sparsity wildcard is the final sparsity the method is asked for; True: sparsity is an outcome of the
+    # False: the target wildcard is the final sparsity the method is asked for; True: sparsity is an outcome of the
     # method's strength (a study sweeps it, one value per sweep point: its `sweep` key).
     sparsity_is_outcome = False
 

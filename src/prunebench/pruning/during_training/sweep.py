@@ -1,7 +1,7 @@
 """Sweep points of training-time variants: a study's optional `sweep: {<variant>: {<parameter>: [values]}}` gives, for a
 method whose sparsity is an outcome (variational dropout's KL weight, L0's lambda), the strengths of its sweep
-points. The `sparsity` wildcard of such a run is the label of its sweep point, the sparsity it aims at; what the run
-achieved is measured from its final masks.
+points. The `target` wildcard of such a run (its path's `sparsity<target>`) labels its sweep point: the sparsity it
+aims at; what the run achieved is measured from its final masks.
 
 Two ways to say which strength a sweep point gets: one value per entry of `prune.sparsities`, in order; or, with the
 study's `sweep_seed`, the values are candidates, each trained once on that seed (never one of the evaluated seeds:

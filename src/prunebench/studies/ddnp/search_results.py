@@ -33,7 +33,7 @@ KEYS = ["dataset", "model", "variant", "method", "target_flops_reduction", "seed
 
 
 def _key(run: dict) -> dict:
-    return {**{k: run[k] for k in KEYS if k in run}, "target_flops_reduction": float(run["sparsity"])}
+    return {**{k: run[k] for k in KEYS if k in run}, "target_flops_reduction": float(run["target"])}
 
 
 CURVE = ["epoch", "heldout_accuracy", "flops_ratio", "within_budget", "failed"]

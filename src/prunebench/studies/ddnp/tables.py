@@ -75,7 +75,7 @@ def run_rows(runs: list[dict], dense_metrics, evaluations, slimmings) -> pd.Data
                 "model": run["model"],
                 "method": run["method"],
                 "variant": run["variant"],
-                "target_flops_reduction": float(run["sparsity"]),
+                "target_flops_reduction": float(run["target"]),
                 "seed": run["seed"],
                 "failed": evaluation.get("failed", ""),
                 "baseline_accuracy": dense["test"]["accuracy"],

@@ -190,12 +190,15 @@ def collect_mig(
     runs: list[dict], mig_paths: dict[str, list[str]], accuracy_paths: dict[str, list[str]]
 ) -> pd.DataFrame:
     """000-B1: one row per pruned Beta-VAE-Classif run on a dataset with factors (`runs`: dataset, beta, seed,
-    variant, sparsity): mig_<point> for each of MIG_POINTS, <point>_test_accuracy for each of ACCURACY_POINTS, the
+    variant, target): mig_<point> for each of MIG_POINTS, <point>_test_accuracy for each of ACCURACY_POINTS, the
     normalized gap of each factor after the first phase (with_head_gap_<factor>), and `failed`: why the run's training
     failed ("" when it did not), from the pruned model's evaluation, which carries every earlier stage's failure."""
     rows = []
     for i, run in enumerate(runs):
-        row = {k: run[k] for k in ("dataset", "seed", "variant", "sparsity")} | {"beta": float(run["beta"])}
+        row = {k: run[k] for k in ("dataset", "seed", "variant")} | {
+            "sparsity": run["target"],
+            "beta": float(run["beta"]),
+        }
         row["failed"] = _read_json(accuracy_paths["pruned"][i]).get("failed", "")
         for point in MIG_POINTS:
             row[f"mig_{point}"] = _read_json(mig_paths[point][i])["metrics"]["mig"]

@@ -37,7 +37,7 @@ def collect_runs(runs: list[dict], evaluations: list[str], trainings: list[str],
             {
                 "model": run["model"],
                 "technique": run["variant"],
-                "target": float(run["sparsity"]),
+                "target": float(run["target"]),
                 "seed": run["seed"],
                 "failed": record.get("failed", ""),
                 "achieved_sparsity": _read_json(training)["metrics"]["achieved_sparsity"],

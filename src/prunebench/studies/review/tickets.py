@@ -95,7 +95,7 @@ def collect_scratch(
         rows.append(
             {
                 "arm": run["arm"],
-                "target": float(run["sparsity"]),
+                "target": float(run["target"]),
                 "seed": run["seed"],
                 "sparsity": m["sparsity"],
                 "test_accuracy": 100 * m["test"]["accuracy"],

@@ -29,7 +29,7 @@ def collect_evaluations(runs: list[dict], evaluation_paths: list[str]) -> pd.Dat
         metrics = record["metrics"]
         row = {
             "variant": run["variant"],
-            "k_percent": round(100 * float(run["sparsity"]), 6),
+            "k_percent": round(100 * float(run["target"]), 6),
             "seed": run["seed"],
             "failed": record.get("failed", ""),
         }
@@ -61,7 +61,7 @@ def collect_elimination_stats(runs: list[dict], model_paths: list[str], mask_pat
             rows.append(
                 {
                     "variant": run["variant"],
-                    "k_percent": round(100 * float(run["sparsity"]), 6),
+                    "k_percent": round(100 * float(run["target"]), 6),
                     "seed": run["seed"],
                     **layer,
                 }
@@ -93,7 +93,7 @@ def protocol_table(
     points = [(key, variant, 0.0, metrics) for key, metrics in dense.items() for variant in variants]
     for run, path in zip(runs, evaluation_paths, strict=True):
         key = (run["protocol"], run["seed"])
-        points.append((key, run["variant"], round(100 * float(run["sparsity"]), 6), _read_json(path)["metrics"]))
+        points.append((key, run["variant"], round(100 * float(run["target"]), 6), _read_json(path)["metrics"]))
     frame = pd.DataFrame(
         [
             {

@@ -108,7 +108,7 @@ rule dis_mig_pruned:
     output:
         metrics=MIG_PRUNED,
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/mig.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/mig.log",
     wildcard_constraints:
         dataset="|".join(FACTOR_DATASETS),
     conda:

@@ -25,7 +25,7 @@ rule kl_divergences:
         mem_mb=2048,
     params:
         pruned=lambda wildcards: [
-            [r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "latent_kl")
+            [r["variant"], float(r["target"])] for r in pruned_runs_of_run(wildcards, "latent_kl")
         ],
         finetune=kl_finetune_params,
         divergence=lambda wildcards: study_cfg("latent_kl")["divergence"],

@@ -94,7 +94,7 @@ def rv_pie_pruned():
     out = []
     for s in pie["sparsities"]:
         for run in rv_pie_runs():
-            wildcards = {**run, "variant": pie["variant"], "sparsity": sparsity_label(s)}
+            wildcards = pruned_run(run, pie["variant"], s)
             files = pruned_model(SimpleNamespace(**wildcards))
             out.append((float(s), files["model"].format(**wildcards), files["masks"].format(**wildcards)))
     return out

@@ -107,7 +107,7 @@ rule rv_scratch_retrain:
     output:
         metrics=RV_RETRAINED,
     log:
-        f"{LOGS}/{RUN}/{{variant}}/sparsity{{sparsity}}/retrain_{{arm}}.log",
+        f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/retrain_{{arm}}.log",
     wildcard_constraints:
         arm="|".join(RV_F6_ARMS),
     conda:

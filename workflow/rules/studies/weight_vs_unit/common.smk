@@ -63,7 +63,7 @@ def wvu_protocol_runs():
 
 def wvu_protocol_pruned_runs():
     return [
-        {**run, "variant": variant, "sparsity": sparsity_label(k)}
+        pruned_run(run, variant, k)
         for run in wvu_protocol_runs()
         for variant in wvu_cfg()["prune"]["variants"]
         for k in wvu_cfg()["protocols"]["sparsities"]

@@ -21,7 +21,7 @@ rule wvu_forward_latency:
     params:
         latency=lambda wildcards: wvu_cfg()["latency"],
         pruned=lambda wildcards: [
-            [r["variant"], float(r["sparsity"])] for r in pruned_runs_of_run(wildcards, "weight_vs_unit")
+            [r["variant"], float(r["target"])] for r in pruned_runs_of_run(wildcards, "weight_vs_unit")
         ],
     script:
         "../../../scripts/weight_vs_unit/forward_latency.py"
