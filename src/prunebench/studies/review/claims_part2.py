@@ -188,25 +188,31 @@ def pies_are_harder(counts: pd.DataFrame) -> Claim:
     return inconclusive_if(claim, floor)
 
 
+def ticket_claims(tickets: pd.DataFrame, histories: dict) -> list[Claim]:
+    """C6, decided on the ticket runs alone (003-F2: `snakemake rv_tickets` builds them without part 1); `histories`:
+    the dense ticket runs' validation histories by learning rate."""
+    rules = [
+        still_rising_by_group(histories, "the dense ticket runs at lr {}"),
+        too_few_seeds(int(tickets["seed"].nunique()), "003-F2"),
+    ]
+    return [untested_if_failed(inconclusive_if(ticket_depends_on_learning_rate(tickets), *rules), failures_of(tickets))]
+
+
 def part2_claims(
     tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame, histories: dict
 ) -> list[Claim]:
-    """C6 is decided on the ticket runs, C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a failed run among
-    them leaves the claim not tested (its verdict, computed on the missing values, replaced). `histories` (the dense
-    runs each rests on, one validation history per seed or model: tickets by learning rate {lr: [...]}, scratch and pie
-    lists) and the seeds make a claim inconclusive by prunebench.claims' rules."""
-    on_tickets, on_scratch, on_pie = failures_of(tickets), failures_of(scratch), failures_of(pie_counts)
-    ticket_rules = [
-        still_rising_by_group(histories["tickets"], "the dense ticket runs at lr {}"),
-        too_few_seeds(int(tickets["seed"].nunique()), "003-F2"),
-    ]
+    """C6 is decided on the ticket runs (`ticket_claims`), C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a
+    failed run among them leaves the claim not tested (its verdict, computed on the missing values, replaced).
+    `histories` (the dense runs each rests on, one validation history per seed or model: tickets by learning rate
+    {lr: [...]}, scratch and pie lists) and the seeds make a claim inconclusive by prunebench.claims' rules."""
+    on_scratch, on_pie = failures_of(scratch), failures_of(pie_counts)
     scratch_rules = [
         still_rising(histories["scratch"], "the dense runs whose masks 003-F6 retrains"),
         too_few_seeds(int(scratch["seed"].nunique()), "003-F6"),
     ]
     pie_rules = [still_rising(histories["pie"], "the dense PIE populations")]
     return [
-        untested_if_failed(inconclusive_if(ticket_depends_on_learning_rate(tickets), *ticket_rules), on_tickets),
+        *ticket_claims(tickets, histories["tickets"]),
         untested_if_failed(inconclusive_if(scratch_matches_pruning(scratch), *scratch_rules), on_scratch),
         untested_if_failed(inconclusive_if(magnitude_beats_scratch_and_tickets(scratch), *scratch_rules), on_scratch),
         untested_if_failed(inconclusive_if(pie_counts_grow(pie_counts), *pie_rules), on_pie),
