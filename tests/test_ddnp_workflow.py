@@ -6,11 +6,14 @@ import json
 import pandas as pd
 import pytest
 import torch
+import yaml
 
-from conftest import snakemake
+from conftest import ROOT, snakemake
 from prunebench.models import load_checkpoint
 
 pytestmark = pytest.mark.workflow
+
+ABLATIONS = yaml.safe_load((ROOT / "configs/smoke.yaml").read_text())["studies"]["ddnp"]["search_ablations"]
 
 
 def test_002_t1_has_the_runs_beside_the_reported_rows(smoke_run):
@@ -74,17 +77,7 @@ def test_a_search_writes_masks_history_and_record_and_the_slimmed_network_is_the
 
 
 def test_the_search_ablations_are_searched_only(smoke_run):
-    ablations = (
-        "ddnp_literal",
-        "ddnp_hard",
-        "ddnp_gs_fc",
-        "ddnp_gs_channel",
-        "ddnp_abs",
-        "ddnp_square",
-        "ddnp_code",
-        "ddnp_code_ip",
-    )
-    for variant in ablations:
+    for variant in ABLATIONS:
         found = searches(smoke_run, variant)
         assert len(found) == 2 and not any((path.parent / "finetuned.pt").exists() for path in found)
 
@@ -100,19 +93,7 @@ def test_002_figures_and_search_claims(smoke_run):
         and (widths["kept"] >= 1).all()
     )
     curves = pd.read_csv(out / "002-F4_search_accuracy.csv")
-    searched = {
-        "ddnp",
-        "dp",
-        "ddnp_literal",
-        "ddnp_hard",
-        "ddnp_gs_fc",
-        "ddnp_gs_channel",
-        "ddnp_abs",
-        "ddnp_square",
-        "ddnp_code",
-        "ddnp_code_ip",
-    }
-    assert set(curves["variant"]) == searched
+    assert set(curves["variant"]) == {"ddnp", "dp", *ABLATIONS}
     claims = pd.read_csv(out / "002-claims.csv").set_index("claim_id")
     assert list(claims.index) == ["002-C1", "002-C2", "002-C3", "002-C4", "002-C5"]
     assert "not tested" not in set(claims["holds"])  # every search the claims need is in the smoke run
