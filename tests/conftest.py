@@ -95,7 +95,7 @@ def metric_paths(results: Path) -> list[Path]:
 
 def slurm_targets(results: Path):
     """What goes through Slurm: part of 004's default MLP run (its dense training, then weight pruning at k = 50% and
-    90%: 2 prune and 2 evaluate jobs, each pair a job array; 5 Slurm jobs). Each Slurm job costs two Snakemake
+    90%: 2 prune_evaluate jobs, a job array; 3 Slurm jobs). Each Slurm job costs two Snakemake
     start-ups, ~7 s more than a local job on 2 cores (docs/cluster.md): more of the smoke DAG that
     way would not fit the suite's time."""
     run = results / "weight_vs_unit/runs/digits/mlp/seed0"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prunebench.config import ConfigError, check_data_sources, validate_config
+from prunebench.config import ConfigError, check_data_sources, evaluated_at_pruning, validate_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -98,6 +98,16 @@ def test_a_variant_name_both_searched_and_pruned_is_named():
     config = broken(lambda c: set_path(c, "studies.weight_vs_unit.prune.variants.l1", search))
     with pytest.raises(ConfigError, match=r"\['l1'\] name a structured search in one study and a criterion"):
         validate_config(config, SCHEMA)
+
+
+def test_criteria_with_nothing_between_pruning_and_evaluation_are_evaluated_where_they_are_pruned():
+    """common.smk's prune_evaluate: 004's weight and unit variants (no fine-tuning, no slimming); not 000's, 001's and
+    002's (fine-tuned) nor 003's (trained sparse). A name that is something else in another study without fine-tuning
+    goes through prune and evaluate everywhere."""
+    config = load(ROOT / "configs/smoke.yaml")
+    assert evaluated_at_pruning(config) == (["weight_vs_unit"], ["unit", "weight"])
+    config["studies"]["review"]["prune"]["variants"]["weight"] = {"method": "gradual_magnitude"}
+    assert evaluated_at_pruning(config) == (["weight_vs_unit"], ["unit"])
 
 
 def test_histogram_sparsity_must_be_in_the_sweep():

@@ -92,7 +92,7 @@ def test_a_run_killed_during_training_resumes_with_the_readme_steps(smoke_run, t
     snakemake(tmp_path, "--unlock", *args)
     resumed = snakemake(tmp_path, *args)
 
-    assert job_counts(resumed.stdout + resumed.stderr) == {"train_dense": 1, "prune": 1, "evaluate": 1}
+    assert job_counts(resumed.stdout + resumed.stderr) == {"train_dense": 1, "prune_evaluate": 1}
     assert prepared.stat().st_mtime_ns == prepared_mtime, "the finished data preparation was redone"
     resumed_records = records(tmp_path / "results", RUN)
     assert len(resumed_records) == 4  # dense metrics and history, prune stats, evaluation
@@ -118,8 +118,7 @@ def test_changing_one_variant_reruns_only_the_jobs_downstream_of_it(smoke_run, t
     weight_runs = len(study["seeds"]) * len(study["prune"]["sparsities"]) + len(protocols["changes"]) * len(
         protocols["seeds"]
     ) * len(protocols["sparsities"])
-    assert counts.pop("prune") == weight_runs, "one pruning per (protocol, seed, k) of the changed variant"
-    assert counts.pop("evaluate") == weight_runs
+    assert counts.pop("prune_evaluate") == weight_runs, "one pruning per (protocol, seed, k) of the changed variant"
     # 003-F1 draws the rule graph of the run's config: its params are the whole config, so any change redraws it.
     assert counts.pop("rv_procedure") == 1
     assert set(counts) <= {
@@ -137,7 +136,7 @@ def test_changing_one_variant_reruns_only_the_jobs_downstream_of_it(smoke_run, t
     }, "only 004's jobs after pruning, and the pages collecting every study"
     assert all(count == 1 for count in counts.values())
     print(
-        f"jobs rerun after changing one variant: {weight_runs} prune + {weight_runs} evaluate + {sum(counts.values())}"
+        f"jobs rerun after changing one variant: {weight_runs} prune_evaluate + {sum(counts.values())}"
         " of 004 and the pages + 003-F1"
     )
 
@@ -169,7 +168,7 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
     damage(checkpoint)
     failed = snakemake(tmp_path, "--", str(masks), check=False)
     assert failed.returncode != 0
-    log = (tmp_path / "logs" / RUN / "weight/sparsity0.5/prune.log").read_text()
+    log = (tmp_path / "logs" / RUN / "weight/sparsity0.5/prune_evaluate.log").read_text()
     assert f"{checkpoint} is damaged and cannot be read" in log and "Delete this file" in log
     assert "Traceback" in log  # the log keeps the details; the message above leads them
     assert checkpoint.exists() and data.exists() and not masks.exists()
@@ -178,15 +177,12 @@ def test_a_damaged_checkpoint_or_dataset_is_named_and_nothing_else_is_deleted(sm
     damage(data)
     failed = snakemake(tmp_path, "--", str(masks.with_name("evaluation.json")), check=False)
     assert failed.returncode != 0
-    assert job_counts(failed.stdout + failed.stderr) == {
-        "prune": 1,
-        "evaluate": 1,
-    }, "the damaged data is not silently remade"
+    assert job_counts(failed.stdout + failed.stderr) == {"prune_evaluate": 1}, "the damaged data is not silently remade"
     assert (
         f"{data} is damaged and cannot be read"
-        in (tmp_path / "logs" / RUN / "weight/sparsity0.5/evaluate.log").read_text()
+        in (tmp_path / "logs" / RUN / "weight/sparsity0.5/prune_evaluate.log").read_text()
     )
-    assert masks.exists() and checkpoint.exists() and data.exists()
+    assert checkpoint.exists() and data.exists()
 
 
 # --- errors a user causes --------------------------------------------------------------------------------------------

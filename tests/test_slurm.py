@@ -10,7 +10,7 @@ pytestmark = pytest.mark.workflow
 
 # The rules of that part the Snakefile declares local (data preparation) and those that are Slurm jobs.
 LOCAL = {"prepare_data"}
-CLUSTER = {"train_dense", "prune", "evaluate"}
+CLUSTER = {"train_dense", "prune_evaluate"}
 
 
 @pytest.fixture(scope="module")

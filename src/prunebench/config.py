@@ -104,6 +104,24 @@ def _cross_key_errors(config: dict) -> list[str]:
     return errors
 
 
+def evaluated_at_pruning(config: dict) -> tuple[list[str], list[str]]:
+    """(studies, variant names) whose pruned models are evaluated in the job that prunes them (common.smk:
+    prune_evaluate): a criterion's masks on the trained model, in a study that neither fine-tunes nor slims it. A name
+    counts only where it is such a criterion in every study without fine-tuning that has it."""
+    studies, one_shot, other = set(), set(), set()
+    for study, cfg in config["studies"].items():
+        if not cfg or "finetune" in cfg:
+            continue
+        for name, variant in cfg.get("prune", {}).get("variants", {}).items():
+            method = PRUNING_METHODS[variant["method"]]
+            if method.family == "criterion" and method.structure != "channel":
+                studies.add(study)
+                one_shot.add(name)
+            else:
+                other.add(name)
+    return sorted(studies), sorted(one_shot - other)
+
+
 def mask_stages(config: dict) -> dict[str, set[str]]:
     """Every variant name, over every study, with the stages that write its masks (FAMILY_STAGES: one per family)."""
     stages: dict[str, set[str]] = {}

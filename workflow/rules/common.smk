@@ -12,6 +12,7 @@ from prunebench.config import (
     studies_without_local_data,
     user_error,
     validate_config,
+    evaluated_at_pruning,
     mask_stages,
 )
 from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, TARGET_MEASURES, Variant
@@ -134,6 +135,13 @@ SEARCHED_VARIANTS = sorted(name for name, stages in mask_stages(config).items() 
 # Rule-level constraints on {variant}: which of prune / search writes a variant's masks.pt.
 SEARCHED_VARIANT = "|".join(SEARCHED_VARIANTS) or "(?!)"  # (?!): matches nothing
 NOT_SEARCHED_VARIANT = rf"(?!(?:{SEARCHED_VARIANT})(?![A-Za-z0-9_]))[A-Za-z0-9_]+"
+
+
+# Rule-level constraints of prune_evaluate (prune.smk): the studies and variants whose pruned model is evaluated in the
+# job that prunes it, one interpreter start instead of two.
+EVALUATED_AT_PRUNING_STUDIES, EVALUATED_AT_PRUNING_VARIANTS = evaluated_at_pruning(config)
+EVALUATED_AT_PRUNING_STUDY = "|".join(EVALUATED_AT_PRUNING_STUDIES) or "(?!)"
+EVALUATED_AT_PRUNING_VARIANT = "|".join(EVALUATED_AT_PRUNING_VARIANTS) or "(?!)"
 
 
 def prune_inputs(wildcards):
