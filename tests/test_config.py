@@ -4,7 +4,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prunebench.config import ConfigError, check_data_sources, evaluated_at_pruning, validate_config
+from prunebench.config import (
+    ConfigError,
+    check_data_sources,
+    evaluated_at_pruning,
+    trained_sparse_name_errors,
+    validate_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -108,6 +114,19 @@ def test_criteria_with_nothing_between_pruning_and_evaluation_are_evaluated_wher
     assert evaluated_at_pruning(config) == (["weight_vs_unit"], ["unit", "weight"])
     config["studies"]["review"]["prune"]["variants"]["weight"] = {"method": "gradual_magnitude"}
     assert evaluated_at_pruning(config) == (["weight_vs_unit"], ["unit"])
+
+
+def test_a_criterion_named_like_a_training_time_variant_in_a_study_that_trains_sparse_is_named():
+    """train_sparse (which writes evaluation.json too) is told apart by study and variant name: 001's criterion
+    `random` is fine (001 trains nothing sparse, 003's `random` is training-time); a criterion in 003, beside its
+    training-time variants, under a name that is training-time in 000, is not."""
+    config = load(ROOT / "configs/smoke.yaml")
+    assert config["studies"]["latent_kl"]["prune"]["variants"]["random"] == {"method": "random"}
+    assert trained_sparse_name_errors(config) == []
+    config["studies"]["review"]["prune"]["variants"]["extra"] = {"method": "random"}
+    config["studies"]["disentangle"]["prune"]["variants"]["extra"] = {"method": "gradual_magnitude"}
+    (error,) = trained_sparse_name_errors(config)
+    assert error.startswith("config key studies.review.prune.variants.extra: 'extra' is a training-time variant")
 
 
 def test_histogram_sparsity_must_be_in_the_sweep():

@@ -101,6 +101,23 @@ def _cross_key_errors(config: dict) -> list[str]:
             f"config key studies.*.prune.variants: {shared} name a structured search in one study and a criterion in "
             "another; give them different names"
         )
+    errors += trained_sparse_name_errors(config)
+    return errors
+
+
+def trained_sparse_name_errors(config: dict) -> list[str]:
+    """train_sparse is told from the other stages by study and variant name, each on its own (common.smk): in a study
+    with training-time variants, no other variant may carry a name that is a training-time variant anywhere."""
+    studies, names = trained_sparse(config)
+    errors = []
+    for study in studies:
+        for name, variant in config["studies"][study]["prune"]["variants"].items():
+            if name in names and PRUNING_METHODS[variant["method"]].family != "during_training":
+                errors.append(
+                    f"config key studies.{study}.prune.variants.{name}: {name!r} is a training-time variant in another"
+                    f" study, and study {study} trains variants sparse too; give this {variant['method']} variant"
+                    " another name"
+                )
     return errors
 
 
@@ -120,6 +137,18 @@ def evaluated_at_pruning(config: dict) -> tuple[list[str], list[str]]:
             else:
                 other.add(name)
     return sorted(studies), sorted(one_shot - other)
+
+
+def trained_sparse(config: dict) -> tuple[list[str], list[str]]:
+    """(studies, variant names) of the training-time variants (common.smk: train_sparse, which evaluates the model it
+    trains): the studies that have one, and every name that is one in some study."""
+    studies, names = set(), set()
+    for study, cfg in config["studies"].items():
+        for name, variant in (cfg or {}).get("prune", {}).get("variants", {}).items():
+            if PRUNING_METHODS[variant["method"]].family == "during_training":
+                studies.add(study)
+                names.add(name)
+    return sorted(studies), sorted(names)
 
 
 def mask_stages(config: dict) -> dict[str, set[str]]:

@@ -14,6 +14,7 @@ from prunebench.config import (
     validate_config,
     evaluated_at_pruning,
     mask_stages,
+    trained_sparse,
 )
 from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, TARGET_MEASURES, Variant
 from prunebench.run_times import benchmark_path, write_run_times
@@ -142,6 +143,11 @@ NOT_SEARCHED_VARIANT = rf"(?!(?:{SEARCHED_VARIANT})(?![A-Za-z0-9_]))[A-Za-z0-9_]
 EVALUATED_AT_PRUNING_STUDIES, EVALUATED_AT_PRUNING_VARIANTS = evaluated_at_pruning(config)
 EVALUATED_AT_PRUNING_STUDY = "|".join(EVALUATED_AT_PRUNING_STUDIES) or "(?!)"
 EVALUATED_AT_PRUNING_VARIANT = "|".join(EVALUATED_AT_PRUNING_VARIANTS) or "(?!)"
+
+# Rule-level constraints of train_sparse, which evaluates the model it trains (train_sparse.smk).
+TRAINED_SPARSE_STUDIES, TRAINED_SPARSE_VARIANTS = trained_sparse(config)
+TRAINED_SPARSE_STUDY = "|".join(TRAINED_SPARSE_STUDIES) or "(?!)"
+TRAINED_SPARSE_VARIANT = "|".join(TRAINED_SPARSE_VARIANTS) or "(?!)"
 
 
 def prune_inputs(wildcards):

@@ -1,6 +1,7 @@
 # Stage 3': training-time pruning (variants whose method has family `during_training`: gradual magnitude / random,
 # variational dropout, L0 gates). One training from the dense model's initialization with the method acting inside
-# the loop; the plain model and its final masks go on to evaluation (common.smk: pruned_model).
+# the loop; the plain model and its final masks are what the study measures (common.smk: pruned_model), evaluated in
+# the same job (evaluate.smk's record), so the job's start-up is paid once.
 # Optional study keys: `sweep` (the strength at each sweep point of a method whose sparsity is an outcome) and
 # `per_variant: {<variant>: {train: {...}}}` (training overrides, e.g. 1.5x the epochs for extended magnitude pruning).
 # With `sweep_seed`, the sweep lists candidates: sweep_candidate trains each once on that seed (not an evaluated one)
@@ -51,6 +52,9 @@ rule sweep_choice:
         "../scripts/sweep_choice.py"
 
 
+ruleorder: train_sparse > evaluate
+
+
 rule train_sparse:
     input:
         unpack(sweep_choice_input),
@@ -61,8 +65,12 @@ rule train_sparse:
         history=f"{PRUNED}/trained_history.csv",
         metrics=f"{PRUNED}/training.json",
         timing=f"{PRUNED}/training_time.csv",
+        evaluation=f"{PRUNED}/evaluation.json",
     log:
         f"{LOGS}/{RUN}/{{variant}}/{{measure}}{{target}}/train_sparse.log",
+    wildcard_constraints:
+        study=TRAINED_SPARSE_STUDY,
+        variant=TRAINED_SPARSE_VARIANT,
     conda:
         ENV
     threads: job_threads
@@ -74,5 +82,6 @@ rule train_sparse:
         prune=lambda wildcards: prune_params(
             wildcards, variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.target)
         ),
+        trained_on=last_training_params,
     script:
         "../scripts/train_sparse.py"

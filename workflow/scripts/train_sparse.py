@@ -6,10 +6,11 @@ import pandas as pd
 from prunebench.atomic import save_torch, write_csv, write_json
 from prunebench.data import load_prepared
 from prunebench.determinism import device, seed_everything
+from prunebench.evaluation import evaluation_record
 from prunebench.joblog import job_log
 from prunebench.models import build_model, save_checkpoint
 from prunebench.provenance import provenance
-from prunebench.pruning import Variant
+from prunebench.pruning import Variant, apply_masks
 from prunebench.pruning.during_training import TrainingPlan, achieved_sparsity, training_sparsifier
 from prunebench.pruning.during_training.sweep import chosen_params
 from prunebench.training import TrainConfig, record_failures, train, training_images
@@ -83,3 +84,13 @@ with job_log(snakemake.log[0]) as log:
             ]
         ),
     )
+    record = evaluation_record(
+        apply_masks(model, result.masks),
+        result.masks,
+        data,
+        TrainConfig.from_dict(params.trained_on),
+        result.failed,
+        {"model": spec, **dict(snakemake.wildcards.items())},
+        seed,
+    )
+    write_json(snakemake.output.evaluation, record)
