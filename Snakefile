@@ -43,6 +43,7 @@ rule all:
     input:
         rules.artifact_catalog.output,
         rules.claims_page.output,
+        rules.run_times.output,
 
 
 # Under a cluster executor these run in the main Snakemake process, not as cluster jobs: data preparation (a download
@@ -53,13 +54,8 @@ workflow.localrules("prepare_data", *(r.name for r in workflow.rules if any(is_a
 
 # Every job with a log records its wall time, CPU time and peak memory (a Snakemake benchmark file, as the `benchmark:`
 # directive would write it) under logs/benchmarks/<rule>/, at its log's path: set here for every rule at once, with
-# the log's path modifier, rather than as a copy of each rule's log path. When a run succeeds the records are summed
-# per rule and per study, with the start-up each job's log records, into results/run_times.{csv,md,png}.
+# the log's path modifier, rather than as a copy of each rule's log path. The run_times rule (targets.smk) sums them.
 for job_rule in workflow.rules:
     if job_rule.log:
         job_rule.benchmark_modifier = job_rule.log_modifier
         job_rule.benchmark = benchmark_path(LOGS, job_rule.name, str(job_rule.log[0]))
-
-
-onsuccess:
-    write_run_times(LOGS, RESULTS)

@@ -132,6 +132,7 @@ def test_changing_one_variant_reruns_only_the_jobs_downstream_of_it(smoke_run, t
         "wvu_claims",
         "artifact_catalog",
         "claims_page",
+        "run_times",
         "all",
     }, "only 004's jobs after pruning, and the pages collecting every study"
     assert all(count == 1 for count in counts.values())

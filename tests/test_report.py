@@ -93,6 +93,15 @@ def test_the_claims_page_is_in_the_report(smoke_run, report):
             assert f">{claim_id}<" in html, f"{claim_id} is not on the claims page"
 
 
+def test_where_the_run_time_went_is_in_the_report(smoke_run, report):
+    path, _ = report
+    results, categories = report_data(path.read_text())
+    shown = categories["All studies"]["Where the run's time went"]
+    for name in ("run_times.csv", "run_times.png"):
+        assert str(smoke_run / "results" / name) in results and str(smoke_run / "results" / name) in shown
+        assert results[str(smoke_run / "results" / name)]["caption"].strip()
+
+
 def test_the_report_builds_without_warnings_and_is_self_contained(report):
     path, output = report
     html = path.read_text()

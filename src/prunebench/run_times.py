@@ -1,6 +1,6 @@
 """Where a run's time goes: every job's benchmark record (Snakemake's `benchmark:` file: wall seconds, CPU seconds,
 peak memory) and the start-up its log records (prunebench.joblog), summed per rule and per study into
-results/run_times.{csv,md,png} when a run succeeds (the Snakefile's onsuccess handler)."""
+results/run_times.{csv,md,png} by the run_times rule, the last job of a whole run."""
 
 from __future__ import annotations
 
@@ -61,18 +61,15 @@ def summary(jobs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return table.sort_values("wall_s", ascending=False, ignore_index=True)
 
 
-def write_run_times(logs, results) -> None:
-    """results/run_times.csv (per rule, with its study), .md (per study, then per rule) and .png (job wall time per
-    rule, start-up shaded). Nothing is written where no job left a record."""
+def write_run_times(logs, table, markdown, figure) -> None:
+    """`table` (CSV, per rule, with its study), `markdown` (per study, then per rule) and `figure` (PNG, job wall time
+    per rule, start-up shaded), from every record under `logs`."""
     jobs = job_times(logs)
-    if jobs.empty:
-        return
-    results = Path(results)
     per_rule = summary(jobs, ["study", "rule"])
     per_study = summary(jobs, ["study"])
     total = summary(jobs.assign(all="all jobs"), ["all"]).rename(columns={"all": "study"})
-    per_rule.to_csv(results / "run_times.csv", index=False)
-    (results / "run_times.md").write_text(
+    per_rule.to_csv(table, index=False)
+    Path(markdown).write_text(
         "# Where the run's time went\n\nJob wall and CPU seconds from each job's benchmark record; start-up: the "
         "seconds before a job's script opened its log.\n\n## Per study\n\n"
         + pd.concat([per_study, total]).to_markdown(index=False, floatfmt=".3g")
@@ -80,7 +77,7 @@ def write_run_times(logs, results) -> None:
         + per_rule.to_markdown(index=False, floatfmt=".3g")
         + "\n"
     )
-    _figure(per_rule, results / "run_times.png")
+    _figure(per_rule, Path(figure))
 
 
 def _figure(per_rule: pd.DataFrame, path: Path) -> None:

@@ -17,7 +17,7 @@ from prunebench.config import (
     trained_sparse,
 )
 from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, TARGET_MEASURES, Variant
-from prunebench.run_times import benchmark_path, write_run_times
+from prunebench.run_times import benchmark_path
 from prunebench.studies.manifest import ManifestError, load_manifest
 from prunebench.pruning.during_training.sweep import candidate_count, is_selected, sweep_point_params, variant_params_at
 

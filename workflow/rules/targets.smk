@@ -59,3 +59,36 @@ rule claims_page:
         claims_files=CLAIMS_FILES,
     script:
         "../scripts/claims_page.py"
+
+
+# Where the run's time went: every job's benchmark record (the Snakefile gives each job with a log one) and the start-up
+# its log records, summed per rule and per study. Its inputs make it the last job of a whole run.
+rule run_times:
+    input:
+        rules.artifact_catalog.output,
+        rules.claims_page.output,
+    output:
+        table=report(
+            f"{RESULTS}/run_times.csv",
+            caption="../report/run_times.rst",
+            category="All studies",
+            subcategory="Where the run's time went",
+            labels={"type": "table (CSV)"},
+        ),
+        md=f"{RESULTS}/run_times.md",
+        figure=report(
+            f"{RESULTS}/run_times.png",
+            caption="../report/run_times.rst",
+            category="All studies",
+            subcategory="Where the run's time went",
+            labels={"type": "figure (PNG)"},
+        ),
+    log:
+        f"{LOGS}/run_times.log",
+    localrule: True
+    conda:
+        ENV
+    params:
+        logs=LOGS,
+    script:
+        "../scripts/run_times.py"
