@@ -8,14 +8,18 @@ import yaml
 from conftest import ROOT
 
 
-def training_rules() -> set[str]:
+def rules_whose_script_calls(function: str) -> set[str]:
     rules = set()
     for path in (ROOT / "workflow/rules").rglob("*.smk"):
         for name, body in re.findall(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", path.read_text(), re.M | re.S):
             script = re.search(r'script:\s*"([^"]+)"', body)
-            if script and "record_failures" in (path.parent / script.group(1)).resolve().read_text():
+            if script and function in (path.parent / script.group(1)).resolve().read_text():
                 rules.add(name)
     return rules
+
+
+def training_rules() -> set[str]:
+    return rules_whose_script_calls("record_failures")
 
 
 def set_resources(profile: str) -> dict:
@@ -31,6 +35,13 @@ def test_every_training_rule_has_the_long_runtime_on_slurm_and_a_gpu_on_slurm_gp
     cpu, gpu = set_resources("slurm"), set_resources("slurm-gpu")
     assert sorted(training_rules() - set(cpu)) == []
     assert sorted(rule for rule in training_rules() if gpu.get(rule, {}).get("gpu") != 1) == []
+
+
+def test_every_rule_that_evaluates_a_pruned_network_has_a_gpu_on_slurm_gpu():
+    evaluating = rules_whose_script_calls("evaluation_record")
+    assert {"evaluate", "prune_evaluate", "train_sparse"} <= evaluating
+    gpu = set_resources("slurm-gpu")
+    assert sorted(rule for rule in evaluating if gpu.get(rule, {}).get("gpu") != 1) == []
 
 
 def test_job_states_come_from_squeue_on_both_profiles():
