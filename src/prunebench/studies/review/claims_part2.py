@@ -198,23 +198,37 @@ def ticket_claims(tickets: pd.DataFrame, histories: dict) -> list[Claim]:
     return [untested_if_failed(inconclusive_if(ticket_depends_on_learning_rate(tickets), *rules), failures_of(tickets))]
 
 
+def scratch_claims(scratch: pd.DataFrame, histories: list) -> list[Claim]:
+    """C7-C8, decided on 003-F6's runs alone; `histories`: the validation histories of the dense runs whose masks they
+    retrain, one per seed."""
+    rules = [
+        still_rising(histories, "the dense runs whose masks 003-F6 retrains"),
+        too_few_seeds(int(scratch["seed"].nunique()), "003-F6"),
+    ]
+    return [
+        untested_if_failed(inconclusive_if(claim(scratch), *rules), failures_of(scratch))
+        for claim in (scratch_matches_pruning, magnitude_beats_scratch_and_tickets)
+    ]
+
+
+def pie_claims(pie_counts: pd.DataFrame, histories: list) -> list[Claim]:
+    """C9-C10, decided on 003-F7's populations alone; `histories`: the dense populations' validation histories."""
+    rules = [still_rising(histories, "the dense PIE populations")]
+    return [
+        untested_if_failed(inconclusive_if(claim(pie_counts), *rules), failures_of(pie_counts))
+        for claim in (pie_counts_grow, pies_are_harder)
+    ]
+
+
 def part2_claims(
     tickets: pd.DataFrame, scratch: pd.DataFrame, pie_counts: pd.DataFrame, histories: dict
 ) -> list[Claim]:
-    """C6 is decided on the ticket runs (`ticket_claims`), C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations: a
+    """C6 is decided on the ticket runs, C7-C8 on 003-F6's runs, C9-C10 on 003-F7's populations, each piece alone: a
     failed run among them leaves the claim not tested (its verdict, computed on the missing values, replaced).
     `histories` (the dense runs each rests on, one validation history per seed or model: tickets by learning rate
     {lr: [...]}, scratch and pie lists) and the seeds make a claim inconclusive by prunebench.claims' rules."""
-    on_scratch, on_pie = failures_of(scratch), failures_of(pie_counts)
-    scratch_rules = [
-        still_rising(histories["scratch"], "the dense runs whose masks 003-F6 retrains"),
-        too_few_seeds(int(scratch["seed"].nunique()), "003-F6"),
-    ]
-    pie_rules = [still_rising(histories["pie"], "the dense PIE populations")]
     return [
         *ticket_claims(tickets, histories["tickets"]),
-        untested_if_failed(inconclusive_if(scratch_matches_pruning(scratch), *scratch_rules), on_scratch),
-        untested_if_failed(inconclusive_if(magnitude_beats_scratch_and_tickets(scratch), *scratch_rules), on_scratch),
-        untested_if_failed(inconclusive_if(pie_counts_grow(pie_counts), *pie_rules), on_pie),
-        untested_if_failed(inconclusive_if(pies_are_harder(pie_counts), *pie_rules), on_pie),
+        *scratch_claims(scratch, histories["scratch"]),
+        *pie_claims(pie_counts, histories["pie"]),
     ]
