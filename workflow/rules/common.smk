@@ -9,12 +9,12 @@ from prunebench.config import (
     ConfigError,
     check_data_sources,
     check_model_files,
-    studies_without_local_data,
-    user_error,
-    validate_config,
     evaluated_at_pruning,
     mask_stages,
+    studies_without_local_data,
     trained_sparse,
+    user_error,
+    validate_config,
 )
 from prunebench.pruning import FAMILY_STAGES, PRUNING_METHODS, TARGET_MEASURES, Variant
 from prunebench.run_times import benchmark_path
