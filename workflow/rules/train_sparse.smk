@@ -82,6 +82,5 @@ rule train_sparse:
         prune=lambda wildcards: prune_params(
             wildcards, variant_params_at(study_cfg(wildcards.study), wildcards.variant, wildcards.target)
         ),
-        trained_on=last_training_params,
     script:
         "../scripts/train_sparse.py"

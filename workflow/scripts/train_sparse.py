@@ -88,7 +88,7 @@ with job_log(snakemake.log[0]) as log:
         apply_masks(model, result.masks),
         result.masks,
         data,
-        TrainConfig.from_dict(params.trained_on),
+        config,  # its train-set metrics: the images this training learnt from
         result.failed,
         {"model": spec, **dict(snakemake.wildcards.items())},
         seed,
