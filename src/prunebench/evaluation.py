@@ -1,6 +1,6 @@
 """The evaluation stage's record of a pruned model: loss and accuracy on every split, every cost measure, and (apart,
-as a timing) its forward latency. Written by the evaluate rule, and by prune_evaluate where a criterion's pruned model
-goes straight to evaluation."""
+as a timing) its forward latency. Written by the evaluate rule, by prune_evaluate where a criterion's pruned model
+goes straight to evaluation, and by train_sparse for the model it trains."""
 
 import torch.nn as nn
 
