@@ -105,20 +105,24 @@ def _cross_key_errors(config: dict) -> list[str]:
     return errors
 
 
+def configured_variants(config: dict):
+    """(study, its config, variant name, its method: PRUNING_METHODS' entry) for every variant of every study."""
+    for study, cfg in config["studies"].items():
+        for name, variant in (cfg or {}).get("prune", {}).get("variants", {}).items():
+            yield study, cfg, name, PRUNING_METHODS[variant["method"]]
+
+
 def trained_sparse_name_errors(config: dict) -> list[str]:
     """train_sparse is told from the other stages by study and variant name, each on its own (common.smk): in a study
     with training-time variants, no other variant may carry a name that is a training-time variant anywhere."""
     studies, names = trained_sparse(config)
-    errors = []
-    for study in studies:
-        for name, variant in config["studies"][study]["prune"]["variants"].items():
-            if name in names and PRUNING_METHODS[variant["method"]].family != "during_training":
-                errors.append(
-                    f"config key studies.{study}.prune.variants.{name}: {name!r} is a training-time variant in another"
-                    f" study, and study {study} trains variants sparse too; give this {variant['method']} variant"
-                    " another name"
-                )
-    return errors
+    return [
+        f"config key studies.{study}.prune.variants.{name}: {name!r} is a training-time variant in another study, and"
+        f" study {study} trains variants sparse too; give this"
+        f" {config['studies'][study]['prune']['variants'][name]['method']} variant another name"
+        for study, _, name, method in configured_variants(config)
+        if study in studies and name in names and method.family != "during_training"
+    ]
 
 
 def evaluated_at_pruning(config: dict) -> tuple[list[str], list[str]]:
@@ -126,38 +130,31 @@ def evaluated_at_pruning(config: dict) -> tuple[list[str], list[str]]:
     prune_evaluate): a criterion's masks on the trained model, in a study that neither fine-tunes nor slims it. A name
     counts only where it is such a criterion in every study without fine-tuning that has it."""
     studies, one_shot, other = set(), set(), set()
-    for study, cfg in config["studies"].items():
-        if not cfg or "finetune" in cfg:
+    for study, cfg, name, method in configured_variants(config):
+        if "finetune" in cfg:
             continue
-        for name, variant in cfg.get("prune", {}).get("variants", {}).items():
-            method = PRUNING_METHODS[variant["method"]]
-            if method.family == "criterion" and method.structure != "channel":
-                studies.add(study)
-                one_shot.add(name)
-            else:
-                other.add(name)
+        if method.family == "criterion" and method.structure != "channel":
+            studies.add(study)
+            one_shot.add(name)
+        else:
+            other.add(name)
     return sorted(studies), sorted(one_shot - other)
 
 
 def trained_sparse(config: dict) -> tuple[list[str], list[str]]:
     """(studies, variant names) of the training-time variants (common.smk: train_sparse, which evaluates the model it
     trains): the studies that have one, and every name that is one in some study."""
-    studies, names = set(), set()
-    for study, cfg in config["studies"].items():
-        for name, variant in (cfg or {}).get("prune", {}).get("variants", {}).items():
-            if PRUNING_METHODS[variant["method"]].family == "during_training":
-                studies.add(study)
-                names.add(name)
-    return sorted(studies), sorted(names)
+    found = [
+        (study, name) for study, _, name, method in configured_variants(config) if method.family == "during_training"
+    ]
+    return sorted({study for study, _ in found}), sorted({name for _, name in found})
 
 
 def mask_stages(config: dict) -> dict[str, set[str]]:
     """Every variant name, over every study, with the stages that write its masks (FAMILY_STAGES: one per family)."""
     stages: dict[str, set[str]] = {}
-    for study in config["studies"].values():
-        for name, variant in (study or {}).get("prune", {}).get("variants", {}).items():
-            stage = FAMILY_STAGES[PRUNING_METHODS[variant["method"]].family]["masks"]
-            stages.setdefault(name, set()).add(stage)
+    for _, _, name, method in configured_variants(config):
+        stages.setdefault(name, set()).add(FAMILY_STAGES[method.family]["masks"])
     return stages
 
 

@@ -132,22 +132,27 @@ def family_stage(wildcards, role):
     return FAMILY_STAGES[PRUNING_METHODS[variant_cfg(wildcards)["method"]].family][role]
 
 
+def alternatives(names):
+    """A wildcard constraint matching exactly `names` (none: "(?!)", which matches nothing)."""
+    return "|".join(names) or "(?!)"
+
+
 SEARCHED_VARIANTS = sorted(name for name, stages in mask_stages(config).items() if "search" in stages)
 # Rule-level constraints on {variant}: which of prune / search writes a variant's masks.pt.
-SEARCHED_VARIANT = "|".join(SEARCHED_VARIANTS) or "(?!)"  # (?!): matches nothing
+SEARCHED_VARIANT = alternatives(SEARCHED_VARIANTS)
 NOT_SEARCHED_VARIANT = rf"(?!(?:{SEARCHED_VARIANT})(?![A-Za-z0-9_]))[A-Za-z0-9_]+"
 
 
 # Rule-level constraints of prune_evaluate (prune.smk): the studies and variants whose pruned model is evaluated in the
 # job that prunes it, one interpreter start instead of two.
 EVALUATED_AT_PRUNING_STUDIES, EVALUATED_AT_PRUNING_VARIANTS = evaluated_at_pruning(config)
-EVALUATED_AT_PRUNING_STUDY = "|".join(EVALUATED_AT_PRUNING_STUDIES) or "(?!)"
-EVALUATED_AT_PRUNING_VARIANT = "|".join(EVALUATED_AT_PRUNING_VARIANTS) or "(?!)"
+EVALUATED_AT_PRUNING_STUDY = alternatives(EVALUATED_AT_PRUNING_STUDIES)
+EVALUATED_AT_PRUNING_VARIANT = alternatives(EVALUATED_AT_PRUNING_VARIANTS)
 
 # Rule-level constraints of train_sparse, which evaluates the model it trains (train_sparse.smk).
 TRAINED_SPARSE_STUDIES, TRAINED_SPARSE_VARIANTS = trained_sparse(config)
-TRAINED_SPARSE_STUDY = "|".join(TRAINED_SPARSE_STUDIES) or "(?!)"
-TRAINED_SPARSE_VARIANT = "|".join(TRAINED_SPARSE_VARIANTS) or "(?!)"
+TRAINED_SPARSE_STUDY = alternatives(TRAINED_SPARSE_STUDIES)
+TRAINED_SPARSE_VARIANT = alternatives(TRAINED_SPARSE_VARIANTS)
 
 
 def prune_inputs(wildcards):

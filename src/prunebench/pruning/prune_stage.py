@@ -8,7 +8,6 @@ import torch.nn as nn
 from prunebench.atomic import save_torch, write_json
 from prunebench.data import PreparedData
 from prunebench.provenance import provenance
-from prunebench.pruning.masks import compute_masks
 from prunebench.pruning.stats import mask_stats
 from prunebench.pruning.variant import Variant
 
@@ -25,17 +24,7 @@ def prune_trained(
 ) -> dict:
     """`variant`'s masks on `model` at `target` (of weights, units or FLOPs removed: the method's measure), written to
     `outputs` (masks, their record); returns the masks. `data`: the prepared data, for a criterion that needs it."""
-    masks = compute_masks(
-        model,
-        variant.method,
-        target,
-        scope=variant.scope,
-        layers=variant.layers,
-        seed=seed,
-        params=variant.params,
-        data=data,
-        input_shape=tuple(spec["input_shape"]),
-    )
+    masks = variant.masks(model, target, seed, data, tuple(spec["input_shape"]))
     stats = mask_stats(masks)
     log.info("%s at %s: %s", variant.method, target, stats)
     masks_path, stats_path = outputs

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from prunebench.pruning.masks import apply_masks, compute_masks
+from prunebench.pruning.masks import apply_masks
 from prunebench.pruning.variant import Variant
 from prunebench.training.sparsifier import Sparsifier
 
@@ -53,14 +53,6 @@ def variant_sparsifier(masks: dict[str, torch.Tensor], variant: Variant, sparsit
         return FixedMasks(masks)
 
     def recompute(model):
-        return compute_masks(
-            model,
-            variant.method,
-            sparsity,
-            scope=variant.scope,
-            layers=variant.layers,
-            seed=seed,
-            params=variant.params,
-        )
+        return variant.masks(model, sparsity, seed)
 
     return RecomputedMasks(masks, every, recompute)

@@ -3,6 +3,11 @@ every stage (prune, search, fine-tune, training-time pruning) reads the same fie
 
 from dataclasses import asdict, dataclass, field, replace
 
+from torch import nn
+
+from prunebench.data import PreparedData
+from prunebench.pruning.masks import compute_masks
+
 
 @dataclass(frozen=True, kw_only=True)
 class Variant:
@@ -24,3 +29,24 @@ class Variant:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def masks(
+        self,
+        model: nn.Module,
+        target: float,
+        seed: int,
+        data: PreparedData | None = None,
+        input_shape: tuple[int, ...] | None = None,
+    ) -> dict:
+        """This variant's masks on `model` at `target` (of weights, units or FLOPs removed: the method's measure)."""
+        return compute_masks(
+            model,
+            self.method,
+            target,
+            scope=self.scope,
+            layers=self.layers,
+            seed=seed,
+            params=self.params,
+            data=data,
+            input_shape=input_shape,
+        )
